@@ -1,0 +1,362 @@
+//! The IAM policy language and the one evaluation engine.
+//!
+//! Pure: no world, no clock, no IO. The world's authorizer (`crate::world::authz`) gathers
+//! the policies that apply to a request (identity, resource, boundary, session, SCPs) and
+//! the request context, and this module decides. Every decision comes with its reasons.
+//!
+//! API CONTRACT (the rest of the crate codes against these names):
+//! - [`Policy::parse`] / [`Policy::from_value`] with a [`PolicyKind`] (validation differs:
+//!   identity policies may not name a Principal, resource policies must, ...).
+//! - [`Context`]: the request context keys (case-insensitive names), with
+//!   [`Context::insert`] and typed values [`ContextValue`].
+//! - [`PrincipalInfo`], [`Sources`], [`Facts`] -> [`evaluate`] -> [`Decision`].
+//!
+//! PLACEHOLDER: the bodies below are a stand-in so the crate builds; the real parser and
+//! evaluator replace them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// What a policy document is attached to; it decides which elements are required/allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PolicyKind {
+    /// Inline or managed identity-based policy (no Principal/NotPrincipal).
+    Identity,
+    /// A permissions boundary (validated like an identity policy).
+    Boundary,
+    /// A session policy passed to AssumeRole (identity-style).
+    Session,
+    /// A resource-based policy: bucket policy, key policy, access point policy, ...
+    /// (Principal or NotPrincipal required).
+    Resource,
+    /// A role trust policy (AssumeRolePolicyDocument): resource-style; NotPrincipal not allowed.
+    Trust,
+    /// An Organizations service control policy (no Principal; Allow statements may not
+    /// have conditions in the classic SCP grammar is NOT enforced — AWS now allows them).
+    ServiceControl,
+    /// An Organizations resource control policy.
+    ResourceControl,
+}
+
+/// Why a document is not a valid policy: AWS's MalformedPolicyDocument, with where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyError {
+    /// One line: what is wrong, user input in backticks.
+    pub message: String,
+    /// JSON path of the offending element, e.g. `Statement[1].Effect` (empty for the root).
+    pub path: String,
+    /// 1-based line and column in the source text (0 when built from a map).
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{} (at {}, line {}, column {})", self.message, if self.path.is_empty() { "the document" } else { &self.path }, self.line, self.column)
+        } else if !self.path.is_empty() {
+            write!(f, "{} (at {})", self.message, self.path)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+/// A parsed, validated, pre-compiled policy. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    inner: Arc<PolicyInner>,
+}
+
+#[derive(Debug)]
+struct PolicyInner {
+    text: String,
+    kind: PolicyKind,
+    json: serde_json::Value,
+}
+
+impl Policy {
+    /// Parses JSON text (as pasted from AWS's docs) and validates it for `kind`.
+    pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| PolicyError {
+            message: format!("Syntax errors in policy: {e}"),
+            path: String::new(),
+            line: e.line(),
+            column: e.column(),
+        })?;
+        Ok(Policy { inner: Arc::new(PolicyInner { text: text.to_string(), kind, json }) })
+    }
+    /// Builds from a JSON value (a Rhai map converted to JSON); its text is the pretty JSON.
+    pub fn from_value(v: &serde_json::Value, kind: PolicyKind) -> Result<Policy, PolicyError> {
+        Policy::parse(&serde_json::to_string_pretty(v).unwrap_or_default(), kind)
+    }
+    /// The document exactly as given (positions in [`MatchedStatement`] refer to it).
+    pub fn text(&self) -> &str {
+        &self.inner.text
+    }
+    pub fn kind(&self) -> PolicyKind {
+        self.inner.kind
+    }
+    /// The document as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        self.inner.json.clone()
+    }
+}
+
+/// Policies serialize as their original text and re-parse on load.
+impl Serialize for Policy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.kind(), self.text()).serialize(s)
+    }
+}
+impl<'de> Deserialize<'de> for Policy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (kind, text) = <(PolicyKind, String)>::deserialize(d)?;
+        Policy::parse(&text, kind).map_err(|e| serde::de::Error::custom(e.to_string()))
+    }
+}
+
+/// The type of a context value, as in the simulator's `ContextKeyType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ValueType {
+    String,
+    Numeric,
+    Boolean,
+    Date,
+    Ip,
+    Binary,
+    Arn,
+}
+
+/// A request-context value: one or more values of a type (`multi` for `...List` keys such as
+/// `aws:TagKeys`, which only `ForAllValues`/`ForAnyValue` treat as sets).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContextValue {
+    pub ty: ValueType,
+    pub values: Vec<String>,
+    pub multi: bool,
+}
+
+impl ContextValue {
+    pub fn string(v: impl Into<String>) -> Self {
+        ContextValue { ty: ValueType::String, values: vec![v.into()], multi: false }
+    }
+    pub fn typed(ty: ValueType, v: impl Into<String>) -> Self {
+        ContextValue { ty, values: vec![v.into()], multi: false }
+    }
+    pub fn list(ty: ValueType, vs: Vec<String>) -> Self {
+        ContextValue { ty, values: vs, multi: true }
+    }
+    pub fn bool(b: bool) -> Self {
+        ContextValue::typed(ValueType::Boolean, if b { "true" } else { "false" })
+    }
+}
+
+/// The request context: condition keys (names compared case-insensitively) and their values.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    keys: BTreeMap<String, (String, ContextValue)>,
+}
+
+impl Context {
+    pub fn new() -> Self {
+        Context::default()
+    }
+    /// Sets `key` (e.g. `aws:SourceIp`, `kms:EncryptionContext:purpose`); replaces any value.
+    pub fn insert(&mut self, key: &str, v: ContextValue) {
+        self.keys.insert(key.to_ascii_lowercase(), (key.to_string(), v));
+    }
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.keys.get(&key.to_ascii_lowercase()).map(|(_, v)| v)
+    }
+    /// Keys with their original spelling.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.keys.values().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// What kind of principal is asking: it changes how resource-policy allows combine with
+/// implicit denies elsewhere (see the evaluation rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrincipalKind {
+    Root,
+    User,
+    /// An assumed-role session.
+    RoleSession,
+    /// A federated user session (GetFederationToken).
+    FederatedUser,
+    /// A web-identity / SAML caller before it has a session (AssumeRoleWithWebIdentity's trust check).
+    FederatedIdentity,
+    Service,
+    Anonymous,
+}
+
+/// The principal as the policy language sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalInfo {
+    pub kind: PrincipalKind,
+    /// The principal's ARN (`arn:aws:sts::...:assumed-role/r/s` for sessions); empty for
+    /// anonymous and service callers.
+    pub arn: String,
+    /// For role sessions: the role's ARN (a resource policy naming the role matches its sessions).
+    pub role_arn: Option<String>,
+    /// The 12-digit account (empty for anonymous/service).
+    pub account: String,
+    /// Service principal name (`s3.amazonaws.com`) for `Service`.
+    pub service: Option<String>,
+    /// Identity provider (`arn:aws:iam::...:oidc-provider/...` or `cognito-identity.amazonaws.com`) for `FederatedIdentity`.
+    pub federated: Option<String>,
+}
+
+/// Which kind of policy a statement came from, in the simulator's words
+/// (`SourcePolicyType`: user | group | role | aws-managed | user-managed | resource | none)
+/// extended with the policy types the AccessDenied message names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SourceType {
+    /// Inline policy of a user.
+    User,
+    /// Inline policy of a group.
+    Group,
+    /// Inline policy of a role.
+    Role,
+    AwsManaged,
+    UserManaged,
+    Resource,
+    PermissionsBoundary,
+    ServiceControl,
+    ResourceControl,
+    Session,
+    /// Policies supplied to simulate_custom_policy.
+    None,
+}
+
+/// One policy document in play, named the way the simulator names it.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    pub policy: &'a Policy,
+    /// `SourcePolicyId`: the policy name, managed policy ARN, `PolicyInputList.1`, ...
+    pub id: &'a str,
+    pub ty: SourceType,
+}
+
+/// All policies that apply to one request.
+#[derive(Clone, Debug, Default)]
+pub struct Sources<'a> {
+    /// Identity-based policies of the principal (a user's own, its groups', a role's).
+    pub identity: Vec<Source<'a>>,
+    /// The resource's policy (bucket policy, key policy, trust policy...), if any.
+    pub resource: Option<Source<'a>>,
+    /// The principal's permissions boundary, if any.
+    pub boundary: Option<Source<'a>>,
+    /// Session policies, when the principal is a session created with them.
+    pub session: Vec<Source<'a>>,
+    /// SCPs, one inner Vec per level from the organization root down to the account: every
+    /// level must allow. Empty when the account is in no organization or is the management account.
+    pub scps: Vec<Vec<Source<'a>>>,
+    /// RCPs likewise (they never grant; only their denies and missing allows matter).
+    pub rcps: Vec<Vec<Source<'a>>>,
+}
+
+/// Facts about the request the evaluation logic needs beyond the policies.
+#[derive(Clone, Copy, Debug)]
+pub struct Facts {
+    /// The resource is owned by the principal's account.
+    pub same_account: bool,
+    /// The resource policy must grant explicitly and only counts IAM policies when it trusts
+    /// the account (KMS key policies, role trust policies).
+    pub resource_policy_must_grant: bool,
+}
+
+/// The simulator's `EvalDecision`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EvalDecision {
+    #[serde(rename = "allowed")]
+    Allowed,
+    #[serde(rename = "explicitDeny")]
+    ExplicitDeny,
+    #[serde(rename = "implicitDeny")]
+    ImplicitDeny,
+}
+
+impl EvalDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvalDecision::Allowed => "allowed",
+            EvalDecision::ExplicitDeny => "explicitDeny",
+            EvalDecision::ImplicitDeny => "implicitDeny",
+        }
+    }
+}
+
+/// The policy type that decided a denial, as AccessDenied messages name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PolicyType {
+    IdentityBased,
+    ResourceBased,
+    PermissionsBoundary,
+    ServiceControlPolicy,
+    ResourceControlPolicy,
+    SessionPolicy,
+}
+
+impl PolicyType {
+    /// `identity-based`, `resource-based`, `permissions boundary`, `service control`,
+    /// `resource control`, `session` — the words of AWS's AccessDenied message.
+    pub fn words(self) -> &'static str {
+        match self {
+            PolicyType::IdentityBased => "identity-based",
+            PolicyType::ResourceBased => "resource-based",
+            PolicyType::PermissionsBoundary => "permissions boundary",
+            PolicyType::ServiceControlPolicy => "service control",
+            PolicyType::ResourceControlPolicy => "resource control",
+            PolicyType::SessionPolicy => "session",
+        }
+    }
+}
+
+/// A statement that matched the request, with where it is in its document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatchedStatement {
+    pub source_policy_id: String,
+    pub source_policy_type: SourceType,
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: String,
+    /// 0-based index in the policy's Statement list.
+    pub index: usize,
+    /// 1-based (line, column) of the statement's start and end in the policy text.
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+}
+
+/// The decision and its reasons.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub decision: EvalDecision,
+    /// For denials: the policy type AWS's message names (the explicit deny's source, or the
+    /// type that failed to allow). `None` when allowed.
+    pub denied_by: Option<PolicyType>,
+    /// Statements that decided: the explicit denies when denied explicitly, the allows that
+    /// granted when allowed, empty for implicit denies.
+    pub matched: Vec<MatchedStatement>,
+    /// Context keys that conditions referenced but the request lacked.
+    pub missing_context: Vec<String>,
+    pub allowed_by_organizations: bool,
+    pub allowed_by_boundary: bool,
+}
+
+/// Decides one request. PLACEHOLDER: root is allowed, everyone else implicitly denied.
+pub fn evaluate(principal: &PrincipalInfo, _action: &str, _resource: &str, _ctx: &Context, _sources: &Sources<'_>, _facts: Facts) -> Decision {
+    let allowed = principal.kind == PrincipalKind::Root;
+    Decision {
+        decision: if allowed { EvalDecision::Allowed } else { EvalDecision::ImplicitDeny },
+        denied_by: if allowed { None } else { Some(PolicyType::IdentityBased) },
+        matched: vec![],
+        missing_context: vec![],
+        allowed_by_organizations: true,
+        allowed_by_boundary: true,
+    }
+}

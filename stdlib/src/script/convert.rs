@@ -1,0 +1,231 @@
+//! Conversions between Rhai values, serde types and JSON, and AWS errors as thrown maps.
+
+use base64::Engine as _;
+use rhai::{Dynamic, EvalAltResult, Map, Position};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::world::{AwsError, Service};
+
+/// Every error a binding returns.
+pub type RhaiResult<T = Dynamic> = Result<T, Box<EvalAltResult>>;
+
+/// An AWS error as the map a script's `catch (e)` receives:
+/// `#{ Code, Message, Operation, Service, StatusCode, RequestId }`.
+pub fn error_map(e: &AwsError) -> Map {
+    let mut m = Map::new();
+    m.insert("Code".into(), e.code.clone().into());
+    m.insert("Message".into(), e.message.clone().into());
+    m.insert("Operation".into(), e.operation.clone().into());
+    m.insert("Service".into(), e.service.clone().into());
+    m.insert("StatusCode".into(), (e.status_code as i64).into());
+    m.insert("RequestId".into(), e.request_id.clone().into());
+    m
+}
+
+/// Throws an AWS error into the script at `pos`.
+pub fn throw(e: AwsError, pos: Position) -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorRuntime(error_map(&e).into(), pos))
+}
+
+/// Reads an AWS error back out of a thrown value (for `lab::expect_error` and the kernel).
+pub fn as_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
+    match err {
+        EvalAltResult::ErrorRuntime(v, _) => {
+            let m = v.read_lock::<Map>()?;
+            let code = m.get("Code")?.clone().into_string().ok()?;
+            let msg = m.get("Message").and_then(|m| m.clone().into_string().ok()).unwrap_or_default();
+            Some((code, msg))
+        }
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => as_aws_error(inner),
+        _ => None,
+    }
+}
+
+/// A serde value as a Rhai value (maps, arrays, blobs for bytes, `()` for None).
+pub fn to_dyn<T: Serialize>(v: &T) -> RhaiResult {
+    rhai::serde::to_dynamic(v)
+}
+
+/// Reads request parameters into an operation's typed request, reporting problems the way
+/// the service reports a malformed request.
+pub fn from_params<T: DeserializeOwned>(params: &Dynamic, service: &Service, script_name: &str) -> Result<T, AwsError> {
+    let de = rhai::serde::DynamicDeserializer::new(params);
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let path = e.path().to_string();
+        let detail = match *e.into_inner() {
+            EvalAltResult::ErrorParsing(ref pe, _) => pe.to_string(),
+            EvalAltResult::ErrorMismatchDataType(ref want, ref got, _) | EvalAltResult::ErrorMismatchOutputType(ref want, ref got, _) => {
+                format!("wrong type: expected {}, got {}", nice_type(want), nice_type(got))
+            }
+            ref other => other.to_string(),
+        };
+        let detail = detail
+            .trim_start_matches("Improper symbol: ")
+            .replace("unknown field", "unknown parameter")
+            .replace("missing field", "missing required parameter")
+            .replace("expected one of", "valid parameters are");
+        let at = if path.is_empty() || path == "." || detail.contains("unknown parameter") || detail.contains("missing required") {
+            String::new()
+        } else {
+            format!("`{path}`: ")
+        };
+        let (code, status) = service.validation;
+        AwsError::new(code, status, format!("{}::{script_name}: {at}{detail}", service.module))
+    })
+}
+
+fn nice_type(t: &str) -> String {
+    match t {
+        "" => "a value".into(),
+        t if t.contains("ImmutableString") || t.eq_ignore_ascii_case("string") || t.contains("str") => "a string".into(),
+        t if t.contains("i64") || t == "i64" => "an integer".into(),
+        t if t.contains("f64") => "a number".into(),
+        t if t.contains("Map") || t == "map" => "a map".into(),
+        t if t.contains("Array") || t == "array" => "an array".into(),
+        t => format!("`{t}`"),
+    }
+}
+
+/// A Rhai value as JSON. Blobs become base64 strings (the way the AWS CLI prints them);
+/// non-finite floats become null.
+pub fn dynamic_to_json(d: &Dynamic) -> Value {
+    if d.is_unit() {
+        return Value::Null;
+    }
+    if let Ok(b) = d.as_bool() {
+        return Value::Bool(b);
+    }
+    if let Ok(i) = d.as_int() {
+        return Value::from(i);
+    }
+    if let Ok(f) = d.as_float() {
+        return serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null);
+    }
+    if let Some(s) = d.read_lock::<rhai::ImmutableString>() {
+        return Value::String(s.to_string());
+    }
+    if let Ok(c) = d.as_char() {
+        return Value::String(c.to_string());
+    }
+    if let Some(b) = d.read_lock::<rhai::Blob>() {
+        return Value::String(base64::engine::general_purpose::STANDARD.encode(&*b));
+    }
+    if let Some(a) = d.read_lock::<rhai::Array>() {
+        return Value::Array(a.iter().map(dynamic_to_json).collect());
+    }
+    if let Some(m) = d.read_lock::<Map>() {
+        return Value::Object(m.iter().map(|(k, v)| (k.to_string(), dynamic_to_json(v))).collect());
+    }
+    if let Some(ts) = d.read_lock::<crate::world::Timestamp>() {
+        return Value::String(ts.iso());
+    }
+    Value::String(d.to_string())
+}
+
+/// JSON as a Rhai value.
+pub fn json_to_dynamic(v: &Value) -> Dynamic {
+    match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => (*b).into(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into(),
+            None => n.as_f64().unwrap_or(f64::NAN).into(),
+        },
+        Value::String(s) => s.clone().into(),
+        Value::Array(a) => Dynamic::from_array(a.iter().map(json_to_dynamic).collect()),
+        Value::Object(o) => Dynamic::from_map(o.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect()),
+    }
+}
+
+/// Parameter names whose values CloudTrail never records.
+const SENSITIVE: &[&str] = &[
+    "Plaintext", "Body", "SecretAccessKey", "SessionToken", "SSECustomerKey", "Password", "OldPassword", "NewPassword",
+    "EncryptedKeyMaterial", "ImportToken", "AuthenticationCode1", "AuthenticationCode2", "TokenCode", "WebIdentityToken",
+    "SAMLAssertion", "Message",
+];
+
+/// A request's parameters as CloudTrail records them: camelCase names, secrets and binary
+/// values replaced by `HIDDEN_DUE_TO_SECURITY_REASONS`.
+pub fn audit_params(params: &Map) -> Value {
+    fn camel(k: &str) -> String {
+        let mut cs = k.chars();
+        match cs.next() {
+            Some(c) => c.to_ascii_lowercase().to_string() + cs.as_str(),
+            None => String::new(),
+        }
+    }
+    fn conv(d: &Dynamic) -> Value {
+        if d.is_blob() {
+            return Value::String("HIDDEN_DUE_TO_SECURITY_REASONS".into());
+        }
+        if let Some(m) = d.read_lock::<Map>() {
+            return Value::Object(m.iter().map(|(k, v)| (camel(k), field(k, v))).collect());
+        }
+        if let Some(a) = d.read_lock::<rhai::Array>() {
+            return Value::Array(a.iter().map(conv).collect());
+        }
+        dynamic_to_json(d)
+    }
+    fn field(k: &str, v: &Dynamic) -> Value {
+        if SENSITIVE.contains(&k) { Value::String("HIDDEN_DUE_TO_SECURITY_REASONS".into()) } else { conv(v) }
+    }
+    Value::Object(params.iter().map(|(k, v)| (camel(k), field(k, v))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::Blob;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(rename_all = "PascalCase", deny_unknown_fields)]
+    struct Req {
+        key_id: String,
+        plaintext: Blob,
+        #[serde(default)]
+        number_of_bytes: Option<u32>,
+    }
+
+    fn map(pairs: &[(&str, Dynamic)]) -> Dynamic {
+        Dynamic::from_map(pairs.iter().map(|(k, v)| ((*k).into(), v.clone())).collect())
+    }
+
+    #[test]
+    fn strings_and_blobs_both_fill_blob_fields() {
+        let r: Req = from_params(&map(&[("KeyId", "k".into()), ("Plaintext", "hi".into())]), &crate::world::service::KMS, "encrypt").unwrap();
+        assert_eq!(r.plaintext.0, b"hi");
+        let r: Req = from_params(
+            &map(&[("KeyId", "k".into()), ("Plaintext", Dynamic::from_blob(vec![1, 2])), ("NumberOfBytes", 5_i64.into())]),
+            &crate::world::service::KMS,
+            "encrypt",
+        )
+        .unwrap();
+        assert_eq!(r.plaintext.0, vec![1, 2]);
+        assert_eq!(r.number_of_bytes, Some(5));
+    }
+
+    #[test]
+    fn unknown_missing_and_mistyped_parameters_are_validation_errors() {
+        let kms = &crate::world::service::KMS;
+        let e = from_params::<Req>(&map(&[("KeyId", "k".into()), ("Plaintext", "x".into()), ("Bogus", 1_i64.into())]), kms, "encrypt").unwrap_err();
+        assert_eq!(e.code, "ValidationException");
+        assert!(e.message.contains("unknown parameter `Bogus`"), "{}", e.message);
+        let e = from_params::<Req>(&map(&[("Plaintext", "x".into())]), kms, "encrypt").unwrap_err();
+        assert!(e.message.contains("missing required parameter `KeyId`"), "{}", e.message);
+        let e = from_params::<Req>(&map(&[("KeyId", 5_i64.into()), ("Plaintext", "x".into())]), kms, "encrypt").unwrap_err();
+        assert!(e.message.contains("`KeyId`: wrong type: expected a string, got an integer"), "{}", e.message);
+        let e = from_params::<Req>(&map(&[("KeyId", "k".into()), ("Plaintext", "x".into()), ("NumberOfBytes", (-1_i64).into())]), kms, "encrypt");
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn audit_hides_secrets_and_camel_cases() {
+        let p: Map = [("KeyId".into(), Dynamic::from("alias/x")), ("Plaintext".into(), Dynamic::from("secret"))].into_iter().collect();
+        let v = audit_params(&p);
+        assert_eq!(v["keyId"], "alias/x");
+        assert_eq!(v["plaintext"], "HIDDEN_DUE_TO_SECURITY_REASONS");
+    }
+}

@@ -1,0 +1,241 @@
+//! The authorizer entry point every service calls before acting.
+//!
+//! It gathers everything that applies to a request — the principal's identity policies (a
+//! user's own and its groups', a role's), its permissions boundary, session policies, the
+//! SCPs above its account, the resource's policy (key policy, bucket policy, trust policy)
+//! and KMS grants — builds the request context (global keys from the caller, the clock and
+//! the principal, plus the operation's own keys), and hands it all to the one policy
+//! engine, [`crate::policy::evaluate`]. The engine decides; this module only gathers.
+
+use std::collections::BTreeMap;
+
+use crate::policy::{
+    self, Context, ContextValue, Decision, EvalDecision, Facts, MatchedStatement, Policy, PrincipalInfo, PrincipalKind,
+    Source, SourceType, Sources, ValueType,
+};
+
+use super::call::Caller;
+use super::principal::Principal;
+use super::World;
+
+/// What an operation asks the authorizer.
+#[derive(Clone, Debug)]
+pub struct Authz<'a> {
+    /// `kms:Encrypt`, `s3:GetObject`, ...
+    pub action: &'a str,
+    /// The resource ARN (or `*` for actions without a resource, like `s3:ListAllMyBuckets`).
+    pub resource: &'a str,
+    /// The account that owns the resource; `None` means the ARN's account, or the caller's
+    /// when the ARN has none (S3). Decides same-account vs cross-account evaluation.
+    pub resource_account: Option<&'a str>,
+    /// The resource-based policy, with the id the simulator reports for it.
+    pub resource_policy: Option<(&'a Policy, &'a str)>,
+    /// KMS key policies and role trust policies must grant explicitly (see the policy docs).
+    pub must_grant: bool,
+    /// The operation's own condition keys (`s3:prefix`, `kms:EncryptionContext:...`).
+    pub context: Context,
+    /// Set when a KMS grant allows this operation for this caller (the grant id).
+    pub grant: Option<String>,
+    /// Extra context entries from the caller (simulate_principal_policy's ContextEntries);
+    /// they override the world's values.
+    pub overrides: Option<&'a Context>,
+}
+
+impl<'a> Authz<'a> {
+    pub fn new(action: &'a str, resource: &'a str) -> Self {
+        Authz {
+            action,
+            resource,
+            resource_account: None,
+            resource_policy: None,
+            must_grant: false,
+            context: Context::new(),
+            grant: None,
+            overrides: None,
+        }
+    }
+    pub fn policy(mut self, p: Option<&'a Policy>, id: &'a str) -> Self {
+        self.resource_policy = p.map(|p| (p, id));
+        self
+    }
+    pub fn must_grant(mut self) -> Self {
+        self.must_grant = true;
+        self
+    }
+    pub fn owner(mut self, account: &'a str) -> Self {
+        self.resource_account = Some(account);
+        self
+    }
+    pub fn ctx(mut self, key: &str, v: ContextValue) -> Self {
+        self.context.insert(key, v);
+        self
+    }
+    pub fn ctx_str(self, key: &str, v: impl Into<String>) -> Self {
+        self.ctx(key, ContextValue::string(v))
+    }
+    pub fn grant(mut self, grant_id: Option<String>) -> Self {
+        self.grant = grant_id;
+        self
+    }
+}
+
+/// The policies that apply to a principal, gathered from IAM and Organizations.
+#[derive(Clone, Debug, Default)]
+pub struct Gathered {
+    /// (policy, SourcePolicyId, type)
+    pub identity: Vec<(Policy, String, SourceType)>,
+    pub boundary: Option<(Policy, String)>,
+    pub session: Vec<(Policy, String)>,
+    /// One Vec per level from the organization root down to the account.
+    pub scps: Vec<Vec<(Policy, String)>>,
+    pub rcps: Vec<Vec<(Policy, String)>>,
+    /// `aws:PrincipalTag/...` values.
+    pub principal_tags: BTreeMap<String, String>,
+}
+
+/// How the policy language sees a principal.
+pub fn principal_info(p: &Principal) -> PrincipalInfo {
+    let (kind, role_arn, service) = match p {
+        Principal::Root { .. } => (PrincipalKind::Root, None, None),
+        Principal::User { .. } => (PrincipalKind::User, None, None),
+        Principal::AssumedRole(s) => (PrincipalKind::RoleSession, Some(s.role_arn().to_string()), None),
+        Principal::Service { service } => (PrincipalKind::Service, None, Some(service.clone())),
+        Principal::Anonymous => (PrincipalKind::Anonymous, None, None),
+    };
+    PrincipalInfo {
+        kind,
+        arn: p.arn().map(|a| a.to_string()).unwrap_or_default(),
+        role_arn,
+        account: p.account().unwrap_or_default().to_string(),
+        service,
+        federated: None,
+    }
+}
+
+/// The global condition keys of a request by `caller` at the world's current time.
+pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String>) -> Context {
+    let mut c = Context::new();
+    let now = w.clock.now;
+    c.insert("aws:CurrentTime", ContextValue::typed(ValueType::Date, now.iso()));
+    c.insert("aws:EpochTime", ContextValue::typed(ValueType::Numeric, now.secs().to_string()));
+    c.insert("aws:SecureTransport", ContextValue::bool(caller.secure_transport));
+    c.insert("aws:RequestedRegion", ContextValue::string(caller.region.clone()));
+    if let Some(ip) = &caller.source_ip {
+        c.insert("aws:SourceIp", ContextValue::typed(ValueType::Ip, ip.clone()));
+    }
+    if let Some(v) = &caller.source_vpc {
+        c.insert("aws:SourceVpc", ContextValue::string(v.clone()));
+    }
+    if let Some(v) = &caller.source_vpce {
+        c.insert("aws:SourceVpce", ContextValue::string(v.clone()));
+    }
+    if let Some(via) = &caller.via_service {
+        c.insert("aws:ViaAWSService", ContextValue::bool(true));
+        c.insert("aws:CalledVia", ContextValue::list(ValueType::String, vec![via.clone()]));
+    } else {
+        c.insert("aws:ViaAWSService", ContextValue::bool(false));
+    }
+    let p = &caller.principal;
+    c.insert("aws:PrincipalType", ContextValue::string(p.identity_type()));
+    c.insert("aws:userid", ContextValue::string(p.user_id()));
+    c.insert("aws:PrincipalIsAWSService", ContextValue::bool(matches!(p, Principal::Service { .. })));
+    if let Some(arn) = p.arn() {
+        // For a role session, aws:PrincipalArn is the role's ARN.
+        let principal_arn = match p {
+            Principal::AssumedRole(s) => s.role_arn().to_string(),
+            _ => arn.to_string(),
+        };
+        c.insert("aws:PrincipalArn", ContextValue::typed(ValueType::Arn, principal_arn));
+    }
+    if let Some(acct) = p.account() {
+        c.insert("aws:PrincipalAccount", ContextValue::string(acct));
+        if let Some(org) = crate::iam::org_id_of(w, acct) {
+            c.insert("aws:PrincipalOrgID", ContextValue::string(org));
+        }
+    }
+    if let Principal::User { name, .. } = p {
+        c.insert("aws:username", ContextValue::string(name.clone()));
+    }
+    if let Principal::AssumedRole(s) = p {
+        c.insert("aws:TokenIssueTime", ContextValue::typed(ValueType::Date, s.expiration.iso()));
+        // aws:MultiFactorAuthPresent is present only for temporary credentials.
+        c.insert("aws:MultiFactorAuthPresent", ContextValue::bool(s.mfa_authenticated_at.is_some()));
+        if let Some(f) = &s.federated_provider {
+            c.insert("aws:FederatedProvider", ContextValue::string(f.clone()));
+        }
+    }
+    if let Some(at) = p.mfa_authenticated_at() {
+        c.insert("aws:MultiFactorAuthPresent", ContextValue::bool(true));
+        c.insert("aws:MultiFactorAuthAge", ContextValue::typed(ValueType::Numeric, now.since(at).whole_secs().to_string()));
+    }
+    for (k, v) in tags {
+        c.insert(&format!("aws:PrincipalTag/{k}"), ContextValue::string(v.clone()));
+    }
+    c
+}
+
+/// Decides `req` for `caller` with everything in the world.
+pub fn decide(w: &World, caller: &Caller, req: &Authz<'_>) -> Decision {
+    let p = &caller.principal;
+    let g = crate::iam::gather(w, p);
+    let mut ctx = global_context(w, caller, &g.principal_tags);
+    for (k, v) in req.context.iter() {
+        ctx.insert(k, v.clone());
+    }
+    if let Some(o) = req.overrides {
+        for (k, v) in o.iter() {
+            ctx.insert(k, v.clone());
+        }
+    }
+    let info = principal_info(p);
+    let resource_account = req
+        .resource_account
+        .map(str::to_string)
+        .or_else(|| req.resource.parse::<super::Arn>().ok().map(|a| a.account).filter(|a| !a.is_empty()))
+        .unwrap_or_else(|| info.account.clone());
+    let sources = Sources {
+        identity: g.identity.iter().map(|(policy, id, ty)| Source { policy, id, ty: *ty }).collect(),
+        resource: req.resource_policy.map(|(policy, id)| Source { policy, id, ty: SourceType::Resource }),
+        boundary: g.boundary.as_ref().map(|(policy, id)| Source { policy, id, ty: SourceType::PermissionsBoundary }),
+        session: g.session.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::Session }).collect(),
+        scps: g.scps.iter().map(|lvl| lvl.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::ServiceControl }).collect()).collect(),
+        rcps: g.rcps.iter().map(|lvl| lvl.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::ResourceControl }).collect()).collect(),
+    };
+    let facts = Facts { same_account: info.account == resource_account, resource_policy_must_grant: req.must_grant };
+    let mut d = policy::evaluate(&info, req.action, req.resource, &ctx, &sources, facts);
+    // A KMS grant allows its operations like a resource-policy allow; an explicit deny still wins.
+    if let Some(grant_id) = &req.grant {
+        if d.decision == EvalDecision::ImplicitDeny && d.allowed_by_organizations {
+            d.decision = EvalDecision::Allowed;
+            d.denied_by = None;
+            d.matched = vec![MatchedStatement {
+                source_policy_id: format!("grant/{grant_id}"),
+                source_policy_type: SourceType::Resource,
+                sid: None,
+                effect: "Allow".into(),
+                index: 0,
+                start: (0, 0),
+                end: (0, 0),
+            }];
+        }
+    }
+    d
+}
+
+/// AWS's current AccessDenied message: "User: arn:... is not authorized to perform: kms:Encrypt
+/// on resource: arn:... because no identity-based policy allows the kms:Encrypt action", or
+/// "... with an explicit deny in a resource-based policy".
+pub fn access_denied_message(p: &Principal, action: &str, resource: &str, d: &Decision) -> String {
+    let who = match p {
+        Principal::Anonymous => "Anonymous".to_string(),
+        Principal::Service { service } => format!("Service: {service}"),
+        _ => format!("User: {}", p.display_name()),
+    };
+    let words = d.denied_by.map(|t| t.words()).unwrap_or("identity-based");
+    match d.decision {
+        EvalDecision::ExplicitDeny => {
+            format!("{who} is not authorized to perform: {action} on resource: {resource} with an explicit deny in a {words} policy")
+        }
+        _ => format!("{who} is not authorized to perform: {action} on resource: {resource} because no {words} policy allows the {action} action"),
+    }
+}

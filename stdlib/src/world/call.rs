@@ -1,0 +1,246 @@
+//! One API call in progress.
+//!
+//! Every operation of every service runs inside [`World::call`]: it takes the current caller,
+//! checks that the caller's credentials are still valid on the clock, runs the operation
+//! (which authorizes first through [`Call::authorize`], then validates, then mutates), and
+//! appends exactly one CloudTrail-shaped event, allowed or denied, to the audit trail.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::audit::{AuditEvent, EventResource, UserIdentity};
+use super::authz::{self, Authz};
+use super::clock::Timestamp;
+use super::error::AwsError;
+use super::principal::Principal;
+use super::rng::SimRng;
+use super::service::Service;
+use super::World;
+use crate::policy::{Decision, EvalDecision};
+
+/// Who is calling and from where: the principal plus the request's network facts, which
+/// feed global condition keys (`aws:SourceIp`, `aws:SecureTransport`, `aws:SourceVpc`, ...).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Caller {
+    pub principal: Principal,
+    /// `aws:SourceIp`. Absent when the request comes through a VPC endpoint.
+    pub source_ip: Option<String>,
+    /// `aws:SecureTransport` (HTTPS).
+    pub secure_transport: bool,
+    /// The region the request is sent to (`aws:RequestedRegion`).
+    pub region: String,
+    /// `aws:SourceVpc` / `aws:SourceVpce` for requests through a VPC endpoint.
+    pub source_vpc: Option<String>,
+    pub source_vpce: Option<String>,
+    /// The service making this call on the principal's behalf (`s3.amazonaws.com` when S3
+    /// calls KMS for SSE-KMS): CloudTrail's `invokedBy`, `kms:ViaService`, `aws:CalledVia`.
+    pub via_service: Option<String>,
+}
+
+/// The documentation address (RFC 5737) callers use unless they say otherwise.
+pub const DEFAULT_SOURCE_IP: &str = "203.0.113.10";
+
+impl Caller {
+    pub fn new(principal: Principal, region: &str) -> Self {
+        Caller {
+            principal,
+            source_ip: Some(DEFAULT_SOURCE_IP.to_string()),
+            secure_transport: true,
+            region: region.to_string(),
+            source_vpc: None,
+            source_vpce: None,
+            via_service: None,
+        }
+    }
+}
+
+/// One API call in progress; operations receive `&mut Call`.
+pub struct Call<'w> {
+    pub w: &'w mut World,
+    pub service: &'static Service,
+    /// AWS's operation name (`Encrypt`, `PutObject`), CloudTrail's `eventName`.
+    pub operation: &'static str,
+    pub caller: Caller,
+    pub request_id: String,
+    resources: Vec<EventResource>,
+    /// CloudTrail `readOnly`; defaults from the operation name (Get/List/Describe/Head/...).
+    pub read_only: bool,
+    /// S3 object-level calls are CloudTrail data events.
+    pub data_event: bool,
+    /// CloudTrail `responseElements` (secrets omitted), set by the operation if useful.
+    pub response_elements: Value,
+}
+
+fn default_read_only(op: &str) -> bool {
+    const READ: &[&str] = &[
+        "Get", "List", "Describe", "Head", "Decrypt", "Encrypt", "ReEncrypt", "GenerateDataKey", "GenerateRandom",
+        "Sign", "Verify", "Simulate", "Test", "Select", "Lookup",
+    ];
+    READ.iter().any(|p| op.starts_with(p))
+}
+
+impl World {
+    /// Runs `f` as one audited API call by the current caller.
+    pub fn call<R>(
+        &mut self,
+        service: &'static Service,
+        operation: &'static str,
+        request_parameters: Value,
+        f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
+    ) -> Result<R, AwsError> {
+        let caller = self.caller();
+        self.call_as(caller, service, operation, request_parameters, f)
+    }
+
+    /// Runs `f` as one audited API call by `caller`.
+    pub fn call_as<R>(
+        &mut self,
+        caller: Caller,
+        service: &'static Service,
+        operation: &'static str,
+        request_parameters: Value,
+        f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
+    ) -> Result<R, AwsError> {
+        let request_id = self.rng.uuid();
+        let event_id = self.rng.uuid();
+        let event_time = self.clock.now;
+        let mut call = Call {
+            w: self,
+            service,
+            operation,
+            caller,
+            request_id: request_id.clone(),
+            resources: Vec::new(),
+            read_only: default_read_only(operation),
+            data_event: false,
+            response_elements: Value::Null,
+        };
+        let result = match call.check_credentials() {
+            Ok(()) => f(&mut call),
+            Err(e) => Err(e),
+        };
+        let Call { caller, resources, read_only, data_event, response_elements, .. } = call;
+        let (error_code, error_message) = match &result {
+            Ok(_) => (None, None),
+            Err(e) => (Some(e.code.clone()), Some(e.message.clone())),
+        };
+        let mut user_identity = UserIdentity::of(&caller.principal);
+        if let Some(via) = &caller.via_service {
+            user_identity.invoked_by = Some(via.clone());
+        }
+        let recipient = caller
+            .principal
+            .account()
+            .map(str::to_string)
+            .or_else(|| resources.iter().find_map(|r| r.account_id.clone()))
+            .unwrap_or_else(|| super::DEFAULT_ACCOUNT.to_string());
+        self.trail.push(AuditEvent {
+            event_version: "1.09".into(),
+            event_time,
+            event_source: service.event_source.into(),
+            event_name: operation.into(),
+            aws_region: if service.global { "us-east-1".into() } else { caller.region.clone() },
+            source_ip_address: match (&caller.via_service, &caller.source_ip) {
+                (Some(via), _) => via.clone(),
+                (None, Some(ip)) => ip.clone(),
+                (None, None) => "AWS Internal".into(),
+            },
+            user_identity,
+            request_parameters,
+            response_elements,
+            error_code,
+            error_message,
+            request_id: request_id.clone(),
+            event_id,
+            read_only,
+            resources,
+            event_type: "AwsApiCall".into(),
+            event_category: if data_event { "Data".into() } else { "Management".into() },
+            recipient_account_id: recipient,
+        });
+        result.map_err(|mut e| {
+            e.service = service.module.to_string();
+            e.operation = operation.to_string();
+            e.request_id = request_id;
+            e
+        })
+    }
+}
+
+impl<'w> Call<'w> {
+    pub fn now(&self) -> Timestamp {
+        self.w.clock.now
+    }
+
+    pub fn rng(&mut self) -> &mut SimRng {
+        &mut self.w.rng
+    }
+
+    /// The region this call goes to.
+    pub fn region(&self) -> String {
+        self.caller.region.clone()
+    }
+
+    /// The caller's account, which owns what the call creates. Anonymous and service callers
+    /// act in the default account.
+    pub fn account(&self) -> String {
+        self.caller.principal.account().unwrap_or(super::DEFAULT_ACCOUNT).to_string()
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.caller.principal
+    }
+
+    /// Records a resource in this call's audit event.
+    pub fn resource(&mut self, arn: impl ToString, kind: &str) {
+        let arn = arn.to_string();
+        let account_id = arn.parse::<super::Arn>().ok().map(|a| a.account).filter(|a| !a.is_empty());
+        if !self.resources.iter().any(|r| r.arn == arn) {
+            self.resources.push(EventResource { arn, account_id, kind: Some(kind.to_string()) });
+        }
+    }
+
+    /// The one authorizer: decides `req` for this call's caller with every policy in the world
+    /// (identity, resource, boundary, session, SCPs, grants) and fails with the service's
+    /// AccessDenied error, in AWS's message format, unless allowed.
+    pub fn authorize(&mut self, req: Authz<'_>) -> Result<Decision, AwsError> {
+        let d = authz::decide(self.w, &self.caller, &req);
+        if d.decision == EvalDecision::Allowed {
+            Ok(d)
+        } else {
+            let (code, status) = self.service.access_denied;
+            Err(AwsError::new(code, status, authz::access_denied_message(&self.caller.principal, req.action, req.resource, &d)))
+        }
+    }
+
+    /// Decides without failing (for operations that branch on permission).
+    pub fn decide(&self, req: &Authz<'_>) -> Decision {
+        authz::decide(self.w, &self.caller, req)
+    }
+
+    /// Makes a call to another service on the caller's behalf (S3 calling KMS for SSE-KMS):
+    /// audited as its own event with `invokedBy` set to this call's service.
+    pub fn nested<R>(
+        &mut self,
+        service: &'static Service,
+        operation: &'static str,
+        request_parameters: Value,
+        f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
+    ) -> Result<R, AwsError> {
+        let mut caller = self.caller.clone();
+        caller.via_service = Some(self.service.event_source.to_string());
+        self.w.call_as(caller, service, operation, request_parameters, f)
+    }
+
+    /// Temporary credentials stop working when the clock passes their expiration.
+    fn check_credentials(&self) -> Result<(), AwsError> {
+        if let Principal::AssumedRole(s) = &self.caller.principal {
+            if self.w.clock.now >= s.expiration {
+                let (code, status) = self.service.expired_token;
+                return Err(AwsError::new(code, status, "The security token included in the request is expired"));
+            }
+        }
+        Ok(())
+    }
+}
