@@ -28,6 +28,16 @@ pub(crate) fn api_doc(doc: &str) -> String {
     doc.trim().lines().map(|l| format!("/// {l}").trim_end().to_string()).collect::<Vec<_>>().join("\n")
 }
 
+/// A fresh engine with every stdlib module over a fresh world (tests, benchmarks, and the
+/// kernel's starting point; the kernel adds its own limits and display functions).
+pub fn engine() -> (Engine, Shared) {
+    let mut e = Engine::new();
+    e.set_max_expr_depths(256, 256);
+    let shared = new_shared(World::default());
+    register_all(&mut e, &shared);
+    (e, shared)
+}
+
 /// Installs every stdlib module into `engine`.
 pub fn register_all(engine: &mut Engine, shared: &Shared) {
     world_api::register(engine, shared);

@@ -53,7 +53,7 @@ fn caller_of(w: &crate::world::World, who: &Dynamic) -> Result<Caller, AwsError>
     for (k, v) in m.iter() {
         match k.as_str() {
             "Principal" | "Credentials" | "AccessKeyId" | "SecretAccessKey" | "SessionToken" | "Expiration" | "AssumedRoleUser"
-            | "PackedPolicySize" | "SourceIdentity" => {}
+            | "PackedPolicySize" | "SourceIdentity" | "UserName" | "Status" | "CreateDate" => {}
             "SourceIp" => c.source_ip = if v.is_unit() { None } else { get("SourceIp") },
             "SecureTransport" => c.secure_transport = v.as_bool().map_err(|_| validation("`SecureTransport` must be true or false"))?,
             "Region" => {

@@ -93,6 +93,29 @@ pub struct Gathered {
     pub principal_tags: BTreeMap<String, String>,
 }
 
+/// A resource's policy as the authorizer needs it.
+#[derive(Clone, Debug)]
+pub struct ResourcePolicy {
+    pub policy: Policy,
+    /// `SourcePolicyId` in simulator results.
+    pub id: String,
+    /// KMS key policies and role trust policies must grant explicitly.
+    pub must_grant: bool,
+    /// The account that owns the resource.
+    pub owner: String,
+}
+
+/// The policy attached to the resource an ARN names, for questions asked without an
+/// operation (`iam::can`, access matrices). Each service that has resource policies
+/// answers for its ARNs.
+pub fn resource_policy_of(w: &World, resource: &str) -> Option<ResourcePolicy> {
+    let arn: super::Arn = resource.parse().ok()?;
+    match arn.service.as_str() {
+        "iam" => crate::iam::resource_policy(w, &arn),
+        _ => None,
+    }
+}
+
 /// How the policy language sees a principal.
 pub fn principal_info(p: &Principal) -> PrincipalInfo {
     let (kind, role_arn, service) = match p {
@@ -176,8 +199,13 @@ pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String
 
 /// Decides `req` for `caller` with everything in the world.
 pub fn decide(w: &World, caller: &Caller, req: &Authz<'_>) -> Decision {
+    let g = crate::iam::gather(w, &caller.principal);
+    decide_with(w, caller, req, &g)
+}
+
+/// Decides `req` for `caller` with the given policies (the policy simulator supplies its own).
+pub fn decide_with(w: &World, caller: &Caller, req: &Authz<'_>, g: &Gathered) -> Decision {
     let p = &caller.principal;
-    let g = crate::iam::gather(w, p);
     let mut ctx = global_context(w, caller, &g.principal_tags);
     for (k, v) in req.context.iter() {
         ctx.insert(k, v.clone());
@@ -204,8 +232,11 @@ pub fn decide(w: &World, caller: &Caller, req: &Authz<'_>) -> Decision {
     let facts = Facts { same_account: info.account == resource_account, resource_policy_must_grant: req.must_grant };
     let mut d = policy::evaluate(&info, req.action, req.resource, &ctx, &sources, facts);
     // A KMS grant allows its operations like a resource-policy allow; an explicit deny still wins.
-    if let Some(grant_id) = &req.grant {
-        if d.decision == EvalDecision::ImplicitDeny && d.allowed_by_organizations {
+    if let Some(grant_id) = &req.grant
+        && d.decision == EvalDecision::ImplicitDeny
+        && d.allowed_by_organizations
+    {
+        {
             d.decision = EvalDecision::Allowed;
             d.denied_by = None;
             d.matched = vec![MatchedStatement {

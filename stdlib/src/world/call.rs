@@ -20,7 +20,7 @@ use crate::policy::{Decision, EvalDecision};
 
 /// Who is calling and from where: the principal plus the request's network facts, which
 /// feed global condition keys (`aws:SourceIp`, `aws:SecureTransport`, `aws:SourceVpc`, ...).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Caller {
     pub principal: Principal,
@@ -235,11 +235,11 @@ impl<'w> Call<'w> {
 
     /// Temporary credentials stop working when the clock passes their expiration.
     fn check_credentials(&self) -> Result<(), AwsError> {
-        if let Principal::AssumedRole(s) = &self.caller.principal {
-            if self.w.clock.now >= s.expiration {
-                let (code, status) = self.service.expired_token;
-                return Err(AwsError::new(code, status, "The security token included in the request is expired"));
-            }
+        if let Principal::AssumedRole(s) = &self.caller.principal
+            && self.w.clock.now >= s.expiration
+        {
+            let (code, status) = self.service.expired_token;
+            return Err(AwsError::new(code, status, "The security token included in the request is expired"));
         }
         Ok(())
     }

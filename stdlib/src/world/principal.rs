@@ -11,7 +11,7 @@ use super::arn::Arn;
 use super::clock::Timestamp;
 
 /// A temporary session from `sts:AssumeRole` (and the federation calls).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RoleSession {
     pub account: String,
@@ -24,9 +24,9 @@ pub struct RoleSession {
     /// The temporary access key id (`ASIA...`) of this session.
     pub access_key_id: String,
     pub expiration: Timestamp,
-    /// Inline session policy JSON passed to AssumeRole, if any.
+    /// Inline session policy passed to AssumeRole, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_policy: Option<String>,
+    pub session_policy: Option<crate::policy::Policy>,
     /// Managed session policy ARNs passed to AssumeRole.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub session_policy_arns: Vec<String>,
@@ -53,7 +53,7 @@ impl RoleSession {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "Type")]
 pub enum Principal {
     /// The account's root user.

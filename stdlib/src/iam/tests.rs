@@ -1,0 +1,227 @@
+//! Script-level tests of IAM, STS and Organizations behaviour (each cites the AWS rule it pins).
+
+use rhai::{Dynamic, EvalAltResult, Map};
+
+use crate::script::convert::as_aws_error;
+
+fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+    let (e, _) = crate::script::engine();
+    e.eval::<Dynamic>(src)
+}
+
+fn ok(src: &str) -> Dynamic {
+    run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
+}
+
+/// The AWS error code a script throws.
+fn code(src: &str) -> (String, String) {
+    let e = run(src).expect_err("expected an AWS error");
+    as_aws_error(&e).unwrap_or_else(|| panic!("not an AWS error: {e}"))
+}
+
+fn s(d: Dynamic) -> String {
+    d.into_string().expect("a string")
+}
+
+#[test]
+fn users_get_aida_ids_and_arns_with_paths() {
+    let u = ok(r#"iam::create_user(#{ UserName: "Bob", Path: "/division_abc/subdivision_xyz/" }).User"#).cast::<Map>();
+    assert_eq!(s(u["Arn"].clone()), "arn:aws:iam::111122223333:user/division_abc/subdivision_xyz/Bob");
+    let id = s(u["UserId"].clone());
+    assert!(id.starts_with("AIDA") && id.len() == 21, "{id}");
+    assert_eq!(s(u["CreateDate"].clone()), "2026-01-01T00:00:00Z");
+}
+
+#[test]
+fn names_are_unique_case_insensitively() {
+    // "you cannot create groups named both ADMINS and admins" (IAM quotas page)
+    let (c, m) = code(r#"iam::create_group("ADMINS"); iam::create_group("admins")"#);
+    assert_eq!(c, "EntityAlreadyExists");
+    assert_eq!(m, "Group with name admins already exists.");
+    assert_eq!(code(r#"iam::create_user("bad name")"#).0, "ValidationError");
+}
+
+#[test]
+fn a_user_can_be_in_at_most_ten_groups() {
+    let (c, m) = code(
+        r#"iam::create_user("u");
+           for i in 0..11 { iam::create_group(`g${i}`); iam::add_user_to_group("u", `g${i}`); }"#,
+    );
+    assert_eq!(c, "LimitExceeded");
+    assert_eq!(m, "Cannot exceed quota for GroupsPerUser: 10");
+}
+
+#[test]
+fn deleting_entities_in_use_is_a_delete_conflict() {
+    let (c, m) = code(r#"iam::create_user("u"); iam::create_group("g"); iam::add_user_to_group("u", "g"); iam::delete_group("g")"#);
+    assert_eq!((c.as_str(), m.as_str()), ("DeleteConflict", "Cannot delete entity, must remove users from group first."));
+    let (c, m) = code(r#"iam::create_user("u"); iam::create_access_key("u"); iam::delete_user("u")"#);
+    assert_eq!((c.as_str(), m.as_str()), ("DeleteConflict", "Cannot delete entity, must delete access keys first."));
+    // A failed call changes nothing: the user is still there.
+    ok(r#"iam::create_user("u"); iam::put_user_policy("u", "p", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`);
+          try { iam::delete_user("u") } catch {}
+          iam::get_user("u")"#);
+}
+
+#[test]
+fn access_keys_are_akia_with_40_char_secrets_two_per_user() {
+    let k = ok(r#"iam::create_user("u"); iam::create_access_key("u").AccessKey"#).cast::<Map>();
+    let id = s(k["AccessKeyId"].clone());
+    assert!(id.starts_with("AKIA") && id.len() == 20, "{id}");
+    assert_eq!(s(k["SecretAccessKey"].clone()).len(), 40);
+    assert_eq!(s(k["Status"].clone()), "Active");
+    let listed = ok(r#"iam::create_user("u"); iam::create_access_key("u"); iam::list_access_keys(#{ UserName: "u" }).AccessKeyMetadata[0]"#).cast::<Map>();
+    assert!(!listed.contains_key("SecretAccessKey"), "secrets are shown once");
+    let (c, m) = code(r#"iam::create_user("u"); for i in 0..3 { iam::create_access_key("u") }"#);
+    assert_eq!((c.as_str(), m.as_str()), ("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2"));
+}
+
+#[test]
+fn credentials_resolve_to_their_user_and_inactive_keys_stop_working() {
+    let who = ok(r#"iam::create_user("alice"); let k = iam::create_access_key("alice").AccessKey; as_principal(k, || whoami().Arn)"#);
+    assert_eq!(s(who), "arn:aws:iam::111122223333:user/alice");
+    let (c, _) = code(
+        r#"iam::create_user("alice"); let k = iam::create_access_key("alice").AccessKey;
+           iam::update_access_key(#{ UserName: "alice", AccessKeyId: k.AccessKeyId, Status: "Inactive" });
+           as_principal(k, || whoami())"#,
+    );
+    assert_eq!(c, "InvalidClientTokenId");
+    let (c, _) = code(r#"iam::create_user("alice"); let k = iam::create_access_key("alice").AccessKey; k.SecretAccessKey = "x"; as_principal(k, || whoami())"#);
+    assert_eq!(c, "SignatureDoesNotMatch");
+}
+
+#[test]
+fn malformed_policies_are_rejected_with_where() {
+    let (c, m) = code(r#"iam::create_user("u"); iam::put_user_policy("u", "p", "{ not json")"#);
+    assert_eq!(c, "MalformedPolicyDocument");
+    assert!(m.contains("line 1"), "{m}");
+}
+
+#[test]
+fn inline_policy_size_limit_for_users_is_2048_non_whitespace_characters() {
+    // "User policy size cannot exceed 2,048 characters" and "IAM does not count white space".
+    let big = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":["{}"]}}]}}"#,
+        (0..60).map(|i| format!("arn:aws:s3:::bucket-number-{i:03}/*")).collect::<Vec<_>>().join("\",\"")
+    );
+    let src = format!("iam::create_user(\"u\"); iam::put_user_policy(\"u\", \"p\", `{big}`)");
+    let (c, m) = code(&src);
+    assert_eq!(c, "LimitExceeded");
+    assert_eq!(m, "Maximum policy size of 2048 bytes exceeded for user u");
+    // The same document fits a role (10,240).
+    ok(&format!(
+        "iam::create_role(\"r\", `{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"Service\":\"ec2.amazonaws.com\"}},\"Action\":\"sts:AssumeRole\"}}]}}`); iam::put_role_policy(\"r\", \"p\", `{big}`)"
+    ));
+}
+
+#[test]
+fn managed_policy_versions_max_five_and_default_moves() {
+    let v = ok(r#"
+        let doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`;
+        let arn = iam::create_policy("p", doc).Policy.Arn;
+        for i in 0..4 { iam::create_policy_version(#{ PolicyArn: arn, PolicyDocument: doc, SetAsDefault: i == 3 }) }
+        [iam::get_policy(arn).Policy.DefaultVersionId, iam::list_policy_versions(#{ PolicyArn: arn }).Versions.len()]
+    "#)
+    .cast::<rhai::Array>();
+    assert_eq!(s(v[0].clone()), "v5");
+    assert_eq!(v[1].as_int().unwrap(), 5);
+    let (c, _) = code(r#"
+        let doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`;
+        let arn = iam::create_policy("p", doc).Policy.Arn;
+        for i in 0..5 { iam::create_policy_version(#{ PolicyArn: arn, PolicyDocument: doc }) }"#);
+    assert_eq!(c, "LimitExceeded");
+    let (c, m) = code(r#"
+        let doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`;
+        let arn = iam::create_policy("p", doc).Policy.Arn;
+        iam::create_user("u"); iam::attach_user_policy("u", arn); iam::delete_policy(arn)"#);
+    assert_eq!((c.as_str(), m.as_str()), ("DeleteConflict", "Cannot delete a policy attached to entities."));
+}
+
+#[test]
+fn aws_managed_policies_have_their_published_documents() {
+    let d = ok(r#"iam::get_policy_version(#{ PolicyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", VersionId: "v3" }).PolicyVersion.Document.Statement[0].Action"#);
+    assert_eq!(d.to_string(), r#"["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*", "s3-object-lambda:List*"]"#);
+    let n = ok(r#"iam::create_user("u"); iam::attach_user_policy("u", "arn:aws:iam::aws:policy/AdministratorAccess"); iam::get_policy("arn:aws:iam::aws:policy/AdministratorAccess").Policy.AttachmentCount"#);
+    assert_eq!(n.as_int().unwrap(), 1);
+}
+
+const TRUST_ACCOUNT: &str = r#"`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}`"#;
+
+#[test]
+fn assume_role_issues_asia_credentials_that_expire_on_the_clock() {
+    let src = format!(
+        r#"let arn = iam::create_role("admin", {TRUST_ACCOUNT}).Role.Arn;
+           let s = iam::assume_role(#{{ RoleArn: arn, RoleSessionName: "demo", DurationSeconds: 900 }});
+           let before = as_principal(s, || whoami().Arn);
+           clock::advance("15m");
+           let after = "still valid";
+           try {{ as_principal(s, || iam::get_caller_identity()); }} catch (e) {{ after = e.Code; }}
+           [s.Credentials.AccessKeyId, s.Credentials.Expiration, before, after]"#
+    );
+    let v = ok(&src).cast::<rhai::Array>();
+    let id = s(v[0].clone());
+    assert!(id.starts_with("ASIA") && id.len() == 20);
+    assert_eq!(s(v[1].clone()), "2026-01-01T00:15:00Z");
+    assert_eq!(s(v[2].clone()), "arn:aws:sts::111122223333:assumed-role/admin/demo");
+    assert_eq!(s(v[3].clone()), "ExpiredToken");
+}
+
+#[test]
+fn assume_role_duration_limits_and_role_chaining() {
+    let (c, m) = code(&format!(r#"let arn = iam::create_role("r", {TRUST_ACCOUNT}).Role.Arn; iam::assume_role(#{{ RoleArn: arn, RoleSessionName: "sess", DurationSeconds: 7200 }})"#));
+    assert_eq!((c.as_str(), m.as_str()), ("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+    let (c, _) = code(&format!(r#"let arn = iam::create_role("r", {TRUST_ACCOUNT}).Role.Arn; iam::assume_role(#{{ RoleArn: arn, RoleSessionName: "sess", DurationSeconds: 899 }})"#));
+    assert_eq!(c, "ValidationError");
+    let (c, _) = code(&format!(r#"let arn = iam::create_role("r", {TRUST_ACCOUNT}).Role.Arn; iam::assume_role(#{{ RoleArn: arn, RoleSessionName: "x" }})"#));
+    assert_eq!(c, "ValidationError", "session names are 2-64 characters");
+}
+
+#[test]
+fn organizations_create_member_accounts_with_an_admin_role() {
+    let v = ok(r#"
+        organizations::create_organization();
+        let id = organizations::create_account(#{ AccountName: "dev", Email: "dev@example.com" }).CreateAccountStatus.AccountId;
+        let s = iam::assume_role(#{ RoleArn: `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`, RoleSessionName: "admin" });
+        [id, as_principal(s, || whoami().Account)]
+    "#)
+    .cast::<rhai::Array>();
+    assert_eq!(v[0].to_string(), v[1].to_string());
+    assert_eq!(v[0].to_string().len(), 12);
+}
+
+#[test]
+fn every_call_is_audited_allowed_or_denied() {
+    let v = ok(r#"
+        iam::create_user("u");
+        try { iam::create_user("u") } catch {}
+        let t = world::trail();
+        [t.len(), t[0].eventName, t[0].eventSource, t[1].errorCode, t[0].userIdentity.type]
+    "#)
+    .cast::<rhai::Array>();
+    assert_eq!(v[0].as_int().unwrap(), 2);
+    assert_eq!(s(v[1].clone()), "CreateUser");
+    assert_eq!(s(v[2].clone()), "iam.amazonaws.com");
+    assert_eq!(s(v[3].clone()), "EntityAlreadyExists");
+    assert_eq!(s(v[4].clone()), "Root");
+}
+
+#[test]
+fn save_and_load_keep_every_iam_entity() {
+    let v = ok(&format!(
+        r#"iam::create_user("alice"); iam::create_group("g"); iam::add_user_to_group("alice", "g");
+           let k = iam::create_access_key("alice").AccessKey;
+           iam::create_role("r", {TRUST_ACCOUNT});
+           let saved = world::save();
+           world::reset();
+           let gone = false;
+           try {{ iam::get_user("alice"); }} catch {{ gone = true; }}
+           world::load(saved);
+           let again = world::save();
+           [gone, iam::get_group("g").Users[0].UserName, as_principal(k, || whoami().Arn), again == saved]"#
+    ))
+    .cast::<rhai::Array>();
+    assert!(v[0].as_bool().unwrap());
+    assert_eq!(s(v[1].clone()), "alice");
+    assert_eq!(s(v[2].clone()), "arn:aws:iam::111122223333:user/alice");
+    assert!(v[3].as_bool().unwrap(), "save -> load -> save is identical");
+}
