@@ -1,7 +1,204 @@
 //! `lab::` script bindings.
 
-use rhai::Engine;
+use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
+use super::CheckResult;
 use crate::script::Shared;
+use crate::script::api::Api;
+use crate::script::convert::{RhaiResult, as_aws_error, dynamic_to_json, to_dyn};
+use crate::world::service::CLOUDBOOK;
 
-pub fn register(_engine: &mut Engine, _shared: &Shared) {}
+fn short(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 120 { format!("{}...", s.chars().take(117).collect::<String>()) } else { s }
+}
+
+pub fn register(engine: &mut Engine, shared: &Shared) {
+    let mut api = Api::new(shared, &CLOUDBOOK);
+    engine.register_type_with_name::<CheckResult>("LabCheck").register_fn("to_string", |c: &mut CheckResult| c.to_string());
+    engine.register_get("passed", |c: &mut CheckResult| c.passed).register_get("name", |c: &mut CheckResult| c.name.clone());
+
+    let record = {
+        let s = shared.clone();
+        move |r: CheckResult| -> Dynamic {
+            s.lock().lab.record(r.clone());
+            Dynamic::from(r)
+        }
+    };
+
+    let rec = record.clone();
+    api.func(
+        "check",
+        "Records a lab check: passes when `condition` is true.\n```rhai\nlab::check(\"bucket is private\", r.Status == 403)\n```",
+        &["name: &str", "condition: bool", "LabCheck"],
+        move |name: &str, cond: bool| rec(CheckResult { name: name.into(), passed: cond, hint: None, detail: None }),
+    );
+    let rec = record.clone();
+    api.func(
+        "check",
+        "Records a lab check with a hint shown when it fails.\n```rhai\nlab::check(\"bucket is private\", r.Status == 403, \"Block Public Access should refuse the public policy\")\n```",
+        &["name: &str", "condition: bool", "hint: &str", "LabCheck"],
+        move |name: &str, cond: bool, hint: &str| rec(CheckResult { name: name.into(), passed: cond, hint: Some(hint.into()), detail: None }),
+    );
+    let rec = record.clone();
+    api.func(
+        "expect_eq",
+        "Records a check that passes when `actual` equals `expected` (compared as JSON).\n```rhai\nlab::expect_eq(\"usable addresses\", s.AvailableIpAddressCount, 251)\n```",
+        &["name: &str", "actual: Dynamic", "expected: Dynamic", "LabCheck"],
+        move |name: &str, actual: Dynamic, expected: Dynamic| {
+            let (a, e) = (dynamic_to_json(&actual), dynamic_to_json(&expected));
+            let passed = a == e;
+            rec(CheckResult {
+                name: name.into(),
+                passed,
+                hint: None,
+                detail: (!passed).then(|| format!("expected {}, got {}", short(&e), short(&a))),
+            })
+        },
+    );
+    let rec = record.clone();
+    api.func(
+        "expect_eq",
+        "`lab::expect_eq` with a hint shown when it fails.",
+        &["name: &str", "actual: Dynamic", "expected: Dynamic", "hint: &str", "LabCheck"],
+        move |name: &str, actual: Dynamic, expected: Dynamic, hint: &str| {
+            let (a, e) = (dynamic_to_json(&actual), dynamic_to_json(&expected));
+            let passed = a == e;
+            rec(CheckResult {
+                name: name.into(),
+                passed,
+                hint: Some(hint.into()),
+                detail: (!passed).then(|| format!("expected {}, got {}", short(&e), short(&a))),
+            })
+        },
+    );
+    let expect_error = move |ctx: &NativeCallContext, name: &str, code: &str, f: &FnPtr, hint: Option<String>| -> RhaiResult {
+        let out = f.call_within_context::<Dynamic>(ctx, ());
+        let (passed, detail) = match &out {
+            Err(e) => match as_aws_error(e) {
+                Some((c, _)) if c == code => (true, None),
+                Some((c, m)) => (false, Some(format!("expected {code}, got {c}: {m}"))),
+                None => match e.as_ref() {
+                    // Interrupts and limits are never a lab outcome: let them through.
+                    EvalAltResult::ErrorTerminated(..) | EvalAltResult::ErrorTooManyOperations(..) => return Err(out.unwrap_err()),
+                    other => (false, Some(format!("expected {code}, got a script error: {}", other.to_string().lines().next().unwrap_or("")))),
+                },
+            },
+            Ok(v) => (false, Some(format!("expected {code}, but the call succeeded and returned {}", short(&dynamic_to_json(v))))),
+        };
+        Ok(record(CheckResult { name: name.into(), passed, hint, detail }))
+    };
+    let ee = expect_error.clone();
+    api.func(
+        "expect_error",
+        "Records a check that passes when `f` throws the AWS error `code`.\n```rhai\nlab::expect_error(\"4 KB limit\", \"ValidationException\", || kms::encrypt(key, big))\n```",
+        &["name: &str", "code: &str", "f: FnPtr", "LabCheck"],
+        move |ctx: NativeCallContext, name: &str, code: &str, f: FnPtr| ee(&ctx, name, code, &f, None),
+    );
+    api.func(
+        "expect_error",
+        "`lab::expect_error` with a hint shown when it fails.",
+        &["name: &str", "code: &str", "f: FnPtr", "hint: &str", "LabCheck"],
+        move |ctx: NativeCallContext, name: &str, code: &str, f: FnPtr, hint: &str| expect_error(&ctx, name, code, &f, Some(hint.into())),
+    );
+    let s = shared.clone();
+    api.func(
+        "results",
+        "Every check recorded so far: `[#{ Name, Passed, Hint, Detail }]`.",
+        &["Array"],
+        move || -> RhaiResult { to_dyn(&s.lock().lab.checks) },
+    );
+    let s = shared.clone();
+    api.func(
+        "summary",
+        "The lab's pass/fail table: one row per check (failed ones with their hint), then the totals.\n```rhai\nlab::summary()\n```",
+        &["Array"],
+        move || -> Dynamic {
+            let w = s.lock();
+            let mut rows: rhai::Array = w
+                .lab
+                .checks
+                .iter()
+                .map(|c| {
+                    let mut m = Map::new();
+                    m.insert("Check".into(), c.name.clone().into());
+                    m.insert("Result".into(), (if c.passed { "PASS" } else { "FAIL" }).into());
+                    let note = match (&c.detail, &c.hint) {
+                        (Some(d), Some(h)) => format!("{d}; hint: {h}"),
+                        (Some(d), None) => d.clone(),
+                        (None, Some(h)) if !c.passed => format!("hint: {h}"),
+                        _ => String::new(),
+                    };
+                    m.insert("Notes".into(), note.into());
+                    Dynamic::from_map(m)
+                })
+                .collect();
+            let mut total = Map::new();
+            total.insert("Check".into(), format!("{} checks", w.lab.checks.len()).into());
+            total.insert("Result".into(), format!("{} passed, {} failed", w.lab.passed(), w.lab.failed()).into());
+            total.insert("Notes".into(), "".into());
+            rows.push(Dynamic::from_map(total));
+            rows.into()
+        },
+    );
+    let s = shared.clone();
+    api.func("passed", "True when every recorded check passed.", &["bool"], move || s.lock().lab.all_passed());
+    let s = shared.clone();
+    api.func("reset", "Forgets every recorded check.", &["()"], move || s.lock().lab.checks.clear());
+    api.install_as(engine, "lab");
+}
+
+#[cfg(test)]
+mod tests {
+    fn run(src: &str) -> rhai::Dynamic {
+        let (e, _) = crate::script::engine();
+        e.eval::<rhai::Dynamic>(src).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn checks_record_pass_and_fail_with_hints() {
+        let out = run(r#"
+            lab::check("one", 1 + 1 == 2);
+            lab::check("two", false, "think again");
+            lab::expect_eq("three", [1, 2], [1, 2]);
+            lab::expect_eq("four", #{ a: 1 }, #{ a: 2 });
+            let r = lab::results();
+            [r.len(), r[0].Passed, r[1].Passed, r[1].Hint, r[2].Passed, r[3].Detail, lab::passed()]
+        "#)
+        .cast::<rhai::Array>();
+        assert_eq!(out[0].as_int().unwrap(), 4);
+        assert!(out[1].as_bool().unwrap());
+        assert!(!out[2].as_bool().unwrap());
+        assert_eq!(out[3].to_string(), "think again");
+        assert!(out[4].as_bool().unwrap());
+        assert_eq!(out[5].to_string(), r#"expected {"a":2}, got {"a":1}"#);
+        assert!(!out[6].as_bool().unwrap());
+    }
+
+    #[test]
+    fn expect_error_matches_the_aws_code_only() {
+        let out = run(r#"
+            iam::create_user("u");
+            let a = lab::expect_error("dup", "EntityAlreadyExists", || iam::create_user("u"));
+            let b = lab::expect_error("wrong code", "NoSuchEntity", || iam::create_user("u"));
+            let c = lab::expect_error("no error", "NoSuchEntity", || iam::get_user("u"));
+            let d = lab::expect_error("script error", "NoSuchEntity", || 1 / 0);
+            [a.passed, b.passed, c.passed, d.passed, lab::results()[1].Detail, lab::results()[2].Detail]
+        "#)
+        .cast::<rhai::Array>();
+        assert!(out[0].as_bool().unwrap());
+        assert!(!out[1].as_bool().unwrap());
+        assert!(!out[2].as_bool().unwrap());
+        assert!(!out[3].as_bool().unwrap());
+        assert_eq!(out[4].to_string(), "expected NoSuchEntity, got EntityAlreadyExists: User with name u already exists.");
+        assert!(out[5].to_string().starts_with("expected NoSuchEntity, but the call succeeded"), "{}", out[5]);
+    }
+
+    #[test]
+    fn summary_has_a_row_per_check_and_totals() {
+        let out = run(r#"lab::check("a", true); lab::check("b", false, "h"); lab::summary()"#).cast::<rhai::Array>();
+        assert_eq!(out.len(), 3);
+        let last = out[2].clone().cast::<rhai::Map>();
+        assert_eq!(last["Result"].to_string(), "1 passed, 1 failed");
+    }
+}
