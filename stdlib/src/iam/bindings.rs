@@ -137,6 +137,28 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     positional!(api, &STS, "assume_role", "AssumeRole", sts::assume_role, "Assumes a role.\n```rhai\nlet s = iam::assume_role(role_arn, \"demo\");\n```", [arn: "RoleArn", session: "RoleSessionName"]);
     api.op_as(&STS, "get_caller_identity", "GetCallerIdentity", "Who is calling: `#{ UserId, Account, Arn }`. Needs no permission.", sts::get_caller_identity);
 
+    // ---- MFA ----
+    api.op("create_virtual_mfa_device", "CreateVirtualMFADevice", "Creates a virtual MFA device; its Base32StringSeed is what an authenticator app takes.\n```rhai\nlet d = iam::create_virtual_mfa_device(#{ VirtualMFADeviceName: \"alice\" }).VirtualMFADevice;\n```", super::mfa::create_virtual_mfa_device);
+    api.op("enable_mfa_device", "EnableMFADevice", "Enables a device for a user with two consecutive codes.\n```rhai\nlet c1 = iam::mfa_code(d.Base32StringSeed); clock::advance(\"30s\"); let c2 = iam::mfa_code(d.Base32StringSeed);\niam::enable_mfa_device(#{ UserName: \"alice\", SerialNumber: d.SerialNumber, AuthenticationCode1: c1, AuthenticationCode2: c2 })\n```", super::mfa::enable_mfa_device);
+    api.op("deactivate_mfa_device", "DeactivateMFADevice", "Removes a device from a user.", super::mfa::deactivate_mfa_device);
+    api.op("delete_virtual_mfa_device", "DeleteVirtualMFADevice", "Deletes a device no user has enabled.", super::mfa::delete_virtual_mfa_device);
+    api.op("list_mfa_devices", "ListMFADevices", "Lists a user's MFA devices.", super::mfa::list_mfa_devices);
+    api.op_as(&STS, "get_session_token", "GetSessionToken", "Temporary credentials for the calling IAM user; with SerialNumber and TokenCode they are MFA-authenticated (aws:MultiFactorAuthPresent).", super::mfa::get_session_token);
+    api.func(
+        "mfa_code",
+        "The 6-digit TOTP code (RFC 6238) a virtual MFA device with this base32 seed shows at the simulated time.\n```rhai\niam::mfa_code(d.Base32StringSeed)\n```",
+        &["seed: &str", "String"],
+        {
+            let h = api.handle();
+            move |ctx: NativeCallContext, seed: &str| -> RhaiResult<String> {
+                let now = h.shared.lock().now();
+                super::mfa::decode_base32(seed)
+                    .map(|s| super::mfa::totp(&s, now))
+                    .ok_or_else(|| throw(AwsError::new("ValidationError", 400, format!("`{seed}` is not a base32 seed")), ctx.call_position()))
+            }
+        },
+    );
+
     // ---- simulator and questions ----
     api.op("simulate_principal_policy", "SimulatePrincipalPolicy", "The IAM policy simulator for a user, group or role: EvaluationResults with EvalDecision (allowed | explicitDeny | implicitDeny) and MatchedStatements.\n```rhai\niam::simulate_principal_policy(#{ PolicySourceArn: alice_arn, ActionNames: [\"s3:GetObject\"], ResourceArns: [\"arn:aws:s3:::b/k\"] })\n```", simulate::simulate_principal_policy);
     api.op("simulate_custom_policy", "SimulateCustomPolicy", "Simulates the given policies alone (PolicyInputList).", simulate::simulate_custom_policy);

@@ -20,6 +20,7 @@
 pub mod bindings;
 pub mod error;
 pub mod managed;
+pub mod mfa;
 pub mod model;
 pub mod ops;
 pub mod org;
@@ -65,6 +66,7 @@ fn user_principal(w: &World, account: &str, name: &str) -> Result<Principal, Aws
         path: u.path.clone(),
         user_id: u.user_id.clone(),
         mfa_authenticated_at: None,
+        session_expiration: None,
     })
 }
 
@@ -120,6 +122,27 @@ pub fn resolve_principal(w: &World, spec: &PrincipalSpec) -> Result<Principal, A
                         ));
                     }
                     user_principal(w, account, user_name)
+                }
+                Some(Credential::UserSession { account, user_name, secret_access_key: s, session_token: t, expiration, mfa_authenticated_at }) => {
+                    if secret_access_key.as_ref().is_some_and(|x| x != s) {
+                        return Err(IamError::SignatureDoesNotMatch.err(
+                            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
+                        ));
+                    }
+                    if session_token.as_ref() != Some(t) {
+                        return Err(invalid_token());
+                    }
+                    match user_principal(w, account, user_name)? {
+                        Principal::User { account, name, path, user_id, .. } => Ok(Principal::User {
+                            account,
+                            name,
+                            path,
+                            user_id,
+                            mfa_authenticated_at: *mfa_authenticated_at,
+                            session_expiration: Some(*expiration),
+                        }),
+                        other => Ok(other),
+                    }
                 }
                 Some(Credential::Session { session, secret_access_key: s, session_token: t }) => {
                     if secret_access_key.as_ref().is_some_and(|x| x != s) {

@@ -29,6 +29,24 @@ pub struct AccountIam {
     /// How many entities each AWS managed policy (by ARN) is attached to in this account.
     #[serde(default)]
     pub aws_attachments: BTreeMap<String, u32>,
+    /// Virtual MFA devices by serial number (their ARN).
+    #[serde(default)]
+    pub mfa_devices: BTreeMap<String, MfaDevice>,
+}
+
+/// A virtual MFA device: a TOTP seed (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MfaDevice {
+    pub serial_number: String,
+    /// The shared secret (20 bytes).
+    #[serde(with = "crate::world::blob::b64")]
+    pub seed: Vec<u8>,
+    /// The user it is enabled for.
+    pub user: Option<String>,
+    pub enable_date: Option<Timestamp>,
+    /// The last 30-second step whose code was accepted (codes can't be replayed).
+    pub last_used_step: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -48,6 +66,9 @@ pub struct User {
     pub permissions_boundary: Option<String>,
     /// Access key ids (at most two).
     pub access_keys: Vec<String>,
+    /// Serial numbers of enabled MFA devices.
+    #[serde(default)]
+    pub mfa_devices: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -133,6 +154,15 @@ pub enum Credential {
     },
     /// Temporary credentials of a role session.
     Session { session: RoleSession, secret_access_key: String, session_token: String },
+    /// Temporary credentials of an IAM user from GetSessionToken (with MFA when a code was given).
+    UserSession {
+        account: String,
+        user_name: String,
+        secret_access_key: String,
+        session_token: String,
+        expiration: Timestamp,
+        mfa_authenticated_at: Option<Timestamp>,
+    },
 }
 
 /// An AWS Organization: a management account, OUs, SCPs.

@@ -353,6 +353,7 @@ pub fn create_user(c: &mut Call<'_>, r: CreateUserRequest) -> Result<UserRespons
         tags,
         permissions_boundary: None,
         access_keys: vec![],
+        mfa_devices: vec![],
     };
     let view = UserView::from(&user);
     account_iam(c, &account).users.insert(key(&r.user_name), user);
@@ -372,7 +373,7 @@ pub struct UserNameRequest {
 }
 
 /// The user named in a request, or (GetUser without a name) the calling user.
-fn user_of(c: &Call<'_>, account: &str, name: &str) -> Result<User, AwsError> {
+pub fn user_of(c: &Call<'_>, account: &str, name: &str) -> Result<User, AwsError> {
     c.w.iam
         .accounts
         .get(account)
@@ -447,6 +448,9 @@ pub fn delete_user(c: &mut Call<'_>, r: DeleteUserRequest) -> Result<Empty, AwsE
     // clean up for you).
     if !u.access_keys.is_empty() {
         return Err(IamError::DeleteConflict.err("Cannot delete entity, must delete access keys first."));
+    }
+    if !u.mfa_devices.is_empty() {
+        return Err(IamError::DeleteConflict.err("Cannot delete entity, must delete MFA device first."));
     }
     if !u.inline.is_empty() {
         return Err(IamError::DeleteConflict.err("Cannot delete entity, must delete policies first."));

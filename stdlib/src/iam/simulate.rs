@@ -193,6 +193,7 @@ fn entity_principal(w: &World, arn: &Arn) -> Result<Principal, AwsError> {
             path: "/".into(),
             user_id: "AIDASIMULATEDGROUPMEMBER".into(),
             mfa_authenticated_at: None,
+            session_expiration: None,
         }),
         _ => Err(IamError::InvalidInput.err(format!("PolicySourceArn `{arn}` must be a user, group or role ARN"))),
     }
@@ -355,9 +356,10 @@ pub fn simulate_custom_policy(c: &mut Call<'_>, r: SimulateCustomPolicyRequest) 
                 path: "/".into(),
                 user_id: "AIDASIMULATEDCALLER00".into(),
                 mfa_authenticated_at: None,
+                session_expiration: None,
             }
         }
-        None => Principal::User { account, name: "SimulatedUser".into(), path: "/".into(), user_id: "AIDASIMULATEDCALLER00".into(), mfa_authenticated_at: None },
+        None => Principal::User { account, name: "SimulatedUser".into(), path: "/".into(), user_id: "AIDASIMULATEDCALLER00".into(), mfa_authenticated_at: None, session_expiration: None },
     };
     let ctx = context_of(&r.context_entries)?;
     let region = c.region();

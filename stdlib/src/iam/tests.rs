@@ -9,6 +9,7 @@ fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
     e.eval::<Dynamic>(src)
 }
 
+#[track_caller]
 fn ok(src: &str) -> Dynamic {
     run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
 }
@@ -58,7 +59,7 @@ fn deleting_entities_in_use_is_a_delete_conflict() {
     let (c, m) = code(r#"iam::create_user("u"); iam::create_access_key("u"); iam::delete_user("u")"#);
     assert_eq!((c.as_str(), m.as_str()), ("DeleteConflict", "Cannot delete entity, must delete access keys first."));
     // A failed call changes nothing: the user is still there.
-    ok(r#"iam::create_user("u"); iam::put_user_policy("u", "p", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`);
+    let _ = ok(r#"iam::create_user("u"); iam::put_user_policy("u", "p", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`);
           try { iam::delete_user("u") } catch {}
           iam::get_user("u")"#);
 }
@@ -109,7 +110,7 @@ fn inline_policy_size_limit_for_users_is_2048_non_whitespace_characters() {
     assert_eq!(c, "LimitExceeded");
     assert_eq!(m, "Maximum policy size of 2048 bytes exceeded for user u");
     // The same document fits a role (10,240).
-    ok(&format!(
+    let _ = ok(&format!(
         "iam::create_role(\"r\", `{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"Service\":\"ec2.amazonaws.com\"}},\"Action\":\"sts:AssumeRole\"}}]}}`); iam::put_role_policy(\"r\", \"p\", `{big}`)"
     ));
 }
@@ -224,4 +225,45 @@ fn save_and_load_keep_every_iam_entity() {
     assert_eq!(s(v[1].clone()), "alice");
     assert_eq!(s(v[2].clone()), "arn:aws:iam::111122223333:user/alice");
     assert!(v[3].as_bool().unwrap(), "save -> load -> save is identical");
+}
+
+const MFA_SETUP: &str = r#"
+    iam::create_user("alice");
+    let k = iam::create_access_key("alice").AccessKey;
+    let d = iam::create_virtual_mfa_device(#{ VirtualMFADeviceName: "alice" }).VirtualMFADevice;
+    let c1 = iam::mfa_code(d.Base32StringSeed);
+    clock::advance("30s");
+    let c2 = iam::mfa_code(d.Base32StringSeed);
+"#;
+
+#[test]
+fn enabling_mfa_takes_two_consecutive_codes() {
+    let _ = ok(&format!("{MFA_SETUP} iam::enable_mfa_device(#{{ UserName: \"alice\", SerialNumber: d.SerialNumber, AuthenticationCode1: c1, AuthenticationCode2: c2 }})"));
+    // The same code twice is not two consecutive codes.
+    let (c, m) = code(&format!("{MFA_SETUP} iam::enable_mfa_device(#{{ UserName: \"alice\", SerialNumber: d.SerialNumber, AuthenticationCode1: c2, AuthenticationCode2: c2 }})"));
+    assert_eq!((c.as_str(), m.as_str()), ("InvalidAuthenticationCode", "Authentication code for device is not valid."));
+}
+
+#[test]
+fn session_tokens_with_mfa_expire_and_codes_cannot_be_replayed() {
+    let v = ok(&format!(
+        r#"{MFA_SETUP}
+           iam::enable_mfa_device(#{{ UserName: "alice", SerialNumber: d.SerialNumber, AuthenticationCode1: c1, AuthenticationCode2: c2 }});
+           clock::advance("30s");
+           let code = iam::mfa_code(d.Base32StringSeed);
+           let s = as_principal(k, || iam::get_session_token(#{{ SerialNumber: d.SerialNumber, TokenCode: code, DurationSeconds: 900 }}));
+           let replay = "accepted";
+           try {{ as_principal(k, || iam::get_session_token(#{{ SerialNumber: d.SerialNumber, TokenCode: code }})); }} catch (e) {{ replay = e.Code; }}
+           let who = as_principal(s.Credentials, || whoami().Arn);
+           clock::advance("15m");
+           let later = "valid";
+           try {{ as_principal(s.Credentials, || iam::get_caller_identity()); }} catch (e) {{ later = e.Code; }}
+           [who, replay, later]"#
+    ))
+    .cast::<rhai::Array>();
+    assert_eq!(s(v[0].clone()), "arn:aws:iam::111122223333:user/alice");
+    assert_eq!(s(v[1].clone()), "AccessDenied");
+    assert_eq!(s(v[2].clone()), "ExpiredToken");
+    let (c, _) = code(&format!("{MFA_SETUP} iam::delete_access_key(#{{ UserName: \"alice\", AccessKeyId: k.AccessKeyId }}); iam::enable_mfa_device(#{{ UserName: \"alice\", SerialNumber: d.SerialNumber, AuthenticationCode1: c1, AuthenticationCode2: c2 }}); iam::delete_user(\"alice\")"));
+    assert_eq!(c, "DeleteConflict");
 }

@@ -196,7 +196,7 @@ mod tests {
     #[test]
     fn strings_and_blobs_both_fill_blob_fields() {
         let r: Req = from_params(&map(&[("KeyId", "k".into()), ("Plaintext", "hi".into())]), &crate::world::service::KMS, "encrypt").unwrap();
-        assert_eq!(r.plaintext.0, b"hi");
+        assert_eq!((r.key_id.as_str(), r.plaintext.0.as_slice()), ("k", b"hi".as_slice()));
         let r: Req = from_params(
             &map(&[("KeyId", "k".into()), ("Plaintext", Dynamic::from_blob(vec![1, 2])), ("NumberOfBytes", 5_i64.into())]),
             &crate::world::service::KMS,

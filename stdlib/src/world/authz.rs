@@ -179,13 +179,15 @@ pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String
     if let Principal::User { name, .. } = p {
         c.insert("aws:username", ContextValue::string(name.clone()));
     }
-    if let Principal::AssumedRole(s) = p {
-        c.insert("aws:TokenIssueTime", ContextValue::typed(ValueType::Date, s.expiration.iso()));
-        // aws:MultiFactorAuthPresent is present only for temporary credentials.
-        c.insert("aws:MultiFactorAuthPresent", ContextValue::bool(s.mfa_authenticated_at.is_some()));
-        if let Some(f) = &s.federated_provider {
-            c.insert("aws:FederatedProvider", ContextValue::string(f.clone()));
-        }
+    // aws:MultiFactorAuthPresent is present only for temporary credentials (role sessions,
+    // GetSessionToken); requests signed with long-term access keys don't carry it.
+    if p.expiration().is_some() {
+        c.insert("aws:MultiFactorAuthPresent", ContextValue::bool(p.mfa_authenticated_at().is_some()));
+    }
+    if let Principal::AssumedRole(s) = p
+        && let Some(f) = &s.federated_provider
+    {
+        c.insert("aws:FederatedProvider", ContextValue::string(f.clone()));
     }
     if let Some(at) = p.mfa_authenticated_at() {
         c.insert("aws:MultiFactorAuthPresent", ContextValue::bool(true));

@@ -235,8 +235,8 @@ impl<'w> Call<'w> {
 
     /// Temporary credentials stop working when the clock passes their expiration.
     fn check_credentials(&self) -> Result<(), AwsError> {
-        if let Principal::AssumedRole(s) = &self.caller.principal
-            && self.w.clock.now >= s.expiration
+        if let Some(expiration) = self.caller.principal.expiration()
+            && self.w.clock.now >= expiration
         {
             let (code, status) = self.service.expired_token;
             return Err(AwsError::new(code, status, "The security token included in the request is expired"));

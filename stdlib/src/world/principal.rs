@@ -66,6 +66,9 @@ pub enum Principal {
         user_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mfa_authenticated_at: Option<Timestamp>,
+        /// Set for temporary credentials from GetSessionToken: when they stop working.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session_expiration: Option<Timestamp>,
     },
     /// An assumed-role session.
     AssumedRole(RoleSession),
@@ -141,6 +144,16 @@ impl Principal {
         }
     }
 
+    /// When temporary credentials behind this principal expire (role sessions and
+    /// GetSessionToken sessions); `None` for long-term credentials.
+    pub fn expiration(&self) -> Option<Timestamp> {
+        match self {
+            Principal::User { session_expiration, .. } => *session_expiration,
+            Principal::AssumedRole(s) => Some(s.expiration),
+            _ => None,
+        }
+    }
+
     pub fn is_root(&self) -> bool {
         matches!(self, Principal::Root { .. })
     }
@@ -159,6 +172,7 @@ mod tests {
             path: "/eng/".into(),
             user_id: "AIDAX".into(),
             mfa_authenticated_at: None,
+            session_expiration: None,
         };
         assert_eq!(u.arn().unwrap().to_string(), "arn:aws:iam::111122223333:user/eng/bob");
         assert_eq!(u.identity_type(), "IAMUser");
