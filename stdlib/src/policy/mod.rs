@@ -39,6 +39,8 @@ pub mod parser;
 pub mod variables;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
