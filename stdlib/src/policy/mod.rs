@@ -11,8 +11,37 @@
 //!   [`Context::insert`] and typed values [`ContextValue`].
 //! - [`PrincipalInfo`], [`Sources`], [`Facts`] -> [`evaluate`] -> [`Decision`].
 //!
-//! PLACEHOLDER: the bodies below are a stand-in so the crate builds; the real parser and
-//! evaluator replace them.
+//! Layout: [`json`] (a small position-tracking JSON reader), [`parser`] (grammar,
+//! per-kind validation, compilation), [`matching`] (wildcards for actions, resources,
+//! `...Like`), [`variables`] (policy variables), [`conditions`] (every condition operator),
+//! [`eval`] (the decision order). The semantics are written down as numbered rules in
+//! `stdlib/src/policy/RULES.md` (P = parsing, M = matching, V = variables, C = conditions,
+//! E = evaluation); the tests cite them by number and quote the AWS sentence they check.
+//!
+//! Design decisions:
+//! - patterns are compiled at parse time (actions lowercased once, resources split by ARN
+//!   segment only when a wildcard makes it necessary, condition values pre-parsed), so a
+//!   decision does no parsing of the policy and allocates only to report results;
+//! - a [`Policy`] keeps the text it was given: positions in [`MatchedStatement`] refer to it
+//!   and saved worlds store it (re-parsed on load);
+//! - statements compare by content, documents by (kind, text);
+//! - the engine never panics on any input (the parser is fuzzed: `fuzz/`).
+//!
+//! Simplified, on purpose: `CanonicalUser` principals parse but never match (principals here
+//! have no canonical id); IAM's check that named principals exist is the caller's (it knows
+//! the world); variables substitute only single-valued keys.
+
+pub mod conditions;
+pub mod eval;
+pub mod json;
+pub mod matching;
+pub mod parser;
+pub mod variables;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -65,6 +94,9 @@ impl fmt::Display for PolicyError {
     }
 }
 
+pub use conditions::{Condition, Operator, OperatorSpec, SetQualifier};
+pub use parser::{Document, Effect, Patterns, Principals, Statement, Version, max_size, policy_size};
+
 /// A parsed, validated, pre-compiled policy. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -76,22 +108,26 @@ struct PolicyInner {
     text: String,
     kind: PolicyKind,
     json: serde_json::Value,
+    doc: Document,
+}
+
+/// Two policies are equal when they are the same kind and the same text.
+impl PartialEq for Policy {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner.kind == other.inner.kind && self.inner.text == other.inner.text
+    }
 }
 
 impl Policy {
     /// Parses JSON text (as pasted from AWS's docs) and validates it for `kind`.
     pub fn parse(text: &str, kind: PolicyKind) -> Result<Policy, PolicyError> {
-        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| PolicyError {
-            message: format!("Syntax errors in policy: {e}"),
-            path: String::new(),
-            line: e.line(),
-            column: e.column(),
-        })?;
-        Ok(Policy { inner: Arc::new(PolicyInner { text: text.to_string(), kind, json }) })
+        let (doc, json) = parser::parse(text, kind)?;
+        Ok(Policy { inner: Arc::new(PolicyInner { text: text.to_string(), kind, json, doc }) })
     }
     /// Builds from a JSON value (a Rhai map converted to JSON); its text is the pretty JSON.
     pub fn from_value(v: &serde_json::Value, kind: PolicyKind) -> Result<Policy, PolicyError> {
-        Policy::parse(&serde_json::to_string_pretty(v).unwrap_or_default(), kind)
+        let text = serde_json::to_string_pretty(v).map_err(|e| PolicyError { message: format!("Syntax errors in policy. {e}."), path: String::new(), line: 0, column: 0 })?;
+        Policy::parse(&text, kind)
     }
     /// The document exactly as given (positions in [`MatchedStatement`] refer to it).
     pub fn text(&self) -> &str {
@@ -100,9 +136,28 @@ impl Policy {
     pub fn kind(&self) -> PolicyKind {
         self.inner.kind
     }
-    /// The document as JSON.
+    /// The document as JSON, members in document order.
     pub fn to_json(&self) -> serde_json::Value {
         self.inner.json.clone()
+    }
+    /// The parsed document.
+    pub fn document(&self) -> &Document {
+        &self.inner.doc
+    }
+    /// The statements, in document order.
+    pub fn statements(&self) -> &[Statement] {
+        &self.inner.doc.statements
+    }
+    pub fn version(&self) -> Version {
+        self.inner.doc.version
+    }
+    /// The `Id` element.
+    pub fn id(&self) -> Option<&str> {
+        self.inner.doc.id.as_deref()
+    }
+    /// The size IAM's quotas count: characters excluding white space.
+    pub fn size(&self) -> usize {
+        policy_size(&self.inner.text)
     }
 }
 
@@ -172,6 +227,20 @@ impl Context {
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
         self.keys.get(&key.to_ascii_lowercase()).map(|(_, v)| v)
     }
+    /// Like [`Context::get`] for a key already in lowercase (no allocation).
+    pub fn get_lower(&self, lower_key: &str) -> Option<&ContextValue> {
+        self.keys.get(lower_key).map(|(_, v)| v)
+    }
+    /// Removes `key`; returns whether it was there.
+    pub fn remove(&mut self, key: &str) -> bool {
+        self.keys.remove(&key.to_ascii_lowercase()).is_some()
+    }
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
     /// Keys with their original spelling.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
         self.keys.values().map(|(k, v)| (k.as_str(), v))
@@ -201,7 +270,9 @@ pub struct PrincipalInfo {
     /// The principal's ARN (`arn:aws:sts::...:assumed-role/r/s` for sessions); empty for
     /// anonymous and service callers.
     pub arn: String,
-    /// For role sessions: the role's ARN (a resource policy naming the role matches its sessions).
+    /// For role sessions: the role's ARN (a resource policy naming the role matches its
+    /// sessions). For federated-user sessions: the ARN of the IAM user who federated (a
+    /// resource policy naming that user is limited like one naming a role, rule M6).
     pub role_arn: Option<String>,
     /// The 12-digit account (empty for anonymous/service).
     pub account: String,
@@ -348,15 +419,36 @@ pub struct Decision {
     pub allowed_by_boundary: bool,
 }
 
-/// Decides one request. PLACEHOLDER: root is allowed, everyone else implicitly denied.
-pub fn evaluate(principal: &PrincipalInfo, _action: &str, _resource: &str, _ctx: &Context, _sources: &Sources<'_>, _facts: Facts) -> Decision {
-    let allowed = principal.kind == PrincipalKind::Root;
-    Decision {
-        decision: if allowed { EvalDecision::Allowed } else { EvalDecision::ImplicitDeny },
-        denied_by: if allowed { None } else { Some(PolicyType::IdentityBased) },
-        matched: vec![],
-        missing_context: vec![],
-        allowed_by_organizations: true,
-        allowed_by_boundary: true,
+/// Decides one request: AWS's documented evaluation order, rules E1–E13 of `RULES.md`.
+pub fn evaluate(principal: &PrincipalInfo, action: &str, resource: &str, ctx: &Context, sources: &Sources<'_>, facts: Facts) -> Decision {
+    eval::evaluate(principal, action, resource, ctx, sources, facts)
+}
+
+impl fmt::Display for MatchedStatement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}[{}]", self.effect, self.source_policy_id, self.index)?;
+        if let Some(sid) = &self.sid {
+            write!(f, " ({sid})")?;
+        }
+        write!(f, " at line {}", self.start.0)
+    }
+}
+
+/// `allowed`, `implicitDeny (no identity-based policy allows)`, or
+/// `explicitDeny (identity-based: Deny policy1[2] (DenyS3Logs) at line 24)`.
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.decision.as_str())?;
+        match (self.decision, self.denied_by) {
+            (EvalDecision::ExplicitDeny, Some(t)) => {
+                write!(f, " ({}:", t.words())?;
+                for (i, m) in self.matched.iter().enumerate() {
+                    write!(f, "{} {m}", if i > 0 { ";" } else { "" })?;
+                }
+                f.write_str(")")
+            }
+            (EvalDecision::ImplicitDeny, Some(t)) => write!(f, " (no {} policy allows)", t.words()),
+            _ => Ok(()),
+        }
     }
 }
