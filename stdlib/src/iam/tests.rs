@@ -267,3 +267,158 @@ fn session_tokens_with_mfa_expire_and_codes_cannot_be_replayed() {
     let (c, _) = code(&format!("{MFA_SETUP} iam::delete_access_key(#{{ UserName: \"alice\", AccessKeyId: k.AccessKeyId }}); iam::enable_mfa_device(#{{ UserName: \"alice\", SerialNumber: d.SerialNumber, AuthenticationCode1: c1, AuthenticationCode2: c2 }}); iam::delete_user(\"alice\")"));
     assert_eq!(c, "DeleteConflict");
 }
+
+// ---- decisions through the real engine, with everything the world gathers ----
+
+fn decision(src: &str) -> String {
+    let m = ok(src).cast::<Map>();
+    s(m["Decision"].clone())
+}
+
+const S3_READ: &str = r#"`{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}`"#;
+
+#[test]
+fn group_policies_apply_to_members_only() {
+    let src = format!(
+        r#"iam::create_user("alice"); iam::create_user("bob"); iam::create_group("readers");
+           iam::put_group_policy("readers", "read", {S3_READ}); iam::add_user_to_group("alice", "readers");
+           [iam::can("alice", "s3:GetObject", "arn:aws:s3:::b/k").Decision, iam::can("bob", "s3:GetObject", "arn:aws:s3:::b/k").Decision,
+            iam::can("alice", "s3:PutObject", "arn:aws:s3:::b/k").Decision]"#
+    );
+    let v = ok(&src).cast::<rhai::Array>();
+    assert_eq!(v.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["allowed", "implicitDeny", "implicitDeny"]);
+}
+
+#[test]
+fn an_explicit_deny_in_any_policy_overrides_allows() {
+    // "An explicit deny in any policy overrides any allows." (evaluation logic summary)
+    let src = format!(
+        r#"iam::create_user("alice"); iam::attach_user_policy("alice", "arn:aws:iam::aws:policy/AdministratorAccess");
+           iam::create_group("g"); iam::add_user_to_group("alice", "g");
+           iam::put_group_policy("g", "no-logs", `{{"Version":"2012-10-17","Statement":[{{"Sid":"DenyLogs","Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::*log*"}}]}}`);
+           let r = iam::can("alice", "s3:PutObject", "arn:aws:s3:::carlossalazar-logs/x");
+           [r.Decision, r.Reasons[0].Sid, r.Reasons[0].Type, r.Explanation, iam::can("alice", "s3:PutObject", "arn:aws:s3:::carlossalazar/x").Decision]"#
+    );
+    let v = ok(&src).cast::<rhai::Array>();
+    assert_eq!(s(v[0].clone()), "explicitDeny");
+    assert_eq!(s(v[1].clone()), "DenyLogs");
+    assert_eq!(s(v[2].clone()), "group");
+    assert_eq!(
+        s(v[3].clone()),
+        "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::carlossalazar-logs/x with an explicit deny in an identity-based policy"
+    );
+    assert_eq!(s(v[4].clone()), "allowed");
+}
+
+#[test]
+fn a_permissions_boundary_caps_identity_policies() {
+    let src = format!(
+        r#"let b = iam::create_policy("boundary", {S3_READ}).Policy.Arn;
+           iam::create_user(#{{ UserName: "alice", PermissionsBoundary: b }});
+           iam::attach_user_policy("alice", "arn:aws:iam::aws:policy/AdministratorAccess");
+           [iam::can("alice", "s3:GetObject", "arn:aws:s3:::b/k").Decision, iam::can("alice", "iam:CreateUser", "arn:aws:iam::111122223333:user/x").Decision,
+            iam::get_policy(b).Policy.PermissionsBoundaryUsageCount]"#
+    );
+    let v = ok(&src).cast::<rhai::Array>();
+    assert_eq!(s(v[0].clone()), "allowed");
+    assert_eq!(s(v[1].clone()), "implicitDeny");
+    assert_eq!(v[2].as_int().unwrap(), 1);
+}
+
+#[test]
+fn the_denied_call_is_refused_with_awss_message_and_audited() {
+    let v = ok(r#"
+        iam::create_user("bob");
+        let k = iam::create_access_key("bob").AccessKey;
+        let msg = "";
+        try { as_principal(k, || iam::create_user("mallory")); } catch (e) { msg = e.Message; }
+        let ev = world::trail(#{ eventName: "CreateUser", errorCode: "AccessDenied" });
+        [msg, ev.len(), ev[0].userIdentity.arn]
+    "#)
+    .cast::<rhai::Array>();
+    assert_eq!(
+        s(v[0].clone()),
+        "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::111122223333:user/mallory because no identity-based policy allows the iam:CreateUser action"
+    );
+    assert_eq!(v[1].as_int().unwrap(), 1);
+    assert_eq!(s(v[2].clone()), "arn:aws:iam::111122223333:user/bob");
+}
+
+#[test]
+fn a_trust_policy_naming_the_account_needs_an_identity_allow_naming_the_user_does_not() {
+    // Role trust policies "must explicitly allow access for principals" (evaluation logic).
+    let src = format!(
+        r#"iam::create_user("alice"); iam::create_user("bob");
+           let ka = iam::create_access_key("alice").AccessKey; let kb = iam::create_access_key("bob").AccessKey;
+           let acct_role = iam::create_role("via-account", {TRUST_ACCOUNT}).Role.Arn;
+           let bob_role = iam::create_role("for-bob", `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:user/bob"}},"Action":"sts:AssumeRole"}}]}}`).Role.Arn;
+           let out = [];
+           for pair in [[ka, acct_role], [kb, bob_role], [ka, bob_role]] {{
+               let r = "ok";
+               try {{ as_principal(pair[0], || iam::assume_role(pair[1], "sess")); }} catch (e) {{ r = e.Code; }}
+               out.push(r);
+           }}
+           iam::put_user_policy("alice", "assume", `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}}]}}`);
+           let r = "ok";
+           try {{ as_principal(ka, || iam::assume_role(acct_role, "ss")); }} catch (e) {{ r = e.Code; }}
+           out.push(r);
+           out"#
+    );
+    let v = ok(&src).cast::<rhai::Array>();
+    assert_eq!(v.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["AccessDenied", "ok", "AccessDenied", "ok"]);
+}
+
+#[test]
+fn scps_restrict_member_accounts_even_their_root_but_never_the_management_account() {
+    let v = ok(r#"
+        organizations::create_organization();
+        let root = organizations::list_roots().Roots[0].Id;
+        organizations::enable_policy_type(#{ RootId: root, PolicyType: "SERVICE_CONTROL_POLICY" });
+        let id = organizations::create_account(#{ AccountName: "dev", Email: "dev@example.com" }).CreateAccountStatus.AccountId;
+        let ou = organizations::create_organizational_unit(#{ ParentId: root, Name: "sandbox" }).OrganizationalUnit.Id;
+        organizations::move_account(#{ AccountId: id, SourceParentId: root, DestinationParentId: ou });
+        let p = organizations::create_policy(#{ Name: "no-kms", Type: "SERVICE_CONTROL_POLICY",
+            Content: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"kms:*","Resource":"*"}]}` }).Policy.PolicySummary.Id;
+        organizations::attach_policy(#{ PolicyId: p, TargetId: ou });
+        let member_root = `arn:aws:iam::${id}:root`;
+        let mgmt = "arn:aws:iam::111122223333:root";
+        [iam::can(member_root, "kms:Encrypt", `arn:aws:kms:us-east-1:${id}:key/k`).Decision,
+         iam::can(member_root, "s3:GetObject", "arn:aws:s3:::b/k").Decision,
+         iam::can(mgmt, "kms:Encrypt", "arn:aws:kms:us-east-1:111122223333:key/k").Decision]
+    "#)
+    .cast::<rhai::Array>();
+    assert_eq!(v.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["explicitDeny", "allowed", "allowed"]);
+}
+
+#[test]
+fn the_simulator_reports_matched_statements_with_positions() {
+    let v = ok(&format!(
+        r#"let arn = iam::create_user("alice").User.Arn;
+           iam::put_user_policy("alice", "read", {S3_READ});
+           let r = iam::simulate_principal_policy(#{{ PolicySourceArn: arn, ActionNames: ["s3:GetObject", "s3:PutObject"], ResourceArns: ["arn:aws:s3:::b/k"] }}).EvaluationResults;
+           [r[0].EvalDecision, r[0].MatchedStatements[0].SourcePolicyId, r[0].MatchedStatements[0].SourcePolicyType, r[0].MatchedStatements[0].StartPosition.Line, r[1].EvalDecision, r[1].MatchedStatements.len()]"#
+    ))
+    .cast::<rhai::Array>();
+    assert_eq!(s(v[0].clone()), "allowed");
+    assert_eq!(s(v[1].clone()), "read");
+    assert_eq!(s(v[2].clone()), "user");
+    assert_eq!(v[3].as_int().unwrap(), 1);
+    assert_eq!(s(v[4].clone()), "implicitDeny");
+    assert_eq!(v[5].as_int().unwrap(), 0, "implicitly denied actions show no matching statements");
+}
+
+#[test]
+fn ip_address_conditions_follow_the_callers_source_ip() {
+    // The seeds' example: allow only from 10.10.0.0/16.
+    let v = ok(r#"
+        iam::create_user("alice");
+        let k = iam::create_access_key("alice").AccessKey;
+        iam::put_user_policy("alice", "office-only", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.10.0.0/16"}}}]}`);
+        let inside = "ok"; let outside = "ok";
+        try { as_principal(#{ Credentials: k, SourceIp: "10.10.4.2" }, || iam::get_user("alice")); } catch (e) { inside = e.Code; }
+        try { as_principal(#{ Credentials: k, SourceIp: "192.0.2.7" }, || iam::get_user("alice")); } catch (e) { outside = e.Code; }
+        [inside, outside, iam::can("alice", "iam:GetUser", "*", #{ "aws:SourceIp": "10.10.9.9" }).Decision]
+    "#)
+    .cast::<rhai::Array>();
+    assert_eq!(v.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["ok", "AccessDenied", "allowed"]);
+}

@@ -221,7 +221,9 @@ pub fn decide_with(w: &World, caller: &Caller, req: &Authz<'_>, g: &Gathered) ->
     let resource_account = req
         .resource_account
         .map(str::to_string)
-        .or_else(|| req.resource.parse::<super::Arn>().ok().map(|a| a.account).filter(|a| !a.is_empty()))
+        // ARNs without an account (S3) or owned by AWS itself (`arn:aws:iam::aws:policy/...`)
+        // are evaluated in the caller's account: only identity policies decide.
+        .or_else(|| req.resource.parse::<super::Arn>().ok().map(|a| a.account).filter(|a| !a.is_empty() && a != "aws"))
         .unwrap_or_else(|| info.account.clone());
     let sources = Sources {
         identity: g.identity.iter().map(|(policy, id, ty)| Source { policy, id, ty: *ty }).collect(),
@@ -255,20 +257,63 @@ pub fn decide_with(w: &World, caller: &Caller, req: &Authz<'_>, g: &Gathered) ->
     d
 }
 
+/// The policy type as AWS's AccessDenied messages name it, with its article:
+/// ("an", "identity-based policy"), ("a", "permissions boundary"), ...
+fn policy_phrase(t: crate::policy::PolicyType) -> (&'static str, &'static str) {
+    use crate::policy::PolicyType::*;
+    match t {
+        IdentityBased => ("an", "identity-based policy"),
+        ResourceBased => ("a", "resource-based policy"),
+        PermissionsBoundary => ("a", "permissions boundary"),
+        ServiceControlPolicy => ("a", "service control policy"),
+        ResourceControlPolicy => ("a", "resource control policy"),
+        SessionPolicy => ("a", "session policy"),
+    }
+}
+
 /// AWS's current AccessDenied message: "User: arn:... is not authorized to perform: kms:Encrypt
 /// on resource: arn:... because no identity-based policy allows the kms:Encrypt action", or
-/// "... with an explicit deny in a resource-based policy".
+/// "... with an explicit deny in a resource-based policy" ("in a permissions boundary",
+/// "because no permissions boundary allows ...", as AWS words them).
 pub fn access_denied_message(p: &Principal, action: &str, resource: &str, d: &Decision) -> String {
     let who = match p {
         Principal::Anonymous => "Anonymous".to_string(),
         Principal::Service { service } => format!("Service: {service}"),
         _ => format!("User: {}", p.display_name()),
     };
-    let words = d.denied_by.map(|t| t.words()).unwrap_or("identity-based");
+    let (article, phrase) = policy_phrase(d.denied_by.unwrap_or(crate::policy::PolicyType::IdentityBased));
     match d.decision {
         EvalDecision::ExplicitDeny => {
-            format!("{who} is not authorized to perform: {action} on resource: {resource} with an explicit deny in a {words} policy")
+            format!("{who} is not authorized to perform: {action} on resource: {resource} with an explicit deny in {article} {phrase}")
         }
-        _ => format!("{who} is not authorized to perform: {action} on resource: {resource} because no {words} policy allows the {action} action"),
+        _ => format!("{who} is not authorized to perform: {action} on resource: {resource} because no {phrase} allows the {action} action"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::PolicyType;
+
+    fn d(decision: EvalDecision, t: PolicyType) -> Decision {
+        Decision {
+            decision,
+            denied_by: Some(t),
+            matched: vec![],
+            missing_context: vec![],
+            allowed_by_organizations: true,
+            allowed_by_boundary: true,
+        }
+    }
+
+    #[test]
+    fn messages_word_each_policy_type_as_aws_does() {
+        let p = Principal::root("111122223333");
+        let m = |e, t| access_denied_message(&p, "s3:ListAllMyBuckets", "*", &d(e, t));
+        assert!(m(EvalDecision::ExplicitDeny, PolicyType::IdentityBased).ends_with("with an explicit deny in an identity-based policy"));
+        assert!(m(EvalDecision::ExplicitDeny, PolicyType::PermissionsBoundary).ends_with("with an explicit deny in a permissions boundary"));
+        assert!(m(EvalDecision::ImplicitDeny, PolicyType::PermissionsBoundary).ends_with("because no permissions boundary allows the s3:ListAllMyBuckets action"));
+        assert!(m(EvalDecision::ImplicitDeny, PolicyType::ServiceControlPolicy).ends_with("because no service control policy allows the s3:ListAllMyBuckets action"));
+        assert!(m(EvalDecision::ExplicitDeny, PolicyType::SessionPolicy).ends_with("with an explicit deny in a session policy"));
     }
 }
