@@ -242,13 +242,11 @@ fn expand(st: &Route53State, rng: &mut SimRng, z: &HostedZone, s: &ResourceRecor
 /// Whether Route 53 considers a record set healthy: its health check (none = healthy) and,
 /// for an alias with EvaluateTargetHealth, at least one healthy target.
 pub fn healthy(st: &Route53State, z: &HostedZone, s: &ResourceRecordSet, depth: usize) -> bool {
-    if let Some(id) = &s.health_check_id {
-        if let Some(hc) = st.health_checks.get(id) {
-            if !hc.effective_healthy() {
+    if let Some(id) = &s.health_check_id
+        && let Some(hc) = st.health_checks.get(id)
+            && !hc.effective_healthy() {
                 return false;
             }
-        }
-    }
     match &s.alias_target {
         Some(a) if a.evaluate_target_health && a.hosted_zone_id == z.id && depth < MAX_ALIAS_DEPTH => {
             let target = name::fqdn(&a.dns_name);
@@ -257,6 +255,9 @@ pub fn healthy(st: &Route53State, z: &HostedZone, s: &ResourceRecordSet, depth: 
         _ => true,
     }
 }
+
+/// A geolocation match rule, from the smallest region to the default.
+type GeoTier<'a> = Box<dyn Fn(&GeoLocation) -> bool + 'a>;
 
 /// Route 53's routing policies (Developer Guide, "Choosing a routing policy").
 fn select<'z>(st: &Route53State, rng: &mut SimRng, z: &HostedZone, sets: &[&'z ResourceRecordSet], ctx: &QueryCtx) -> Vec<&'z ResourceRecordSet> {
@@ -330,7 +331,7 @@ fn select<'z>(st: &Route53State, rng: &mut SimRng, z: &HostedZone, sets: &[&'z R
             let g = |s: &ResourceRecordSet| s.geo_location.clone().unwrap_or_default();
             // Smallest region first: subdivision, country, continent, then the default `*`.
             // An unhealthy record hands over to the next larger region.
-            let tiers: [Box<dyn Fn(&GeoLocation) -> bool>; 4] = [
+            let tiers: [GeoTier<'_>; 4] = [
                 Box::new(|l| l.subdivision_code.is_some() && l.country_code.as_deref() == country && l.subdivision_code == loc.subdivision_code),
                 Box::new(|l| l.subdivision_code.is_none() && l.country_code.is_some() && l.country_code.as_deref() == country && country != Some("*")),
                 Box::new(|l| l.continent_code.is_some() && l.continent_code.as_deref() == continent),

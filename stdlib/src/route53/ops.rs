@@ -466,18 +466,16 @@ fn shape(c: &Call<'_>, i: usize, ch: &Change) -> Result<(RrType, ResourceRecordS
         }
         _ => {}
     }
-    if let Some(f) = &s.failover {
-        if f != "PRIMARY" && f != "SECONDARY" {
+    if let Some(f) = &s.failover
+        && f != "PRIMARY" && f != "SECONDARY" {
             return Err(R53Error::InvalidInput.err(format!(
                 "Invalid XML ; cvc-enumeration-valid: Value '{f}' is not facet-valid with respect to enumeration '[PRIMARY, SECONDARY]'. It must be a value from the enumeration."
             )));
         }
-    }
-    if let Some(r) = &s.region {
-        if !places::is_region(r) {
+    if let Some(r) = &s.region
+        && !places::is_region(r) {
             return Err(R53Error::InvalidInput.err(format!("Invalid request: `{r}` is not a region (latency records name an AWS Region)")));
         }
-    }
     if let Some(g) = &s.geo_location {
         let cc = g.country_code.as_deref();
         match (&g.continent_code, cc, &g.subdivision_code) {
@@ -498,11 +496,10 @@ fn shape(c: &Call<'_>, i: usize, ch: &Change) -> Result<(RrType, ResourceRecordS
     if s.multi_value_answer.is_some() && has_alias {
         return Err(R53Error::InvalidInput.err(format!("Invalid request: a multivalue answer record can't be an alias, in Change with {}", describe_change(&ch.action, &s))));
     }
-    if let Some(id) = &s.health_check_id {
-        if !c.w.route53.health_checks.contains_key(id) {
+    if let Some(id) = &s.health_check_id
+        && !c.w.route53.health_checks.contains_key(id) {
             return Err(R53Error::NoSuchHealthCheck.err(format!("A health check with id {id} does not exist.")));
         }
-    }
     Ok((t, s))
 }
 
@@ -568,8 +565,8 @@ fn check_upsert(z: &HostedZone, working: &BTreeMap<String, ResourceRecordSet>, t
         }
         return;
     }
-    if policy == Policy::Failover {
-        if let Some(o) = same_type.iter().find(|o| o.failover == s.failover) {
+    if policy == Policy::Failover
+        && let Some(o) = same_type.iter().find(|o| o.failover == s.failover) {
             errs.push(format!(
                 "RRSet with DNS name {n}, type {t}, SetIdentifier {} cannot be created because a {} failover record ({}) already exists with the same name and type.",
                 s.set_identifier.as_deref().unwrap_or(""),
@@ -577,7 +574,6 @@ fn check_upsert(z: &HostedZone, working: &BTreeMap<String, ResourceRecordSet>, t
                 o.set_identifier.as_deref().unwrap_or("")
             ));
         }
-    }
     if policy == Policy::Weighted && same_type.len() >= 100 {
         errs.push(format!("RRSet with DNS name {n}, type {t}: at most 100 weighted records may share a name and type"));
     }
@@ -801,11 +797,10 @@ fn normalize_check(mut cfg: HealthCheckConfig) -> Result<HealthCheckConfig, AwsE
         if cfg.ip_address.is_none() && cfg.fully_qualified_domain_name.is_none() {
             return Err(R53Error::InvalidInput.err("Invalid parameter: an endpoint health check needs IPAddress or FullyQualifiedDomainName"));
         }
-        if let Some(ip) = &cfg.ip_address {
-            if ip.parse::<std::net::IpAddr>().is_err() {
+        if let Some(ip) = &cfg.ip_address
+            && ip.parse::<std::net::IpAddr>().is_err() {
                 return Err(R53Error::InvalidInput.err(format!("Invalid IP address: {ip}")));
             }
-        }
         let https = cfg.check_type.starts_with("HTTPS");
         let port = cfg.port.unwrap_or(if https { 443 } else { 80 });
         if !(1..=65535).contains(&port) {

@@ -273,7 +273,7 @@ fn validate_inner(t: RrType, v: &str) -> Result<(), String> {
             if u16_field(f[0]).is_none() || f[1].parse::<u8>().is_err() || f[2].parse::<u8>().is_err() {
                 return Err(fatal("DSRRDATAIllegalNumber", "Key tag, algorithm and digest type must be integers", v));
             }
-            if f[3].is_empty() || f[3].len() % 2 != 0 || !f[3].chars().all(|c| c.is_ascii_hexdigit()) {
+            if f[3].is_empty() || !f[3].len().is_multiple_of(2) || !f[3].chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(fatal("DSRRDATAIllegalDigest", "Digest must be hexadecimal", v));
             }
             Ok(())

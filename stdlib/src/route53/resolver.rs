@@ -216,7 +216,9 @@ impl Resolver {
         QueryCtx { region: self.region.clone(), location: self.location.clone() }
     }
 
-    fn store(&mut self, key: String, name: &str, rtype: Option<RrType>, kind: EntryKind, records: Vec<Rr>, ttl: u32, now: Timestamp) {
+    /// Caches `records` for their lowest TTL (a TTL of 0 is not cached).
+    fn store(&mut self, key: String, name: &str, rtype: Option<RrType>, kind: EntryKind, records: Vec<Rr>, now: Timestamp) {
+        let ttl = min_ttl(&records);
         if ttl == 0 {
             return;
         }
@@ -300,8 +302,8 @@ impl Resolver {
                 chain.extend(recs);
                 return finish(Outcome::NoError, name, chain, all_cached);
             }
-            if qtype != RrType::Cname {
-                if let Some(e) = self.live(&key(&name, RrType::Cname), now) {
+            if qtype != RrType::Cname
+                && let Some(e) = self.live(&key(&name, RrType::Cname), now) {
                     let ttl = e.remaining(now);
                     let mut recs = e.records.clone();
                     self.stats.hits += 1;
@@ -312,7 +314,6 @@ impl Resolver {
                     name = target;
                     continue;
                 }
-            }
             // 2. The network.
             self.stats.misses += 1;
             all_cached = false;
@@ -325,7 +326,7 @@ impl Resolver {
                 Found::Answer(rrs) => {
                     let is_cname = qtype != RrType::Cname && rrs.first().is_some_and(|r| r.rtype == RrType::Cname);
                     let t = if is_cname { RrType::Cname } else { qtype };
-                    self.store(key(&name, t), &name, Some(t), EntryKind::Answer, rrs.clone(), min_ttl(&rrs), now);
+                    self.store(key(&name, t), &name, Some(t), EntryKind::Answer, rrs.clone(), now);
                     if is_cname {
                         let target = rrs.first().and_then(|r| rdata::host(&r.value)).unwrap_or_default();
                         chain.extend(rrs);
@@ -336,11 +337,11 @@ impl Resolver {
                     return finish(Outcome::NoError, name, chain, false);
                 }
                 Found::NxDomain(soa) => {
-                    self.store(nx_key(&name), &name, None, EntryKind::NxDomain, vec![soa.clone()], soa.ttl, now);
+                    self.store(nx_key(&name), &name, None, EntryKind::NxDomain, vec![soa], now);
                     return finish(Outcome::NxDomain, name, chain, false);
                 }
                 Found::NoData(soa) => {
-                    self.store(key(&name, qtype), &name, Some(qtype), EntryKind::NoData, vec![soa.clone()], soa.ttl, now);
+                    self.store(key(&name, qtype), &name, Some(qtype), EntryKind::NoData, vec![soa], now);
                     return finish(Outcome::NoData, name, chain, false);
                 }
                 Found::ServFail => return finish(Outcome::ServFail, name, chain, false),
@@ -427,7 +428,7 @@ impl Resolver {
                         if !(name::in_zone(qname, &child) && name::label_count(&child) > name::label_count(&zone)) {
                             break 'hops;
                         }
-                        self.store(referral_key(&child), &child, Some(RrType::Ns), EntryKind::Referral, ns.clone(), ttl, now);
+                        self.store(referral_key(&child), &child, Some(RrType::Ns), EntryKind::Referral, ns.clone(), now);
                         servers = ns.iter().map(|r| name::fqdn(&r.value)).collect();
                         zone = child;
                         continue 'hops;

@@ -103,11 +103,10 @@ fn lex(text: &str) -> Result<Vec<Logical>, String> {
                         }
                         s.push(c);
                         chars.next();
-                        if c == '\\' {
-                            if let Some(n) = chars.next() {
+                        if c == '\\'
+                            && let Some(n) = chars.next() {
                                 s.push(n);
                             }
-                        }
                     }
                     l.toks.push(Tok { text: s, quoted: false });
                 }
@@ -296,11 +295,10 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<FileRecord>, String> {
             return Err(format!("line {line}: {rtype} record without data"));
         }
         for &i in host_fields(rtype) {
-            if let Some(f) = fields.get_mut(i) {
-                if !(rtype == RrType::Naptr && f == ".") {
+            if let Some(f) = fields.get_mut(i)
+                && !(rtype == RrType::Naptr && f == ".") {
                     *f = absolute(f.trim_matches('"'), &origin, line)?;
                 }
-            }
         }
         let value = fields.join(" ");
         let ttl = ttl.or(default_ttl).or(last_ttl).ok_or_else(|| format!("line {line}: no TTL (give one or a $TTL)"))?;

@@ -1,7 +1,7 @@
 //! The script surface, exercised through a real engine: every test runs Rhai the way a
 //! notebook cell does and asserts on the AWS-shaped results.
 
-use rhai::{Array, Dynamic, Engine, Map};
+use rhai::{Array, Dynamic, Engine};
 
 use crate::script::convert::{as_aws_error, dynamic_to_json};
 use crate::world::World;
@@ -104,7 +104,7 @@ fn changes_go_insync_after_sixty_seconds() {
 #[test]
 fn hosted_zone_errors() {
     let e = engine();
-    run(&e, r#"route53::create_hosted_zone(#{ Name: "example.com", CallerReference: "same" })"#);
+    let _ = run(&e, r#"route53::create_hosted_zone(#{ Name: "example.com", CallerReference: "same" })"#);
     let (code, msg) = err(&e, r#"route53::create_hosted_zone(#{ Name: "example.org", CallerReference: "same" })"#);
     assert_eq!((code.as_str(), msg.as_str()), ("HostedZoneAlreadyExists", "A hosted zone has already been created with the specified caller reference."));
     assert_eq!(err(&e, r#"route53::create_hosted_zone("com")"#), ("InvalidDomainName".into(), "com. is reserved by AWS!".into()));
@@ -165,7 +165,7 @@ fn change_batch_messages_match_route53() {
         "The request contains an invalid set of changes for a resource record set 'A www.example.com.'"
     );
     let e = engine();
-    run(&e, &format!("{ZONE}\n{}", batch("z", &a("www.example.com", "CREATE", 60, "192.0.2.1"))));
+    let _ = run(&e, &format!("{ZONE}\n{}", batch("z", &a("www.example.com", "CREATE", 60, "192.0.2.1"))));
     let z = "route53::list_hosted_zones().HostedZones[0].Id";
     assert_eq!(
         err(&e, &batch(z, &a("www.example.com", "CREATE", 60, "192.0.2.9"))),
@@ -187,7 +187,7 @@ fn change_batch_messages_match_route53() {
         err(&e, &batch(z, &rr("www.example.com", "CNAME", "CREATE", "other.example.net"))).1,
         "RRSet of type CNAME with DNS name www.example.com. is not permitted as it conflicts with other records with the same DNS name in zone example.com."
     );
-    run(&e, &batch(z, &rr("docs.example.com", "CNAME", "CREATE", "www.example.com")));
+    let _ = run(&e, &batch(z, &rr("docs.example.com", "CNAME", "CREATE", "www.example.com")));
     assert_eq!(
         err(&e, &batch(z, &rr("docs.example.com", "TXT", "CREATE", "\\\"hello\\\""))).1,
         "RRSet of type TXT with DNS name docs.example.com. is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone example.com."
@@ -309,7 +309,7 @@ fn routing_policy_records_cannot_mix() {
     let weighted = |id: &str, w: i64, v: &str| {
         format!(r#"#{{ Action: "CREATE", ResourceRecordSet: #{{ Name: "www.example.com", Type: "A", SetIdentifier: "{id}", Weight: {w}, TTL: 60, ResourceRecords: [#{{ Value: "{v}" }}] }} }}"#)
     };
-    run(&e, &format!("{ZONE}\n{}", batch("z", &a("www.example.com", "CREATE", 60, "192.0.2.1"))));
+    let _ = run(&e, &format!("{ZONE}\n{}", batch("z", &a("www.example.com", "CREATE", 60, "192.0.2.1"))));
     let first = "route53::list_hosted_zones().HostedZones[0].Id";
     // Observed: "RRSet with DNS name x., type A, SetIdentifier bananas cannot be created as a
     // non-weighted set exists with the same name and type."
@@ -678,7 +678,7 @@ mail IN A 192.0.2.25
 #[test]
 fn save_and_load_keep_zones_checks_domains_and_warm_caches() {
     let (e, shared) = setup();
-    run(
+    let _ = run(
         &e,
         &with_domain(
             r#"route53::create_health_check(#{ CallerReference: "h", HealthCheckConfig: #{ Type: "TCP", IPAddress: "192.0.2.1", Port: 22 } });
