@@ -110,11 +110,15 @@ pub fn resolve(w: &mut World, id: &str, qname: &str, qtype: &str) -> Result<Reso
     if id == DEFAULT_RESOLVER {
         ensure_default_resolver(w);
     }
-    let mut r = w.route53.resolvers.remove(id).ok_or_else(|| R53Error::InvalidInput.err(format!("no resolver `{id}`")))?;
+    // Lend the resolvers out of the state (an O(1) swap) so the resolver can read the zones.
+    let mut resolvers = std::mem::take(&mut w.route53.resolvers);
     let now = w.now();
-    let res = r.resolve(&w.route53, &mut w.rng, now, &q, t);
-    w.route53.resolvers.insert(id.to_string(), r);
-    Ok(res)
+    let res = match resolvers.get_mut(id) {
+        Some(r) => Ok(r.resolve(&w.route53, &mut w.rng, now, &q, t)),
+        None => Err(R53Error::InvalidInput.err(format!("no resolver `{id}`"))),
+    };
+    w.route53.resolvers = resolvers;
+    res
 }
 
 /// When this service next has work due on the clock: never. Cache expiry, change

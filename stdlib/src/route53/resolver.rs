@@ -180,10 +180,17 @@ pub struct Resolution {
 }
 
 fn key(name: &str, t: RrType) -> String {
-    format!("{name} {}", t.as_str())
+    keyed(name, t.as_str())
 }
 fn nx_key(name: &str) -> String {
-    format!("{name} NXDOMAIN")
+    keyed(name, "NXDOMAIN")
+}
+fn keyed(name: &str, suffix: &str) -> String {
+    let mut k = String::with_capacity(name.len() + 1 + suffix.len());
+    k.push_str(name);
+    k.push(' ');
+    k.push_str(suffix);
+    k
 }
 fn referral_key(zone: &str) -> String {
     format!("{zone} DELEGATION")

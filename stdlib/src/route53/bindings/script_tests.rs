@@ -751,3 +751,33 @@ fn errors_are_catchable_maps() {
     let v = json(&e, r#"let c = ""; try { route53::get_hosted_zone("ZX") } catch (err) { c = err.Code + "/" + err.Service + "/" + err.Operation } c"#);
     assert_eq!(v, "NoSuchHostedZone/route53/GetHostedZone");
 }
+
+/// The scenario notebook runs clean cell by cell (one scope, as the kernel keeps it) and
+/// shows what its narrative says.
+#[test]
+fn dns_resolution_walk_notebook_runs_clean() {
+    let nb: serde_json::Value = serde_json::from_str(include_str!("../../../../notebooks/dns-resolution-walk.ipynb")).unwrap();
+    let e = engine();
+    let mut scope = rhai::Scope::new();
+    let mut outs = Vec::new();
+    for cell in nb["cells"].as_array().unwrap().iter().filter(|c| c["cell_type"] == "code") {
+        let src: String = cell["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+        let v = e.eval_with_scope::<Dynamic>(&mut scope, &src).unwrap_or_else(|err| panic!("cell failed: {err}\n{src}"));
+        outs.push(v);
+    }
+    let j: Vec<serde_json::Value> = outs.iter().map(dynamic_to_json).collect();
+    // Cold walk: three steps; warm: one cached step.
+    assert_eq!(j[3].as_array().unwrap().len(), 3);
+    assert_eq!(j[5][0]["FromCache"], true);
+    assert_eq!(j[6], 1, "TTL 1 s left at t = 299 s");
+    assert_eq!(j[8]["cached"], serde_json::json!(["192.0.2.44"]));
+    assert_eq!(j[8]["fresh_resolver"], serde_json::json!(["192.0.2.99"]));
+    assert_eq!(j[9]["Values"], serde_json::json!(["192.0.2.99"]));
+    assert_eq!(j[11]["Exchange"], "mail.cloudbook-demo.com.");
+    let blue = j[14]["blue"].as_i64().unwrap();
+    assert!((200..=300).contains(&blue), "weight 1 of 4 over 1000 answers: {blue}");
+    assert_eq!(j[15], serde_json::json!(["192.0.2.30"]));
+    assert_eq!(j[16]["still_cached"], serde_json::json!(["192.0.2.30"]));
+    assert_eq!(j[16]["after_ttl"], serde_json::json!(["198.51.100.30"]));
+    assert!(outs.last().unwrap().clone().try_cast::<crate::render::Chart>().is_some());
+}
