@@ -78,6 +78,9 @@ pub fn canonical(input: &str) -> Result<String, NameError> {
         return Err(NameError::new("DomainLabelEmpty", "Domain label is empty", input));
     }
     let body = if s.ends_with('.') && !s.ends_with("\\.") { &s[..s.len() - 1] } else { s };
+    if let Some(fast) = plain(body) {
+        return Ok(fast);
+    }
     let labels = raw_labels(body, input)?;
     let mut out = String::with_capacity(s.len() + 1);
     let mut wire = 1usize;
@@ -102,6 +105,33 @@ pub fn canonical(input: &str) -> Result<String, NameError> {
         return Err(NameError::new("DomainNameTooLong", "Domain name is too long", input));
     }
     Ok(out)
+}
+
+/// Fast path for names that are already lower-case letters, digits, `-` and `_` in
+/// well-sized labels: no decoding or escaping needed.
+fn plain(body: &str) -> Option<String> {
+    let b = body.as_bytes();
+    if b.is_empty() || b.len() > 253 {
+        return None;
+    }
+    let mut label = 0usize;
+    for &c in b {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => label += 1,
+            b'.' if label > 0 => label = 0,
+            _ => return None,
+        }
+        if label > 63 {
+            return None;
+        }
+    }
+    if label == 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(b.len() + 1);
+    out.push_str(body);
+    out.push('.');
+    Some(out)
 }
 
 /// `canonical` for names that are known to be fine, such as the world's own; falls back

@@ -68,6 +68,8 @@ pub struct CacheEntry {
     pub kind: EntryKind,
     /// The records (for negative entries, the SOA that set the negative TTL).
     pub records: Vec<Rr>,
+    /// The records as a step's `Response` text (computed once, when stored).
+    pub summary: String,
     pub stored_at: Timestamp,
     pub expires_at: Timestamp,
 }
@@ -230,7 +232,13 @@ impl Resolver {
             return;
         }
         let expires_at = now.plus(crate::world::Duration::secs(ttl as i64));
-        self.cache.insert(key, CacheEntry { name: name.to_string(), rtype, kind, records, stored_at: now, expires_at });
+        let summary = match kind {
+            EntryKind::Answer => describe(&records),
+            EntryKind::Referral => format!("referral: {}", describe(&records)),
+            EntryKind::NxDomain => "NXDOMAIN".into(),
+            EntryKind::NoData => "NODATA".into(),
+        };
+        self.cache.insert(key, CacheEntry { name: name.to_string(), rtype, kind, records, summary, stored_at: now, expires_at });
     }
 
     fn live(&self, key: &str, now: Timestamp) -> Option<&CacheEntry> {
@@ -295,17 +303,18 @@ impl Resolver {
                 self.stats.hits += 1;
                 return finish(Outcome::NxDomain, name, chain, all_cached);
             }
-            if let Some(e) = self.live(&key(&name, qtype), now) {
+            let k = key(&name, qtype);
+            if let Some(e) = self.live(&k, now) {
                 let ttl = e.remaining(now);
                 let kind = e.kind;
-                let mut recs = e.records.clone();
+                let summary = e.summary.clone();
+                let mut recs = if kind == EntryKind::NoData { Vec::new() } else { e.records.clone() };
                 self.stats.hits += 1;
+                steps.push(Step { server: "cache".into(), question: k, response: summary, ttl, authoritative: false, from_cache: true });
                 if kind == EntryKind::NoData {
-                    steps.push(cache_step(&name, qtype, "NODATA".into(), ttl));
                     return finish(Outcome::NoData, name, chain, all_cached);
                 }
                 recs.iter_mut().for_each(|r| r.ttl = ttl);
-                steps.push(cache_step(&name, qtype, describe(&recs), ttl));
                 chain.extend(recs);
                 return finish(Outcome::NoError, name, chain, all_cached);
             }
