@@ -781,3 +781,34 @@ fn dns_resolution_walk_notebook_runs_clean() {
     assert_eq!(j[16]["after_ttl"], serde_json::json!(["198.51.100.30"]));
     assert!(outs.last().unwrap().clone().try_cast::<crate::render::Chart>().is_some());
 }
+
+#[test]
+fn iam_decides_route53_calls_with_its_condition_keys() {
+    // IAM: route53:ChangeResourceRecordSetsRecordTypes lets a policy allow only some record
+    // types; every call is authorized before it validates.
+    let e = engine();
+    let v = json(
+        &e,
+        r#"iam::create_user("alice");
+           iam::put_user_policy(#{ UserName: "alice", PolicyName: "txt-only", PolicyDocument: `{
+             "Version": "2012-10-17",
+             "Statement": [{ "Effect": "Allow", "Action": ["route53:ChangeResourceRecordSets", "route53:GetHostedZone"],
+               "Resource": "arn:aws:route53:::hostedzone/*",
+               "Condition": { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] } } }] }` });
+           let z = route53::create_hosted_zone("example.com").HostedZone.Id;
+           let ok = as_principal("alice", || route53::upsert_record(z, "example.com", "TXT", 300, "\"hello\"")).ChangeInfo.Status;
+           let denied = "";
+           try { as_principal("alice", || route53::upsert_record(z, "www.example.com", "A", 300, "192.0.2.1")); } catch (err) { denied = err.Code + ": " + err.Message; }
+           let create = "";
+           try { as_principal("alice", || route53::create_hosted_zone("other.com")); } catch (err) { create = err.Code; }
+           #{ ok: ok, denied: denied, create: create, zone: z.sub_string(12), records: route53::list_resource_record_sets(z).ResourceRecordSets.len() }"#,
+    );
+    assert_eq!(v["ok"], "PENDING");
+    let zone = v["zone"].as_str().unwrap();
+    assert_eq!(
+        v["denied"],
+        format!("AccessDenied: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: route53:ChangeResourceRecordSets on resource: arn:aws:route53:::hostedzone/{zone} because no identity-based policy allows the route53:ChangeResourceRecordSets action")
+    );
+    assert_eq!(v["create"], "AccessDenied");
+    assert_eq!(v["records"], 3, "SOA, NS and the allowed TXT only");
+}
