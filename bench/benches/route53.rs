@@ -3,6 +3,9 @@
 //!
 //! Run: `cargo bench -p cloudbook-bench --bench route53`
 
+// `AwsError` is the world's shared error type, returned by value.
+#![allow(clippy::result_large_err)]
+
 use std::time::Duration;
 
 use cloudbook_bench::{rate, report, run_for};
