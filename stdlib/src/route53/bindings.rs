@@ -277,13 +277,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         domains::update_domain_nameservers,
     );
     api.op_as(&ROUTE53_DOMAINS, "list_domains", "ListDomains", "The account's registered domains.\n```rhai\nroute53::list_domains().Domains\n```", domains::list_domains);
-    let h = api.handle();
     api.func(
         "tlds",
         "The simulated Internet's TLDs and their name servers (as the root zone delegates them).\n```rhai\nroute53::tlds()\n```",
         &["Array"],
-        move || -> Dynamic {
-            let _ = &h;
+        || -> Dynamic {
             internet::TLDS
                 .iter()
                 .map(|t| {
@@ -457,11 +455,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             Ok(Dynamic::from(chart))
         },
     );
-    let h = api.handle();
-    method(&mut api, "get$id", "The resolver's id.", &["resolver: Resolver", "String"], move |r: &mut ResolverHandle| {
-        let _ = &h;
-        r.id.clone()
-    });
+    method(&mut api, "get$id", "The resolver's id.", &["resolver: Resolver", "String"], |r: &mut ResolverHandle| r.id.clone());
     let h = api.handle();
     method(&mut api, "to_string", "The resolver as text.", &["resolver: Resolver", "String"], move |r: &mut ResolverHandle| {
         let w = h.shared.lock();
@@ -470,11 +464,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             None => format!("Resolver({})", r.id),
         }
     });
-    let h = api.handle();
-    method(&mut api, "to_debug", "The resolver as text.", &["resolver: Resolver", "String"], move |r: &mut ResolverHandle| {
-        let _ = &h;
-        format!("Resolver({})", r.id)
-    });
+    method(&mut api, "to_debug", "The resolver as text.", &["resolver: Resolver", "String"], |r: &mut ResolverHandle| format!("Resolver({})", r.id));
     api.install(engine);
 }
 
