@@ -4,7 +4,8 @@
 use rhai::{Array, Dynamic, Engine, FuncRegistration, Map, NativeCallContext};
 use serde_json::json;
 
-use super::domains::{self, ROUTE53_DOMAINS};
+use super::domains;
+use crate::world::service::ROUTE53_DOMAINS;
 use super::model::{GeoLocation, ResourceRecordSet};
 use super::ops::{self, Change, ChangeBatch, ChangeResourceRecordSetsRequest};
 use super::{DEFAULT_RESOLVER, error::R53Error, internet, zonefile};

@@ -14,19 +14,8 @@ use super::model::Domain;
 use super::name;
 use super::ops::{self, CreateHostedZoneRequest, HostedZoneConfig};
 use crate::world::authz::Authz;
-use crate::world::service::{ROUTE53, Service};
+use crate::world::service::{ROUTE53, ROUTE53_DOMAINS};
 use crate::world::{AwsError, Call, Duration, ErrorCode, Timestamp};
-
-/// Route 53 Domains (its own API, `route53domains`, audited in us-east-1).
-pub const ROUTE53_DOMAINS: Service = Service {
-    module: "route53",
-    prefix: "route53domains",
-    event_source: "route53domains.amazonaws.com",
-    access_denied: ("AccessDeniedException", 400),
-    validation: ("InvalidInput", 400),
-    expired_token: ("ExpiredTokenException", 400),
-    global: true,
-};
 
 fn domain_name(input: &str) -> Result<String, AwsError> {
     let n = name::canonical(input).map_err(|e| DomainsError::InvalidInput.err(format!("Errors: [Domain name {input} is invalid: {}]", e.desc)))?;

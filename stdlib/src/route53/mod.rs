@@ -46,9 +46,6 @@
 //!   problems follow the same `FATAL problem: CODE (description)` pattern but are the
 //!   simulator's own names.
 
-// `AwsError` is the world's shared error type; it is returned by value everywhere.
-#![allow(clippy::result_large_err)]
-
 pub mod authority;
 pub mod bindings;
 pub mod domains;

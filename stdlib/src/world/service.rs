@@ -74,6 +74,17 @@ pub const ROUTE53: Service = Service {
     expired_token: ("ExpiredToken", 403),
     global: true,
 };
+/// Route 53 Domains (its own API, `route53domains`, audited in us-east-1).
+pub const ROUTE53_DOMAINS: Service = Service {
+    module: "route53",
+    prefix: "route53domains",
+    event_source: "route53domains.amazonaws.com",
+    access_denied: ("AccessDeniedException", 400),
+    validation: ("InvalidInput", 400),
+    expired_token: ("ExpiredTokenException", 400),
+    global: true,
+};
+
 /// EBS and VPC operations are EC2 API operations.
 pub const EC2_EBS: Service = Service {
     module: "ebs",
