@@ -14,7 +14,7 @@ use super::model::Domain;
 use super::name;
 use super::ops::{self, CreateHostedZoneRequest, HostedZoneConfig};
 use crate::world::authz::Authz;
-use crate::world::service::{ROUTE53, ROUTE53_DOMAINS};
+use crate::world::service::ROUTE53;
 use crate::world::{AwsError, Call, Duration, ErrorCode, Timestamp};
 
 fn domain_name(input: &str) -> Result<String, AwsError> {
