@@ -155,6 +155,26 @@ impl Policy {
     pub fn id(&self) -> Option<&str> {
         self.inner.doc.id.as_deref()
     }
+    /// Every context key the document's conditions and variables read, sorted and
+    /// deduplicated ignoring case (IAM's `GetContextKeysForCustomPolicy`).
+    pub fn context_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for st in self.statements() {
+            for c in &st.conditions {
+                keys.extend(c.keys().into_iter().map(str::to_string));
+            }
+            if let Some(r) = &st.resource {
+                for v in &r.values {
+                    if self.version() == Version::V2012_10_17 && let Some(t) = variables::template(v) {
+                        keys.extend(t.keys().map(str::to_string));
+                    }
+                }
+            }
+        }
+        keys.sort_by_key(|k| k.to_ascii_lowercase());
+        keys.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        keys
+    }
     /// The size IAM's quotas count: characters excluding white space.
     pub fn size(&self) -> usize {
         policy_size(&self.inner.text)

@@ -830,6 +830,24 @@ mod tests {
         assert!(star.statements[0].principal.as_ref().unwrap().wildcard);
     }
 
+    /// The fuzz target's round trip (`fuzz/fuzz_targets/policy_parse.rs`) on inputs that
+    /// exercise canonical numbers, escapes and element order.
+    #[test]
+    fn parse_print_parse_round_trips() {
+        for (kind, text) in [
+            (PolicyKind::Identity, CARLOS.to_string()),
+            (PolicyKind::Identity, stmt(r#""Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::caf\u00e9/\/x", "Condition": {"NumericLessThan": {"s3:max-keys": [1e2, -0, 10.50]}, "StringEquals": {"aws:x": [true, "y"]}}"#)),
+            (PolicyKind::Resource, stmt(r#""Resource": "*", "Principal": {"AWS": ["111122223333"]}, "Sid": "a b", "Action": ["kms:*"], "Effect": "Deny""#)),
+            (PolicyKind::Trust, r#"{"Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}"#.to_string()),
+        ] {
+            let (doc, json) = parse(&text, kind).unwrap_or_else(|e| panic!("{e}"));
+            let printed = serde_json::to_string(&json).unwrap();
+            let (again, json_again) = parse(&printed, kind).unwrap_or_else(|e| panic!("{e}: {printed}"));
+            assert_eq!(doc, again, "{printed}");
+            assert_eq!(json, json_again);
+        }
+    }
+
     #[test]
     fn resource_patterns_compile_to_the_cheapest_matcher() {
         let c = |r: &str| resource_pattern(r, true).unwrap();
