@@ -21,7 +21,8 @@
 //! Design decisions:
 //! - patterns are compiled at parse time (actions lowercased once, resources split by ARN
 //!   segment only when a wildcard makes it necessary, condition values pre-parsed), so a
-//!   decision does no parsing of the policy and allocates only to report results;
+//!   decision does no parsing of the policy and allocates only to report results or to
+//!   resolve a policy variable;
 //! - a [`Policy`] keeps the text it was given: positions in [`MatchedStatement`] refer to it
 //!   and saved worlds store it (re-parsed on load);
 //! - statements compare by content, documents by (kind, text);
@@ -29,7 +30,11 @@
 //!
 //! Simplified, on purpose: `CanonicalUser` principals parse but never match (principals here
 //! have no canonical id); IAM's check that named principals exist is the caller's (it knows
-//! the world); variables substitute only single-valued keys.
+//! the world); variables substitute only single-valued keys; `Id` is accepted in every kind
+//! (the grammar page says identity policies must not have one; IAM accepts it); SCPs and
+//! RCPs get the full statement grammar (conditions, `NotAction`, `NotResource`); action
+//! names and services are not checked against a catalogue (IAM does not either), nor trust
+//! policy actions restricted to `sts:*`.
 
 pub mod conditions;
 pub mod eval;
