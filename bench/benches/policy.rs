@@ -114,8 +114,8 @@ fn main() {
         let (n, t) = run_for(budget, || {
             black_box(evaluate(black_box(&alice), black_box(action), black_box(resource), &ctx, sources, facts));
         });
-        let tail: Vec<&str> = resource.rsplit(['/', ':']).take(2).collect();
-        report(&format!("policy.evaluate.{action} .../{}/{} ({})", tail[1], tail[0], want.as_str()), rate(n, t), "decisions/s");
+        let short = resource.splitn(6, ':').last().unwrap_or(resource);
+        report(&format!("policy.evaluate.{action} {short} ({})", want.as_str()), rate(n, t), "decisions/s");
     }
 
     let (n, t) = run_for(budget, || {
