@@ -314,10 +314,10 @@ fn str_match(op: Operator, pv: &StrValue, v: &str, ctx: &Context, missing: &mut 
         },
         // V5: an unresolved variable has no value, so nothing equals or is like it.
         StrValue::Template(t) => match op {
-            O::StringEquals | O::StringNotEquals => t.resolve_text(ctx, missing).is_some_and(|s| s == v),
+            O::StringEquals | O::StringNotEquals => t.equals(v, ctx, missing),
             O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => t.resolve_text(ctx, missing).is_some_and(|s| eq_ignore_case(v, &s.to_lowercase())),
-            O::StringLike | O::StringNotLike => t.resolve_glob(ctx, missing).is_some_and(|g| g.matches(v, false)),
-            O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => t.resolve_pieces(ctx, missing).is_some_and(|p| ArnGlob::from_pieces(p).matches(v)),
+            O::StringLike | O::StringNotLike => t.like(v, ctx, missing),
+            O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => t.resolve_pieces(ctx, missing).is_some_and(|p| ArnGlob::from_pieces(&p).matches(v)),
             O::Bool => t.resolve_text(ctx, missing).is_some_and(|s| v.eq_ignore_ascii_case(&s)),
             _ => false,
         },

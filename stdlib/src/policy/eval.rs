@@ -5,6 +5,7 @@
 //! function of those facts (E2–E10). Nothing here allocates unless something must be
 //! reported: a deny, a granting statement, or a missing context key.
 
+use super::matching::match_arn_head;
 use super::parser::{AwsPrincipal, Effect, Principals, ResourcePattern, Statement};
 use super::{Context, Decision, EvalDecision, Facts, MatchedStatement, PolicyType, PrincipalInfo, PrincipalKind, Source, Sources};
 
@@ -49,7 +50,7 @@ impl Eval<'_> {
                 ResourcePattern::Whole(g) => g.matches(self.resource, false),
                 ResourcePattern::Segments(a) => a.matches(self.resource),
                 // V6: a variable without a value makes the pattern match no resource.
-                ResourcePattern::Template(t) => t.resolve_pieces(self.ctx, &mut note).is_some_and(|p| super::matching::ArnGlob::from_pieces(p).matches(self.resource)),
+                ResourcePattern::Template { head, tail } => match_arn_head(head, self.resource).is_some_and(|rest| tail.like(rest, self.ctx, &mut note)),
             });
             if any == r.negated {
                 return None;

@@ -8,11 +8,12 @@
 //! (actions) lowercases the pattern once and compares the text byte by byte with ASCII case
 //! folding, so a decision never allocates to lowercase an action name.
 
-/// One piece of a wildcard pattern.
+/// One piece of a wildcard pattern; `S` holds its text (owned in compiled patterns,
+/// borrowed in patterns resolved from a template for one decision).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Piece {
+pub enum Piece<S = Box<str>> {
     /// Literal text (lowercased already when the pattern is case-insensitive).
-    Text(Box<str>),
+    Text(S),
     /// `*`: any run of characters, possibly empty.
     Star,
     /// `?`: exactly one character.
@@ -118,7 +119,7 @@ fn char_len(text: &str, i: usize) -> usize {
 /// The greedy wildcard matcher: on a mismatch, go back to the most recent `*` and let it
 /// swallow one more character. Text pieces are runs of single-character literals, so this
 /// is the textbook algorithm and is exact.
-pub fn match_pieces(pieces: &[Piece], text: &str, ci: bool) -> bool {
+pub fn match_pieces<S: AsRef<str>>(pieces: &[Piece<S>], text: &str, ci: bool) -> bool {
     let bytes = text.as_bytes();
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
@@ -135,8 +136,8 @@ pub fn match_pieces(pieces: &[Piece], text: &str, ci: bool) -> bool {
                     pi += 1;
                     continue;
                 }
-                Piece::Text(t) if bytes.len() - ti >= t.len() && eq(&bytes[ti..ti + t.len()], t.as_bytes(), ci) => {
-                    ti += t.len();
+                Piece::Text(t) if bytes.len() - ti >= t.as_ref().len() && eq(&bytes[ti..ti + t.as_ref().len()], t.as_ref().as_bytes(), ci) => {
+                    ti += t.as_ref().len();
                     pi += 1;
                     continue;
                 }
@@ -182,13 +183,13 @@ impl ArnGlob {
     }
 
     /// From a resolved template's pieces: literal text splits at its first five colons.
-    pub fn from_pieces(pieces: Vec<Piece>) -> ArnGlob {
-        let ends_with_star = pieces.last() == Some(&Piece::Star);
+    pub fn from_pieces<S: AsRef<str>>(pieces: &[Piece<S>]) -> ArnGlob {
+        let ends_with_star = matches!(pieces.last(), Some(Piece::Star));
         let mut segs: Vec<Vec<Piece>> = vec![Vec::new()];
         for p in pieces {
             match p {
                 Piece::Text(t) if segs.len() < 6 => {
-                    let mut parts = t.splitn(7 - segs.len(), ':');
+                    let mut parts = t.as_ref().splitn(7 - segs.len(), ':');
                     if let Some(first) = parts.next().filter(|f| !f.is_empty()) {
                         segs.last_mut().expect("one segment").push(Piece::Text(first.into()));
                     }
@@ -196,7 +197,9 @@ impl ArnGlob {
                         segs.push(if part.is_empty() { Vec::new() } else { vec![Piece::Text(part.into())] });
                     }
                 }
-                p => segs.last_mut().expect("one segment").push(p),
+                Piece::Text(t) => segs.last_mut().expect("one segment").push(Piece::Text(t.as_ref().into())),
+                Piece::Star => segs.last_mut().expect("one segment").push(Piece::Star),
+                Piece::Quest => segs.last_mut().expect("one segment").push(Piece::Quest),
             }
         }
         ArnGlob::from_segments(segs.into_iter().map(Glob::from_pieces).collect(), ends_with_star)
@@ -222,6 +225,20 @@ impl ArnGlob {
         }
         false
     }
+}
+
+/// Matches the first five segments of `arn` against `head` (one glob per segment) and
+/// returns the resource part that follows, or `None`.
+pub fn match_arn_head<'a>(head: &[Glob], arn: &'a str) -> Option<&'a str> {
+    let mut rest = arn;
+    for g in head {
+        let (seg, tail) = rest.split_once(':')?;
+        if !g.matches(seg, false) {
+            return None;
+        }
+        rest = tail;
+    }
+    Some(rest)
 }
 
 #[cfg(test)]
@@ -307,7 +324,7 @@ mod tests {
     #[test]
     fn from_pieces_splits_like_new() {
         for p in ["arn:aws:s3:::b/*", "arn:aws:s3:*", "arn:aws:logs:*:*:log-group:a:b*", "arn:aws:sqs:us-?-1:1:q"] {
-            assert_eq!(ArnGlob::from_pieces(pieces(p, false)), ArnGlob::new(p), "{p}");
+            assert_eq!(ArnGlob::from_pieces(&pieces(p, false)), ArnGlob::new(p), "{p}");
         }
     }
 

@@ -21,7 +21,8 @@
 //! Design decisions:
 //! - patterns are compiled at parse time (actions lowercased once, resources split by ARN
 //!   segment only when a wildcard makes it necessary, condition values pre-parsed), so a
-//!   decision does no parsing of the policy and allocates only to report results;
+//!   decision does no parsing of the policy and allocates only to report results or to
+//!   resolve a policy variable;
 //! - a [`Policy`] keeps the text it was given: positions in [`MatchedStatement`] refer to it
 //!   and saved worlds store it (re-parsed on load);
 //! - statements compare by content, documents by (kind, text);
@@ -29,7 +30,11 @@
 //!
 //! Simplified, on purpose: `CanonicalUser` principals parse but never match (principals here
 //! have no canonical id); IAM's check that named principals exist is the caller's (it knows
-//! the world); variables substitute only single-valued keys.
+//! the world); variables substitute only single-valued keys; `Id` is accepted in every kind
+//! (the grammar page says identity policies must not have one; IAM accepts it); SCPs and
+//! RCPs get the full statement grammar (conditions, `NotAction`, `NotResource`); action
+//! names and services are not checked against a catalogue (IAM does not either), nor trust
+//! policy actions restricted to `sts:*`.
 
 pub mod conditions;
 pub mod eval;
@@ -154,6 +159,26 @@ impl Policy {
     /// The `Id` element.
     pub fn id(&self) -> Option<&str> {
         self.inner.doc.id.as_deref()
+    }
+    /// Every context key the document's conditions and variables read, sorted and
+    /// deduplicated ignoring case (IAM's `GetContextKeysForCustomPolicy`).
+    pub fn context_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for st in self.statements() {
+            for c in &st.conditions {
+                keys.extend(c.keys().into_iter().map(str::to_string));
+            }
+            if let Some(r) = &st.resource {
+                for v in &r.values {
+                    if self.version() == Version::V2012_10_17 && let Some(t) = variables::template(v) {
+                        keys.extend(t.keys().map(str::to_string));
+                    }
+                }
+            }
+        }
+        keys.sort_by_key(|k| k.to_ascii_lowercase());
+        keys.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        keys
     }
     /// The size IAM's quotas count: characters excluding white space.
     pub fn size(&self) -> usize {

@@ -14,7 +14,7 @@ use std::fmt;
 use super::conditions::Condition;
 use super::json::{self, Json, Member, Node, Pos};
 use super::matching::{ArnGlob, Glob};
-use super::variables::{Part, Template, template};
+use super::variables::{Template, template};
 use super::{PolicyError, PolicyKind};
 
 /// The policy language version (`Version` element).
@@ -98,8 +98,9 @@ pub(crate) enum ResourcePattern {
     /// No wildcard in the first five segments: one glob over the whole string is exact.
     Whole(Glob),
     Segments(ArnGlob),
-    /// With policy variables in the resource part (2012-10-17 only).
-    Template(Template),
+    /// With policy variables in the resource part (2012-10-17 only): the first five
+    /// segments compiled, the resource part resolved per decision.
+    Template { head: Box<[Glob]>, tail: Template },
 }
 
 /// One statement, as written plus compiled matchers.
@@ -185,6 +186,7 @@ pub fn parse(text: &str, kind: PolicyKind) -> Result<(Document, serde_json::Valu
         ));
     }
     let root = json::parse(text).map_err(|e| err(format!("Syntax errors in policy. {}.", e.message), "", e.pos))?;
+    check_decoded(&root)?;
     let doc = document(&root, kind)?;
     Ok((doc, root.value.to_value()))
 }
@@ -193,13 +195,8 @@ pub fn parse(text: &str, kind: PolicyKind) -> Result<(Document, serde_json::Valu
 fn check_characters(text: &str) -> Result<(), PolicyError> {
     let (mut line, mut column) = (1, 1);
     for c in text.chars() {
-        let ok = matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}');
-        if !ok {
-            return Err(err(
-                format!("Invalid character `{}` (U+{:04X}): policy documents may contain only tab, line feed, carriage return and U+0020 to U+00FF", c.escape_debug(), c as u32),
-                "",
-                Pos { line, column },
-            ));
+        if !allowed_char(c) {
+            return Err(err(bad_char_message(c, false), "", Pos { line, column }));
         }
         if c == '\n' {
             line += 1;
@@ -209,6 +206,36 @@ fn check_characters(text: &str) -> Result<(), PolicyError> {
         }
     }
     Ok(())
+}
+
+fn allowed_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
+}
+
+fn bad_char_message(c: char, escaped: bool) -> String {
+    format!(
+        "Invalid character `{}` (U+{:04X}){}: policy documents may contain only tab, line feed, carriage return and U+0020 to U+00FF",
+        c.escape_debug(),
+        c as u32,
+        if escaped { " from a `\\u` escape" } else { "" }
+    )
+}
+
+/// P2, after decoding: a `\u` escape may not smuggle in what the text may not contain.
+fn check_decoded(node: &Node) -> Result<(), PolicyError> {
+    let check = |s: &str, pos: Pos| match s.chars().find(|c| !allowed_char(*c)) {
+        Some(c) => Err(err(bad_char_message(c, true), "", pos)),
+        None => Ok(()),
+    };
+    match &node.value {
+        Json::String(s) => check(s, node.start),
+        Json::Array(items) => items.iter().try_for_each(check_decoded),
+        Json::Object(members) => members.iter().try_for_each(|m| {
+            check(&m.key, m.key_pos)?;
+            check_decoded(&m.value)
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// P3: duplicate keys in one object are an error.
@@ -474,12 +501,8 @@ fn resource_pattern(r: &str, variables: bool) -> Result<ResourcePattern, String>
     if service == "iam" && segs.get(3).is_some_and(|region| !region.is_empty() && !region.contains(['*', '?'])) {
         return Err(format!("IAM resource {r} cannot contain region information."));
     }
-    if variables && segs.len() == 6 {
-        let head_len = r.len() - segs[5].len();
-        if let Some(mut t) = template(segs[5]) {
-            t.parts.insert(0, Part::Text(r[..head_len].to_string()));
-            return Ok(ResourcePattern::Template(t));
-        }
+    if variables && segs.len() == 6 && let Some(tail) = template(segs[5]) {
+        return Ok(ResourcePattern::Template { head: segs[..5].iter().map(|s| Glob::new(s, false)).collect(), tail });
     }
     let head_has_wildcards = segs[..segs.len().min(5)].iter().any(|s| s.contains(['*', '?']));
     Ok(if segs.len() == 6 && !head_has_wildcards || !r.contains(['*', '?']) {
@@ -752,6 +775,10 @@ mod tests {
         let e = parse_err("{\n  \"Statement\": \"✓\"}", PolicyKind::Identity);
         assert_eq!((e.line, e.column), (2, 17));
         assert!(e.message.contains("U+2713"));
+        // ... also when it arrives through an escape.
+        let e = parse_err("{\"Statement\": \"\\u2713\"}", PolicyKind::Identity);
+        assert!(e.message.contains("U+2713) from a `\\u` escape"), "{e}");
+        assert_eq!((e.line, e.column), (1, 15));
         // Latin-1 is fine, and resource policies may use spaces in Sids (as KMS key policies do).
         let kms = r#"{"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}"#;
         assert_eq!(parse_ok(kms, PolicyKind::Resource).id.as_deref(), Some("key-default-1"));
@@ -803,6 +830,24 @@ mod tests {
         assert!(star.statements[0].principal.as_ref().unwrap().wildcard);
     }
 
+    /// The fuzz target's round trip (`fuzz/fuzz_targets/policy_parse.rs`) on inputs that
+    /// exercise canonical numbers, escapes and element order.
+    #[test]
+    fn parse_print_parse_round_trips() {
+        for (kind, text) in [
+            (PolicyKind::Identity, CARLOS.to_string()),
+            (PolicyKind::Identity, stmt(r#""Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::caf\u00e9/\/x", "Condition": {"NumericLessThan": {"s3:max-keys": [1e2, -0, 10.50]}, "StringEquals": {"aws:x": [true, "y"]}}"#)),
+            (PolicyKind::Resource, stmt(r#""Resource": "*", "Principal": {"AWS": ["111122223333"]}, "Sid": "a b", "Action": ["kms:*"], "Effect": "Deny""#)),
+            (PolicyKind::Trust, r#"{"Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}"#.to_string()),
+        ] {
+            let (doc, json) = parse(&text, kind).unwrap_or_else(|e| panic!("{e}"));
+            let printed = serde_json::to_string(&json).unwrap();
+            let (again, json_again) = parse(&printed, kind).unwrap_or_else(|e| panic!("{e}: {printed}"));
+            assert_eq!(doc, again, "{printed}");
+            assert_eq!(json, json_again);
+        }
+    }
+
     #[test]
     fn resource_patterns_compile_to_the_cheapest_matcher() {
         let c = |r: &str| resource_pattern(r, true).unwrap();
@@ -811,7 +856,7 @@ mod tests {
         assert_eq!(c("arn:aws:iam::111122223333:user/Bob"), ResourcePattern::Whole(Glob::Exact("arn:aws:iam::111122223333:user/Bob".into())));
         assert!(matches!(c("arn:aws:sqs:*:111122223333:q"), ResourcePattern::Segments(_)));
         assert!(matches!(c("arn:aws:s3:*"), ResourcePattern::Segments(_)));
-        assert!(matches!(c("arn:aws:s3:::b/${aws:username}/*"), ResourcePattern::Template(_)));
+        assert!(matches!(c("arn:aws:s3:::b/${aws:username}/*"), ResourcePattern::Template { .. }));
         // Variables are only recognised after the fifth colon, and only in 2012-10-17.
         assert!(matches!(resource_pattern("arn:aws:s3:::b/${aws:username}", false).unwrap(), ResourcePattern::Whole(_)));
         assert!(matches!(c("arn:aws:sqs:us-east-1:${aws:PrincipalAccount}:q"), ResourcePattern::Whole(_)));

@@ -602,6 +602,14 @@ fn conditions_decide_applicability_and_report_missing_keys_e1_e13() {
 }
 
 #[test]
+fn context_keys_lists_conditions_and_variables() {
+    let text = r#"{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/${aws:username}/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "private", "AWS:UserName": "${aws:PrincipalTag/team}"}, "Bool": {"aws:SecureTransport": "true"}}}]}"#;
+    assert_eq!(pol(PolicyKind::Identity, text).context_keys(), ["aws:PrincipalTag/team", "aws:SecureTransport", "AWS:UserName", "s3:x-amz-acl"]);
+}
+
+#[test]
 fn decisions_display_their_reasons() {
     let s = Setup::default().identity("carlossalazar", CARLOS);
     let d = s.decide(&user("carlossalazar", A), "s3:PutObject", "arn:aws:s3:::carlossalazar-logs/x", &no_ctx(), SAME);

@@ -7,14 +7,15 @@
 //! not form a well-shaped variable (no closing brace, spaces inside the key, an unquoted
 //! default) stays literal text too, the way IAM stores it.
 
-use super::matching::{Glob, Piece, pieces};
+use super::matching::{Piece, match_pieces, pieces};
 use super::Context;
 
 /// One part of a string with variables.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Part {
-    /// Policy text: in `...Like` operators and resources its `*` and `?` are wildcards.
-    Text(String),
+    /// Policy text: in `...Like` operators and resources its `*` and `?` are wildcards
+    /// (`pieces` is the text split at them, compiled once).
+    Text { text: String, pieces: Vec<Piece> },
     /// Text that is never a wildcard (`${*}` -> `*`).
     Literal(String),
     /// A request-context key, lowercased, with its default.
@@ -43,7 +44,7 @@ pub fn template(s: &str) -> Option<Template> {
             Some(part) => {
                 text.push_str(&rest[..at]);
                 if !text.is_empty() {
-                    parts.push(Part::Text(std::mem::take(&mut text)));
+                    parts.push(text_part(std::mem::take(&mut text)));
                 }
                 parts.push(part);
                 found = true;
@@ -57,9 +58,13 @@ pub fn template(s: &str) -> Option<Template> {
     }
     text.push_str(rest);
     if !text.is_empty() {
-        parts.push(Part::Text(text));
+        parts.push(text_part(text));
     }
     found.then_some(Template { parts })
+}
+
+fn text_part(text: String) -> Part {
+    Part::Text { pieces: pieces(&text, false), text }
 }
 
 /// The inside of `${...}`.
@@ -105,52 +110,58 @@ impl Template {
         }
     }
 
-    /// Resolves to plain text (for `StringEquals` and friends); wildcards are not special.
+    /// Resolves to plain text (for `StringEqualsIgnoreCase` and `Bool`); wildcards are not special.
     pub fn resolve_text(&self, ctx: &Context, missing: &mut dyn FnMut(&str)) -> Option<String> {
         let mut out = String::new();
         for p in &self.parts {
             match p {
-                Part::Text(t) | Part::Literal(t) => out.push_str(t),
+                Part::Text { text: t, .. } | Part::Literal(t) => out.push_str(t),
                 Part::Var { key, spelled, default } => out.push_str(Template::value(key, spelled, default, ctx, missing)?),
             }
         }
         Some(out)
     }
 
-    /// Resolves to a wildcard pattern: `*`/`?` in the policy's own text stay wildcards,
-    /// substituted values and escapes match literally.
-    pub fn resolve_pieces(&self, ctx: &Context, missing: &mut dyn FnMut(&str)) -> Option<Vec<Piece>> {
-        let mut out: Vec<Piece> = Vec::new();
-        let push_text = |out: &mut Vec<Piece>, t: &str| {
-            if t.is_empty() {
-                return;
+    /// Is the resolved text exactly `v`? (`StringEquals`, without building the text.)
+    pub fn equals(&self, v: &str, ctx: &Context, missing: &mut dyn FnMut(&str)) -> bool {
+        let mut rest = v;
+        for p in &self.parts {
+            let t = match p {
+                Part::Text { text: t, .. } | Part::Literal(t) => t.as_str(),
+                Part::Var { key, spelled, default } => match Template::value(key, spelled, default, ctx, missing) {
+                    Some(t) => t,
+                    None => return false,
+                },
+            };
+            match rest.strip_prefix(t) {
+                Some(r) => rest = r,
+                None => return false,
             }
-            if let Some(Piece::Text(prev)) = out.last_mut() {
-                *prev = format!("{prev}{t}").into();
-            } else {
-                out.push(Piece::Text(t.into()));
-            }
-        };
+        }
+        rest.is_empty()
+    }
+
+    /// Resolves to a wildcard pattern borrowing from the template and the context: `*`/`?`
+    /// in the policy's own text stay wildcards, substituted values and escapes are literal.
+    pub fn resolve_pieces<'a>(&'a self, ctx: &'a Context, missing: &mut dyn FnMut(&str)) -> Option<Vec<Piece<&'a str>>> {
+        let mut out = Vec::with_capacity(self.parts.len() + 2);
         for p in &self.parts {
             match p {
-                Part::Text(t) => {
-                    for piece in pieces(t, false) {
-                        match piece {
-                            Piece::Text(t) => push_text(&mut out, &t),
-                            w => out.push(w),
-                        }
-                    }
-                }
-                Part::Literal(t) => push_text(&mut out, t),
-                Part::Var { key, spelled, default } => push_text(&mut out, Template::value(key, spelled, default, ctx, missing)?),
+                Part::Text { pieces, .. } => out.extend(pieces.iter().map(|p| match p {
+                    Piece::Text(t) => Piece::Text(&**t),
+                    Piece::Star => Piece::Star,
+                    Piece::Quest => Piece::Quest,
+                })),
+                Part::Literal(t) => out.push(Piece::Text(t.as_str())),
+                Part::Var { key, spelled, default } => out.push(Piece::Text(Template::value(key, spelled, default, ctx, missing)?)),
             }
         }
         Some(out)
     }
 
-    /// Resolves to a compiled glob.
-    pub fn resolve_glob(&self, ctx: &Context, missing: &mut dyn FnMut(&str)) -> Option<Glob> {
-        self.resolve_pieces(ctx, missing).map(Glob::from_pieces)
+    /// Does the resolved pattern match `v`? `false` when a variable is unresolved (V5).
+    pub fn like(&self, v: &str, ctx: &Context, missing: &mut dyn FnMut(&str)) -> bool {
+        self.resolve_pieces(ctx, missing).is_some_and(|p| match_pieces(&p, v, false))
     }
 }
 
@@ -201,13 +212,16 @@ mod tests {
         // "${*} - use where you need an * (asterisk) character."
         let t = template("a${*}b${?}c${$}d").unwrap();
         assert_eq!(t.resolve_text(&ctx(), &mut |_| {}).as_deref(), Some("a*b?c$d"));
-        let g = t.resolve_glob(&ctx(), &mut |_| {}).unwrap();
-        assert!(g.matches("a*b?c$d", false));
-        assert!(!g.matches("aXbYc$d", false));
+        assert!(t.like("a*b?c$d", &ctx(), &mut |_| {}));
+        assert!(!t.like("aXbYc$d", &ctx(), &mut |_| {}));
+        assert!(t.equals("a*b?c$d", &ctx(), &mut |_| {}));
+        assert!(!t.equals("a*b?c$", &ctx(), &mut |_| {}));
         // While the policy's own wildcards stay wildcards.
-        let g = template("home/${aws:username}/*").unwrap().resolve_glob(&ctx(), &mut |_| {}).unwrap();
-        assert!(g.matches("home/David/x/y", false));
-        assert!(!g.matches("home/Davidx/y", false));
+        let t = template("home/${aws:username}/*").unwrap();
+        assert!(t.like("home/David/x/y", &ctx(), &mut |_| {}));
+        assert!(!t.like("home/Davidx/y", &ctx(), &mut |_| {}));
+        assert!(!t.equals("home/David/x", &ctx(), &mut |_| {}));
+        assert!(t.equals("home/David/*", &ctx(), &mut |_| {}));
     }
 
     #[test]
