@@ -1,0 +1,1 @@
+//! Scenario tests of the `vpc::` script surface, run through a real engine.
