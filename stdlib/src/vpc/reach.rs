@@ -430,6 +430,7 @@ fn eni_to_internet(w: &mut Walk<'_>, s: &NetworkInterface, dst: Ipv4Addr, igw: O
                 ));
             };
             w.hop(&g, "internet gateway", format!("translates {} to public {public}", s.private_ip), "pass");
+            w.hop("internet", "internet", format!("{dst} receives {} from {public}", w.what()), "pass");
             // Return: the response comes back through the gateway into the subnet.
             w.direction = "return";
             w.hop(&g, "internet gateway", format!("translates {public} back to {}", s.private_ip), "pass");
@@ -453,6 +454,7 @@ fn eni_to_internet(w: &mut Walk<'_>, s: &NetworkInterface, dst: Ipv4Addr, igw: O
                 Target::Gateway(g) => {
                     w.acl(ns, true, dst, &fwd)?;
                     w.hop(&g, "internet gateway", format!("carries {public} (the NAT gateway's Elastic IP)"), "pass");
+                    w.hop("internet", "internet", format!("{dst} receives {} from {public}", w.what()), "pass");
                 }
                 other => {
                     return Err(w.block(
@@ -488,7 +490,6 @@ fn eni_to_internet(w: &mut Walk<'_>, s: &NetworkInterface, dst: Ipv4Addr, igw: O
             return Err(w.block(other.id(), "route target", format!("{} does not lead to the internet", other.id()), "NO_ROUTE_TO_DESTINATION", format!("The route for {dst} leads to {}, which does not reach the internet.", other.id())));
         }
     };
-    w.hop("internet", "internet", format!("{dst} receives {} from {}", w.what(), exit.seen_as), "pass");
     Ok(exit)
 }
 
