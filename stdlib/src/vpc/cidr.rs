@@ -31,7 +31,7 @@ pub fn parse_v4(s: &str) -> Option<Ipv4Net> {
 
 /// Parses an IPv4 address or CIDR (an address is a /32).
 pub fn parse_v4_or_addr(s: &str) -> Option<Ipv4Net> {
-    parse_v4(s).or_else(|| s.trim().parse::<Ipv4Addr>().ok().map(|a| Ipv4Net::from(a)))
+    parse_v4(s).or_else(|| s.trim().parse::<Ipv4Addr>().ok().map(Ipv4Net::from))
 }
 
 /// True when the two ranges share at least one address.
@@ -248,8 +248,7 @@ pub fn plan(req: &PlanRequest) -> Result<Plan, String> {
     let mut rows = Vec::new();
     let mut allocated = Vec::new();
     let mut spare_addresses = 0;
-    for slot in 0..az_slots as usize {
-        let block = az_blocks[slot];
+    for (slot, &block) in az_blocks.iter().take(az_slots as usize).enumerate() {
         let spare = slot >= req.azs.len();
         let az = if spare { format!("spare-{}", slot - req.azs.len() + 1) } else { req.azs[slot].clone() };
         let label = if spare { az_label("", slot) } else { az_label(&az, slot) };

@@ -525,12 +525,8 @@ impl NetworkAcl {
             if !e.admits_peer_proto(proto, peer) {
                 continue;
             }
-            if proto == ICMP {
-                if let Some((t, _)) = e.icmp {
-                    if t != -1 && t != lo as i32 {
-                        continue;
-                    }
-                }
+            if proto == ICMP && e.icmp.is_some_and(|(t, _)| t != -1 && t != lo as i32) {
+                continue;
             }
             let (rlo, rhi) = if e.proto != Proto::All && proto.has_ports() { e.ports.unwrap_or((0, 65535)) } else { (0, 65535) };
             let mut rest = Vec::new();
@@ -876,7 +872,7 @@ impl RegionNet {
 
     /// Creates a subnet, associated with its VPC's default network ACL (every subnet has
     /// exactly one ACL association; the main route table needs none).
-    pub fn insert_subnet(&mut self, rng: &mut SimRng, vpc_id: &str, az: &str, cidr: Ipv4Net, ipv6: Option<Ipv6Net>, default_for_az: bool, tags: Tags) -> String {
+    pub fn insert_subnet(&mut self, rng: &mut SimRng, vpc_id: &str, az: &str, cidr: Ipv4Net, ipv6: Option<Ipv6Net>, default_for_az: bool) -> String {
         let id = rng.ec2_id("subnet");
         let ipv6 = ipv6.map(|c| Ipv6Association { association_id: rng.ec2_id("subnet-cidr-assoc"), cidr: c });
         let acl_assoc = rng.ec2_id("aclassoc");
@@ -895,7 +891,7 @@ impl RegionNet {
                 map_public_ip_on_launch: default_for_az,
                 assign_ipv6_on_creation: false,
                 default_for_az,
-                tags,
+                tags: Tags::new(),
             },
         );
         id
@@ -915,7 +911,7 @@ impl RegionNet {
         }
         let azs = places::availability_zones(&self.region);
         for (az, block) in azs.iter().zip(cidr.subnets(20).expect("/20s")) {
-            self.insert_subnet(rng, &vpc, az, block, None, true, Tags::new());
+            self.insert_subnet(rng, &vpc, az, block, None, true);
         }
         vpc
     }

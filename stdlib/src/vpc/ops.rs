@@ -790,7 +790,8 @@ pub fn create_subnet(c: &mut Call<'_>, req: CreateSubnetRequest) -> Result<Creat
     if net.subnets.values().filter(|s| s.vpc_id == vpc.id).count() as u32 >= net.quotas.subnets_per_vpc {
         return Err(E::SubnetLimitExceeded.err("The maximum number of subnets has been reached."));
     }
-    let id = net.insert_subnet(rng, &vpc.id, &az, block, ipv6, false, tags_of(&req.tag_specifications));
+    let id = net.insert_subnet(rng, &vpc.id, &az, block, ipv6, false);
+    net.subnets.get_mut(&id).expect("just inserted").tags = tags_of(&req.tag_specifications);
     let view = subnet_view(net, &net.subnets[&id]);
     record(c, "subnet", &id);
     Ok(CreateSubnetResponse { subnet: view })
@@ -1134,10 +1135,8 @@ pub fn disassociate_address(c: &mut Call<'_>, req: DisassociateAddressRequest) -
     let Some(a) = net.addresses.values().find(|a| a.association_id.as_deref() == Some(&req.association_id)).cloned() else {
         return Err(E::InvalidAssociationIdNotFound.err(format!("The association ID '{}' does not exist", req.association_id)));
     };
-    if let Some(e) = a.eni_id.as_ref().and_then(|e| net.interfaces.get(e)) {
-        if e.interface_type == "nat_gateway" {
-            return Err(E::OperationNotPermitted.err(format!("The address {} is used by a NAT gateway; delete the NAT gateway first.", a.public_ip)));
-        }
+    if a.eni_id.as_ref().and_then(|e| net.interfaces.get(e)).is_some_and(|e| e.interface_type == "nat_gateway") {
+        return Err(E::OperationNotPermitted.err(format!("The address {} is used by a NAT gateway; delete the NAT gateway first.", a.public_ip)));
     }
     if let Some(e) = a.eni_id.as_ref().and_then(|e| net.interfaces.get_mut(e)) {
         e.public_ip = None;
