@@ -638,3 +638,26 @@ fn save_load_round_trip_loses_nothing_and_runs_are_deterministic() {
     run_on(&engine3, &format!("{THREE_TIER}\nvpc::reachable(app1, \"internet\", \"tcp\", 443)"));
     assert_eq!(serde_json::to_string(&shared3.lock().save()).unwrap(), serde_json::to_string(&saved).unwrap());
 }
+
+#[test]
+fn iam_policies_decide_ec2_actions() {
+    // Every operation authorizes `ec2:<Operation>` through the one authorizer: an identity
+    // policy allows, no policy denies implicitly, an explicit deny wins.
+    let pre = r#"
+        iam::create_user("alice");
+        iam::put_user_policy(#{ UserName: "alice", PolicyName: "net", PolicyDocument: `{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":["ec2:CreateVpc","ec2:Describe*","ec2:DeleteVpc"],"Resource":"*"},
+            {"Effect":"Deny","Action":"ec2:DeleteVpc","Resource":"*"}]}` });
+        let v = as_principal("alice", || vpc::create_vpc("10.0.0.0/16").Vpc.VpcId);"#;
+    assert_eq!(err(pre, r#"as_principal("alice", || vpc::describe_vpcs(#{ VpcIds: [v] }))"#), "no error");
+    let e = err(pre, r#"as_principal("alice", || vpc::create_subnet(v, "10.0.0.0/24", "us-east-1a"))"#);
+    assert_eq!(
+        e,
+        "UnauthorizedOperation: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: ec2:CreateSubnet on resource: arn:aws:ec2:us-east-1:111122223333:subnet/* because no identity-based policy allows the ec2:CreateSubnet action"
+    );
+    let e = err(pre, r#"as_principal("alice", || vpc::delete_vpc(#{ VpcId: v }))"#);
+    assert!(e.starts_with("UnauthorizedOperation: User: arn:aws:iam::111122223333:user/alice is not authorized to perform: ec2:DeleteVpc on resource: arn:aws:ec2:us-east-1:111122223333:vpc/vpc-"), "{e}");
+    assert!(e.ends_with("with an explicit deny in an identity-based policy"), "{e}");
+    // A refused call changes nothing: the VPC is still there.
+    assert_eq!(run(&format!("{pre}\ntry {{ as_principal(\"alice\", || vpc::delete_vpc(#{{ VpcId: v }})); }} catch (e) {{}}\nvpc::describe_vpcs(#{{ VpcIds: [v] }}).Vpcs.len()")), 1);
+}
