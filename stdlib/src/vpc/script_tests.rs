@@ -661,3 +661,31 @@ fn iam_policies_decide_ec2_actions() {
     // A refused call changes nothing: the VPC is still there.
     assert_eq!(run(&format!("{pre}\ntry {{ as_principal(\"alice\", || vpc::delete_vpc(#{{ VpcId: v }})); }} catch (e) {{}}\nvpc::describe_vpcs(#{{ VpcIds: [v] }}).Vpcs.len()")), 1);
 }
+
+/// The notebook's code cells, run in order in one scope (as the kernel runs them): it must
+/// run clean, and its conclusions must hold.
+#[test]
+fn the_subnet_planning_notebook_runs_and_says_what_it_claims() {
+    let nb: Value = serde_json::from_str(include_str!("../../../notebooks/vpc-subnet-planning.ipynb")).unwrap();
+    let (engine, _) = new_engine();
+    let mut scope = rhai::Scope::new();
+    let mut out = Vec::new();
+    for cell in nb["cells"].as_array().unwrap().iter().filter(|c| c["cell_type"] == "code") {
+        let src: String = cell["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+        match engine.eval_with_scope::<rhai::Dynamic>(&mut scope, &src) {
+            Ok(v) => out.push(dynamic_to_json(&v)),
+            Err(e) => panic!("notebook cell failed: {e}\n{src}"),
+        }
+    }
+    let outcomes: Vec<&str> = out[0].as_array().unwrap().iter().map(|a| a["Outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["InvalidVpc.Range: The CIDR '10.0.0.0/8' is invalid.", "created", "created", "InvalidVpc.Range: The CIDR '10.16.0.0/29' is invalid."]);
+    assert_eq!(out[2].as_array().unwrap().len(), 16);
+    assert_eq!(out[3]["AwsReserved"], 60);
+    assert_eq!(out[7][0]["ClashesWith"], "legacy");
+    assert_eq!(out[8], true);
+    assert_eq!(out[11]["FirstInstance"], "10.16.48.4");
+    let reachable: Vec<bool> = out[17].as_array().unwrap().iter().map(|r| r["Reachable"].as_bool().unwrap()).collect();
+    assert_eq!(reachable, [true, false, true, false, true, true, false, false]);
+    assert_eq!((out[18]["Reachable"].as_bool(), out[18]["Direction"].as_str()), (Some(false), Some("return")));
+    assert_eq!(out[19], serde_json::json!({ "InternetToWeb": true, "AppToInternet": true }));
+}
