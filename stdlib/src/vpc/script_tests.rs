@@ -689,3 +689,75 @@ fn the_subnet_planning_notebook_runs_and_says_what_it_claims() {
     assert_eq!((out[18]["Reachable"].as_bool(), out[18]["Direction"].as_str()), (Some(false), Some("return")));
     assert_eq!(out[19], serde_json::json!({ "InternetToWeb": true, "AppToInternet": true }));
 }
+
+#[test]
+fn public_addresses_dns_names_and_elastic_ips() {
+    // [VPC-ARCH] vpc-dns.md: public DNS hostnames only when both DNS attributes are on;
+    // the us-east-1 form is ec2-<ip-dashed>.compute-1.amazonaws.com.
+    let pre = format!(
+        r#"{VPC}
+        let igw = vpc::create_internet_gateway().InternetGateway.InternetGatewayId;
+        vpc::attach_internet_gateway(#{{ InternetGatewayId: igw, VpcId: v }});
+        let s = vpc::create_subnet(v, "10.0.0.0/24", "us-east-1a").Subnet.SubnetId;
+        vpc::modify_subnet_attribute(#{{ SubnetId: s, MapPublicIpOnLaunch: #{{ Value: true }} }});
+        let i = vpc::run_instances(s, []).Instances[0];"#
+    );
+    let r = run(&format!(
+        r#"{pre}
+        let off = vpc::describe_instances(#{{ InstanceIds: [i.InstanceId] }}).Reservations[0].Instances[0].PublicDnsName;
+        vpc::modify_vpc_attribute(#{{ VpcId: v, EnableDnsHostnames: true }});
+        let on = vpc::describe_instances(#{{ InstanceIds: [i.InstanceId] }}).Reservations[0].Instances[0];
+        let eip = vpc::allocate_address();
+        vpc::associate_address(#{{ AllocationId: eip.AllocationId, InstanceId: i.InstanceId }});
+        let dashed = on.PublicIpAddress;
+        dashed.replace(".", "-");
+        let now = vpc::describe_instances(#{{ InstanceIds: [i.InstanceId] }}).Reservations[0].Instances[0].PublicIpAddress;
+        [i.PublicIpAddress != (), off, on.PublicDnsName == "ec2-" + dashed + ".compute-1.amazonaws.com", i.PrivateDnsName, now == eip.PublicIp]"#
+    ));
+    assert_eq!(r, serde_json::json!([true, "", true, "ip-10-0-0-4.ec2.internal", true]));
+    let e = err(&pre, "vpc::detach_internet_gateway(#{ InternetGatewayId: igw, VpcId: v })");
+    assert!(e.starts_with("DependencyViolation: Network vpc-") && e.ends_with("has some mapped public address(es). Please unmap those public address(es) before detaching the gateway."), "{e}");
+    let assoc = format!("{pre}\nlet eip = vpc::allocate_address();\nlet a = vpc::associate_address(#{{ AllocationId: eip.AllocationId, InstanceId: i.InstanceId }}).AssociationId;");
+    assert!(err(&assoc, "vpc::release_address(#{ AllocationId: eip.AllocationId })").starts_with("InvalidIPAddress.InUse:"));
+    assert_eq!(err(&assoc, "vpc::disassociate_address(#{ AssociationId: a }); vpc::release_address(#{ AllocationId: eip.AllocationId })"), "no error");
+    // Quota: 5 Elastic IPs per Region.
+    assert_eq!(err("", "for n in 0..6 { vpc::allocate_address(); }"), "AddressLimitExceeded: The maximum number of addresses has been reached.");
+}
+
+#[test]
+fn egress_only_gateways_filters_and_parameters() {
+    let pre = r#"let v = vpc::create_vpc(#{ CidrBlock: "10.0.0.0/16", AmazonProvidedIpv6CidrBlock: true }).Vpc.VpcId;
+        let eigw = vpc::create_egress_only_internet_gateway(#{ VpcId: v }).EgressOnlyInternetGateway.EgressOnlyInternetGatewayId;
+        let rt = vpc::create_route_table(#{ VpcId: v }).RouteTable.RouteTableId;"#;
+    assert_eq!(err(pre, r#"vpc::create_route(rt, "::/0", eigw)"#), "no error");
+    assert!(err(pre, r#"vpc::create_route(rt, "0.0.0.0/0", eigw)"#).contains("IPv6 traffic only"));
+    assert_eq!(err(pre, r#"vpc::describe_vpcs(#{ Filters: [#{ Name: "bogus", Values: ["x"] }] })"#), "InvalidParameterValue: The filter 'bogus' is invalid");
+    assert!(err(pre, r#"vpc::create_vpc(#{ CidrBlock: "10.0.0.0/16", Cidr: "x" })"#).contains("unknown parameter `Cidr`"));
+    assert!(err(pre, r#"vpc::create_subnet(#{ VpcId: v })"#).contains("missing required parameter `CidrBlock`"));
+    let r = run(&format!(r#"{pre} vpc::describe_vpcs(#{{ Filters: [#{{ Name: "cidr", Values: ["10.0.*"] }}] }}).Vpcs.map(|x| x.VpcId == v)"#));
+    assert_eq!(r, serde_json::json!([true]));
+}
+
+#[test]
+fn instances_in_unpeered_vpcs_meet_over_the_internet() {
+    // Without peering, two VPCs talk through their internet gateways, public address to
+    // public address: both ends' gateways, ACLs and groups appear in the path.
+    let r = run(&format!(
+        r#"{THREE_TIER}
+        let w = vpc::create_vpc("10.50.0.0/16").Vpc.VpcId;
+        let wg = vpc::create_internet_gateway().InternetGateway.InternetGatewayId;
+        vpc::attach_internet_gateway(#{{ InternetGatewayId: wg, VpcId: w }});
+        let ws = vpc::create_subnet(w, "10.50.0.0/24", "us-east-1b").Subnet.SubnetId;
+        let main = vpc::describe_route_tables(#{{ Filters: [#{{ Name: "vpc-id", Values: [w] }}] }}).RouteTables[0].RouteTableId;
+        vpc::create_route(main, "0.0.0.0/0", wg);
+        let g = vpc::create_security_group(w, "api", "api").GroupId;
+        vpc::authorize_security_group_ingress(g, "tcp", 443, "0.0.0.0/0");
+        let api = vpc::run_instances(#{{ NetworkInterfaces: [#{{ DeviceIndex: 0, SubnetId: ws, Groups: [g], AssociatePublicIpAddress: true }}] }}).Instances[0].InstanceId;
+        let r = vpc::reachable(app1, api, "tcp", 443);
+        let gws = r.Path.filter(|h| h.Type == "internet gateway").map(|h| h.Component);
+        let blocked = vpc::reachable(app1, api, "tcp", 22);
+        [r.Reachable, gws.contains(igw), gws.contains(wg), r.Path.some(|h| h.Type == "NAT gateway"), blocked.BlockedBy.Component == g]
+        "#
+    ));
+    assert_eq!(r, serde_json::json!([true, true, true, true, true]));
+}
