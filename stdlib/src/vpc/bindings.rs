@@ -15,6 +15,12 @@ use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
 use crate::world::service::EC2_VPC;
 use crate::world::{AwsError, ErrorCode, places};
 
+/// The account and region the current caller's calls go to.
+fn caller_place(w: &crate::world::World) -> (String, String) {
+    let c = w.caller();
+    (c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string(), c.region)
+}
+
 fn bad(ctx: &NativeCallContext, m: impl Into<String>) -> Box<rhai::EvalAltResult> {
     throw(VpcError::InvalidParameterValue.err(m), ctx.call_position())
 }
@@ -39,14 +45,11 @@ fn parse_cidr(ctx: &NativeCallContext, s: &str) -> RhaiResult<Ipv4Net> {
 fn named_ranges(h: &Handle, ctx: &NativeCallContext, d: &Dynamic, out: &mut Vec<(String, Ipv4Net)>) -> RhaiResult<()> {
     if let Some(s) = d.read_lock::<rhai::ImmutableString>() {
         if s.starts_with("vpc-") {
-            let (account, region) = {
+            let v = {
                 let w = h.shared.lock();
-                let c = w.caller();
-                (c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string(), c.region)
+                let (account, region) = caller_place(&w);
+                w.vpc.net(&account, &region).and_then(|n| n.vpcs.get(s.as_str())).cloned()
             };
-            let w = h.shared.lock();
-            let v = w.vpc.net(&account, &region).and_then(|n| n.vpcs.get(s.as_str())).cloned();
-            drop(w);
             let v = v.ok_or_else(|| throw(VpcError::InvalidVpcIdNotFound.err(super::error::msg::vpc_not_found(&s)), ctx.call_position()))?;
             for c in &v.cidrs {
                 out.push((v.tags.get("Name").cloned().unwrap_or_else(|| v.id.clone()), c.cidr));
@@ -134,9 +137,8 @@ fn plan(h: &Handle, ctx: &NativeCallContext, params: Map) -> RhaiResult {
 fn reserved_addresses(h: &Handle, ctx: &NativeCallContext, what: &str) -> RhaiResult {
     let n = if what.starts_with("subnet-") {
         let w = h.shared.lock();
-        let c = w.caller();
-        let account = c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string();
-        let s = w.vpc.net(&account, &c.region).and_then(|n| n.subnets.get(what)).map(|s| s.cidr);
+        let (account, region) = caller_place(&w);
+        let s = w.vpc.net(&account, &region).and_then(|n| n.subnets.get(what)).map(|s| s.cidr);
         s.ok_or_else(|| throw(VpcError::InvalidSubnetIdNotFound.err(super::error::msg::subnet_not_found(what)), ctx.call_position()))?
     } else {
         let n = parse_cidr(ctx, what)?;
@@ -166,7 +168,7 @@ fn route_params(ctx: &NativeCallContext, rtb: &str, dest: &str, target: &str) ->
 
 /// `#{ IpProtocol, FromPort, ToPort, IpRanges|UserIdGroupPairs }` for one port (or -1 = all)
 /// and a CIDR or `sg-` peer.
-fn permission(ctx: &NativeCallContext, protocol: &str, port: i64, peer: &str) -> RhaiResult<Map> {
+fn permission(protocol: &str, port: i64, peer: &str) -> Map {
     let mut m = map(vec![("IpProtocol", protocol.into())]);
     if protocol != "-1" && protocol != "all" {
         m.insert("FromPort".into(), port.into());
@@ -179,10 +181,9 @@ fn permission(ctx: &NativeCallContext, protocol: &str, port: i64, peer: &str) ->
     } else if peer.contains(':') {
         m.insert("Ipv6Ranges".into(), Dynamic::from_array(vec![map(vec![("CidrIpv6", peer.into())]).into()]));
     } else {
-        let _ = ctx;
         m.insert("IpRanges".into(), Dynamic::from_array(vec![map(vec![("CidrIp", peer.into())]).into()]));
     }
-    Ok(m)
+    m
 }
 
 macro_rules! ops {
@@ -310,7 +311,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             &format!("Allows one protocol/port (-1 = all) {} a CIDR or a security group.\n```rhai\nvpc::{name}(web, \"tcp\", 443, \"0.0.0.0/0\")\n```", if egress { "to" } else { "from" }),
             &["group_id: &str", "protocol: &str", "port: i64", "peer: &str", "Map"],
             move |ctx: NativeCallContext, g: &str, proto: &str, port: i64, peer: &str| {
-                let perm = permission(&ctx, proto, port, peer)?;
+                let perm = permission(proto, port, peer);
                 h.run(&ctx, op, name, f, map(vec![("GroupId", g.into()), ("IpPermissions", Dynamic::from_array(vec![perm.into()]))]))
             },
         );
@@ -361,9 +362,8 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         move |ctx: NativeCallContext, acl: &str, subnet: &str| {
             let assoc = {
                 let w = h.shared.lock();
-                let c = w.caller();
-                let account = c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string();
-                w.vpc.net(&account, &c.region).and_then(|n| n.network_acls.values().find_map(|a| a.associations.iter().find(|(_, s)| s.as_str() == subnet).map(|(id, _)| id.clone())))
+                let (account, region) = caller_place(&w);
+                w.vpc.net(&account, &region).and_then(|n| n.network_acls.values().find_map(|a| a.associations.iter().find(|(_, s)| s.as_str() == subnet).map(|(id, _)| id.clone())))
             };
             let assoc = assoc.ok_or_else(|| throw(VpcError::InvalidSubnetIdNotFound.err(super::error::msg::subnet_not_found(subnet)), ctx.call_position()))?;
             h.run(&ctx, "ReplaceNetworkAclAssociation", "associate_network_acl", ops::replace_network_acl_association, map(vec![("AssociationId", assoc.into()), ("NetworkAclId", acl.into())]))
@@ -460,9 +460,8 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 return Err(bad(&ctx, format!("`{name}` can be set from 1 to {max}, not {value}")));
             }
             h.with(&ctx, |w| {
-                let c = w.caller();
-                let account = c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string();
-                let net = w.vpc.net_mut(&account, &c.region, &mut w.rng);
+                let (account, region) = caller_place(w);
+                let net = w.vpc.net_mut(&account, &region, &mut w.rng);
                 *net.quotas.get_mut(name).expect("listed quota") = value as u32;
                 Ok::<(), AwsError>(())
             })

@@ -1366,8 +1366,7 @@ pub fn create_vpc_peering_connection(c: &mut Call<'_>, req: CreateVpcPeeringConn
     }
     let overlap = a.cidrs.iter().any(|x| b.cidrs.iter().any(|y| cidr::overlaps(&x.cidr, &y.cidr)));
     let id = rng.ec2_id("pcx");
-    let (status, message) = if overlap { ("failed", "Overlapping CIDR range") } else { ("pending-acceptance", "Pending Acceptance by 111122223333") };
-    let message = message.replace("111122223333", &account);
+    let (status, message) = if overlap { ("failed", "Overlapping CIDR range".to_string()) } else { ("pending-acceptance", format!("Pending Acceptance by {account}")) };
     let p = Peering {
         id: id.clone(),
         requester_vpc: req.vpc_id,
@@ -2531,10 +2530,7 @@ pub fn run_instances(c: &mut Call<'_>, req: RunInstancesRequest) -> Result<Reser
     for _ in 0..max {
         match choose_ip(net, &subnet, wanted.map(|s| s.as_str()), &ips) {
             Ok(ip) => ips.push(ip),
-            Err(e) if ips.len() as u32 >= min => {
-                let _ = e;
-                break;
-            }
+            Err(_) if ips.len() as u32 >= min => break,
             Err(e) => return Err(e),
         }
     }

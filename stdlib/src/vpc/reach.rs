@@ -224,6 +224,12 @@ impl<'a> Walk<'a> {
         Ok(r.target.clone())
     }
 
+    /// Rule 8: security groups pass the response to a request they allowed.
+    fn stateful(&mut self, eni: &NetworkInterface) {
+        let g = eni.groups.first().cloned().unwrap_or_else(|| eni.id.clone());
+        self.hop(&g, "security group", "stateful: the response to an allowed request is allowed", "allow");
+    }
+
     fn subnet(&self, eni: &NetworkInterface) -> &'a Subnet {
         &self.net.subnets[&eni.subnet_id]
     }
@@ -314,14 +320,11 @@ pub fn analyze(net: &RegionNet, req: &ReachableRequest) -> Result<ReachableRespo
     })
 }
 
-fn eni_label(net: &RegionNet, e: &NetworkInterface) -> (String, String) {
+/// How a path names an interface: by its instance when it has one.
+fn eni_label(e: &NetworkInterface) -> (String, String) {
     match &e.instance_id {
         Some(i) => (i.clone(), "instance".into()),
-        None if e.interface_type == "nat_gateway" => (e.id.clone(), "NAT gateway interface".into()),
-        None => {
-            let _ = net;
-            (e.id.clone(), "network interface".into())
-        }
+        None => (e.id.clone(), "network interface".into()),
     }
 }
 
@@ -338,7 +341,7 @@ fn eni_to_eni(w: &mut Walk<'_>, s: &NetworkInterface, d: &NetworkInterface, eph:
         let exit = eni_to_internet(w, s, public, None, eph)?;
         return internet_to_eni(w, exit.seen_as, None, d, &exit.far_ports);
     }
-    let (label, ty) = eni_label(net, s);
+    let (label, ty) = eni_label(s);
     w.hop(&label, &ty, format!("{} in {} sends {} to {}", s.private_ip, ss.id, w.what(), d.private_ip), "pass");
     w.security_groups(s, false, d.private_ip, &d.groups)?;
     let crosses = ss.id != ds.id;
@@ -375,11 +378,11 @@ fn eni_to_eni(w: &mut Walk<'_>, s: &NetworkInterface, d: &NetworkInterface, eph:
         w.acl(ds, false, s.private_ip, &fwd)?;
     }
     w.security_groups(d, true, s.private_ip, &s.groups)?;
-    let (label, ty) = eni_label(net, d);
+    let (label, ty) = eni_label(d);
     w.hop(&label, &ty, format!("{} receives {}", d.private_ip, w.what()), "pass");
     // Rule 8: the response.
     w.direction = "return";
-    w.hop(&d.groups.first().cloned().unwrap_or_default(), "security group", "stateful: the response to an allowed request is allowed", "allow");
+    w.stateful(d);
     let mut ports = vec![eph];
     if crosses {
         ports = w.acl(ds, true, s.private_ip, &ports)?;
@@ -401,7 +404,7 @@ fn eni_to_eni(w: &mut Walk<'_>, s: &NetworkInterface, d: &NetworkInterface, eph:
     if crosses {
         w.acl(ss, false, d.private_ip, &ports)?;
     }
-    w.hop(&s.groups.first().cloned().unwrap_or_default(), "security group", "stateful: the response to an allowed request is allowed", "allow");
+    w.stateful(s);
     w.direction = "forward";
     Ok(())
 }
@@ -410,7 +413,7 @@ fn eni_to_eni(w: &mut Walk<'_>, s: &NetworkInterface, d: &NetworkInterface, eph:
 fn eni_to_internet(w: &mut Walk<'_>, s: &NetworkInterface, dst: Ipv4Addr, igw: Option<&str>, eph: (u16, u16)) -> Result<Exit, Blocked> {
     let net = w.net;
     let ss = w.subnet(s);
-    let (label, ty) = eni_label(net, s);
+    let (label, ty) = eni_label(s);
     w.hop(&label, &ty, format!("{} in {} sends {} to {dst}", s.private_ip, ss.id, w.what()), "pass");
     w.security_groups(s, false, dst, &[])?;
     let fwd = vec![(w.port, w.port)];
@@ -435,7 +438,7 @@ fn eni_to_internet(w: &mut Walk<'_>, s: &NetworkInterface, dst: Ipv4Addr, igw: O
             w.direction = "return";
             w.hop(&g, "internet gateway", format!("translates {public} back to {}", s.private_ip), "pass");
             w.acl(ss, false, dst, &vec![eph])?;
-            w.hop(&s.groups.first().cloned().unwrap_or_default(), "security group", "stateful: the response to an allowed request is allowed", "allow");
+            w.stateful(s);
             w.direction = "forward";
             Exit { seen_as: public, far_ports: vec![eph] }
         }
@@ -473,7 +476,7 @@ fn eni_to_internet(w: &mut Walk<'_>, s: &NetworkInterface, dst: Ipv4Addr, igw: O
                 w.acl(ns, true, s.private_ip, &vec![eph])?;
                 w.acl(ss, false, dst, &vec![eph])?;
             }
-            w.hop(&s.groups.first().cloned().unwrap_or_default(), "security group", "stateful: the response to an allowed request is allowed", "allow");
+            w.stateful(s);
             w.direction = "forward";
             Exit { seen_as: public, far_ports: nat_ports }
         }
@@ -522,10 +525,10 @@ fn internet_to_eni(w: &mut Walk<'_>, src: Ipv4Addr, igw: Option<&str>, d: &Netwo
     let fwd = vec![(w.port, w.port)];
     w.acl(ds, false, src, &fwd)?;
     w.security_groups(d, true, src, &[])?;
-    let (label, ty) = eni_label(net, d);
+    let (label, ty) = eni_label(d);
     w.hop(&label, &ty, format!("{} receives {} from {src}", d.private_ip, w.what()), "pass");
     w.direction = "return";
-    w.hop(&d.groups.first().cloned().unwrap_or_default(), "security group", "stateful: the response to an allowed request is allowed", "allow");
+    w.stateful(d);
     w.acl(ds, true, src, far_ports)?;
     match w.route(ds, src)? {
         Target::Gateway(g) if g == gw.id => {
