@@ -36,7 +36,9 @@
 //! Simplified (and said so): everything is `available` at once (no pending states, so no
 //! clock hooks); peering only within one account and region, and overlapping VPCs make the
 //! request `failed` at once; one network interface per instance; no VPN, transit gateway,
-//! endpoints or prefix lists; Describe* operations do not paginate. Where AWS documents
+//! endpoints or prefix lists; Describe* operations do not paginate; where AWS picks an AZ
+//! (CreateSubnet or RunInstances without one) the region's first AZ is used, and private
+//! addresses are handed out lowest-first (AWS picks any free one). Where AWS documents
 //! no exact message, messages follow EC2's style and say what is wrong.
 //!
 //! Instances: [`model::Instance`] is deliberately minimal (an `i-` id, a subnet, a primary
