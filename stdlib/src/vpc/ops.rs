@@ -235,7 +235,7 @@ fn peering_ref<'a>(net: &'a RegionNet, id: &str) -> Result<&'a Peering, AwsError
 }
 
 fn nat_ref<'a>(net: &'a RegionNet, id: &str) -> Result<&'a NatGateway, AwsError> {
-    net.nat_gateways.get(id).ok_or_else(|| E::NatGatewayNotFound.err(format!("The natGateway ID '{id}' does not exist")))
+    net.nat_gateways.get(id).ok_or_else(|| E::NatGatewayNotFound.err(format!("NAT gateway {id} was not found")))
 }
 
 /// Looks every id up (failing on the first unknown one), or takes everything.

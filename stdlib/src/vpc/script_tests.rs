@@ -761,3 +761,11 @@ fn instances_in_unpeered_vpcs_meet_over_the_internet() {
     ));
     assert_eq!(r, serde_json::json!([true, true, true, true, true]));
 }
+
+#[test]
+fn not_found_messages_match_ec2() {
+    assert_eq!(err("", r#"vpc::delete_nat_gateway(#{ NatGatewayId: "nat-0f23ac5d3265a98ff" })"#), "NatGatewayNotFound: NAT gateway nat-0f23ac5d3265a98ff was not found");
+    assert_eq!(err("", r#"vpc::delete_subnet(#{ SubnetId: "subnet-04c3d15c" })"#), "InvalidSubnetID.NotFound: The subnet ID 'subnet-04c3d15c' does not exist");
+    assert_eq!(err("", r#"vpc::delete_security_group(#{ GroupId: "sg-8b3b99f3" })"#), "InvalidGroup.NotFound: The security group 'sg-8b3b99f3' does not exist");
+    assert_eq!(err("", r#"vpc::delete_route_table(#{ RouteTableId: "rtb-1" })"#), "InvalidRouteTableID.NotFound: The routeTable ID 'rtb-1' does not exist");
+}
