@@ -46,10 +46,6 @@
 //! The EBS module keeps its own light instance model for volume attachment; both are keyed
 //! by EC2 instance ids so they can be unified.
 
-// Every operation returns the world's shared `AwsError` (about 128 bytes); whether to box
-// it is a crate-wide decision, so clippy's size lint is silenced here rather than worked around.
-#![allow(clippy::result_large_err)]
-
 pub mod bindings;
 pub mod cidr;
 pub mod error;
