@@ -465,3 +465,74 @@ mod tests {
         assert_eq!(c[0].overlap, "10.17.128.0/17");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn block() -> impl Strategy<Value = Ipv4Net> {
+        (any::<u32>(), 8u8..=28).prop_map(|(a, p)| Ipv4Net::new(Ipv4Addr::from(a), p).unwrap().trunc())
+    }
+
+    proptest! {
+        /// Free space and the used blocks partition the outer block: disjoint, inside, and
+        /// together exactly its size.
+        #[test]
+        fn free_space_partitions(outer in block(), picks in proptest::collection::vec((any::<u32>(), 0u8..=6), 0..8)) {
+            let used: Vec<Ipv4Net> = picks
+                .iter()
+                .map(|(off, extra)| {
+                    let p = (outer.prefix_len() + extra).min(32);
+                    let addr = u32::from(outer.network()) | (off & !u32::from(outer.netmask()));
+                    Ipv4Net::new(Ipv4Addr::from(addr), p).unwrap().trunc()
+                })
+                .collect();
+            let used = summarize(&used);
+            let free = free_space(&outer, &used);
+            let total: u64 = used.iter().chain(free.iter()).map(size).sum();
+            prop_assert_eq!(total, size(&outer));
+            for f in &free {
+                prop_assert!(outer.contains(f));
+                prop_assert!(!used.iter().any(|u| overlaps(u, f)));
+            }
+        }
+
+        /// Summarizing never changes which addresses are covered.
+        #[test]
+        fn summarize_keeps_the_addresses(nets in proptest::collection::vec(block(), 1..6), probe in any::<u32>()) {
+            let probe = Ipv4Addr::from(probe);
+            let before = nets.iter().any(|n| n.contains(&probe));
+            let after = summarize(&nets).iter().any(|n| n.contains(&probe));
+            prop_assert_eq!(before, after);
+        }
+
+        /// A plan's subnets are inside the VPC, of the chosen size, pairwise disjoint, each
+        /// with size - 5 usable addresses; what is left is exactly the unallocated space.
+        #[test]
+        fn plans_are_disjoint_and_accounted(prefix in 16u8..=24, azs in 1usize..=6, spare in 0u32..=2, tiers in 1usize..=6) {
+            let cidr = Ipv4Net::new(Ipv4Addr::new(10, 16, 0, 0), prefix).unwrap().trunc();
+            let req = PlanRequest {
+                cidr,
+                azs: (0..azs).map(|i| format!("us-east-1{}", (b'a' + i as u8) as char)).collect(),
+                tiers: (0..tiers).map(|i| format!("t{i}")).collect(),
+                spare_azs: spare,
+                subnet_prefix: None,
+                prefix: "sn".into(),
+            };
+            let Ok(p) = plan(&req) else { return Ok(()) };
+            let nets: Vec<Ipv4Net> = p.subnets.iter().map(|s| s.cidr.parse().unwrap()).collect();
+            prop_assert_eq!(nets.len(), (azs + spare as usize) * tiers);
+            for (i, n) in nets.iter().enumerate() {
+                prop_assert!(cidr.contains(n));
+                prop_assert_eq!(n.prefix_len(), p.subnet_prefix);
+                prop_assert_eq!(p.subnets[i].usable, size(n) - 5);
+                prop_assert!(!nets[..i].iter().any(|m| overlaps(m, n)));
+            }
+            let left: u64 = p.left.iter().map(|s| size(&s.parse().unwrap())).sum();
+            prop_assert_eq!(left + p.allocated_addresses, p.total_addresses);
+            prop_assert_eq!(p.spare_addresses + p.rounding_waste + p.allocated_addresses, p.total_addresses);
+        }
+    }
+}
