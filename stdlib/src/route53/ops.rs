@@ -186,10 +186,16 @@ fn check_vpc(c: &Call<'_>, v: &Vpc) -> Result<Vpc, AwsError> {
     if hex.is_empty() || !hex.chars().all(|ch| ch.is_ascii_hexdigit()) {
         return Err(R53Error::InvalidVpcId.err("Invalid or missing VPC Id."));
     }
-    // TODO(vpc): check that the VPC exists in `c.w.vpc` once the VPC module lands.
     let region = v.vpc_region.clone().unwrap_or_else(|| c.region());
     if !places::is_region(&region) {
         return Err(R53Error::InvalidInput.err(format!("Invalid VPC region: `{region}`")));
+    }
+    // The VPC must exist in the caller's account in that region (the API reference's text
+    // for InvalidVPCId).
+    if !crate::vpc::vpc_exists(c.w, &c.account(), &region, id) {
+        return Err(R53Error::InvalidVpcId.err(
+            "The VPC ID that you specified either isn't a valid ID or the current account is not authorized to access this VPC.",
+        ));
     }
     Ok(Vpc { vpc_region: Some(region), vpc_id: id.to_string() })
 }

@@ -561,19 +561,24 @@ fn private_zones_answer_only_inside_their_vpc() {
     let e = engine();
     let v = json(
         &e,
-        r#"let p = route53::create_hosted_zone(#{ Name: "corp.internal", VPC: #{ VPCId: "vpc-0a1b2c3d4e5f67890", VPCRegion: "us-east-1" } });
+        r#"let vid = vpc::create_vpc("10.0.0.0/16").Vpc.VpcId;
+           let p = route53::create_hosted_zone(#{ Name: "corp.internal", VPC: #{ VPCId: vid, VPCRegion: "us-east-1" } });
            route53::upsert_record(p.HostedZone.Id, "db.corp.internal", "A", 60, "10.0.1.5");
-           let inside = route53::resolver(#{ Vpc: "vpc-0a1b2c3d4e5f67890" }).resolve("db.corp.internal");
+           let inside = route53::resolver(#{ Vpc: vid }).resolve("db.corp.internal");
            let outside = route53::resolve("db.corp.internal", "A");
-           #{ p: p, inside: inside, outside: outside }"#,
+           #{ vid: vid, p: p, inside: inside, outside: outside }"#,
     );
+    let vid = v["vid"].as_str().unwrap().to_string();
     assert_eq!(v["p"]["HostedZone"]["Config"]["PrivateZone"], true);
     assert!(v["p"].get("DelegationSet").is_none());
     assert_eq!(v["inside"]["Answer"]["Values"], serde_json::json!(["10.0.1.5"]));
-    assert!(v["inside"]["Steps"][0]["Server"].as_str().unwrap().starts_with("Route 53 Resolver (vpc-0a1b2c3d4e5f67890"));
+    assert!(v["inside"]["Steps"][0]["Server"].as_str().unwrap().starts_with(&format!("Route 53 Resolver ({vid}")));
     assert_eq!(v["outside"]["Answer"]["Outcome"], "NXDOMAIN", "the root knows no .internal TLD");
-    let (code, _) = err(&e, r#"route53::disassociate_vpc_from_hosted_zone(#{ HostedZoneId: route53::list_hosted_zones().HostedZones[0].Id, VPC: #{ VPCId: "vpc-0a1b2c3d4e5f67890" } })"#);
+    let (code, _) = err(&e, &format!(r#"route53::disassociate_vpc_from_hosted_zone(#{{ HostedZoneId: route53::list_hosted_zones().HostedZones[0].Id, VPC: #{{ VPCId: "{vid}" }} }})"#));
     assert_eq!(code, "LastVPCAssociation");
+    // A well-formed id of a VPC that doesn't exist in the account.
+    let (code, _) = err(&e, r#"route53::create_hosted_zone(#{ Name: "other.internal", VPC: #{ VPCId: "vpc-0a1b2c3d4e5f67890", VPCRegion: "us-east-1" } })"#);
+    assert_eq!(code, "InvalidVPCId");
 }
 
 #[test]
