@@ -95,6 +95,15 @@ use crate::world::{Duration, Principal, Timestamp, World};
 
 use model::{KeyRef, KeyState, Origin};
 
+/// The key policy of the key a KMS key or alias ARN names, for questions asked without an
+/// operation (`iam::can`, `iam::access_matrix`): it must grant, like in every KMS call.
+pub fn resource_policy(w: &World, arn: &crate::world::Arn) -> Option<crate::world::authz::ResourcePolicy> {
+    let name = model::parse_key_name(&arn.to_string(), &arn.account, &arn.region).ok()?;
+    let r = model::find(&w.kms, &name).ok()?;
+    let k = w.kms.key(&r)?;
+    Some(crate::world::authz::ResourcePolicy { policy: k.policy.clone(), id: policies::POLICY_NAME.into(), must_grant: true, owner: k.account.clone() })
+}
+
 /// What falls due on a key: deletion, expiry of imported material, automatic rotation.
 fn due(k: &model::Key) -> Option<Timestamp> {
     let deletion = k.deletion_date.filter(|_| k.state == KeyState::PendingDeletion);

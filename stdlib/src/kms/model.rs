@@ -178,17 +178,9 @@ impl GrantConstraints {
     /// constraint "the key in each key-value pair is not case sensitive, but the value is".
     pub fn allows(&self, ec: &BTreeMap<String, String>) -> bool {
         let find = |k: &str| ec.iter().find(|(rk, _)| rk.eq_ignore_ascii_case(k)).map(|(_, v)| v);
-        if let Some(eq) = &self.encryption_context_equals {
-            if eq.len() != ec.len() || !eq.iter().all(|(k, v)| find(k) == Some(v)) {
-                return false;
-            }
-        }
-        if let Some(sub) = &self.encryption_context_subset {
-            if !sub.iter().all(|(k, v)| find(k) == Some(v)) {
-                return false;
-            }
-        }
-        true
+        let equals = self.encryption_context_equals.as_ref().is_none_or(|eq| eq.len() == ec.len() && eq.iter().all(|(k, v)| find(k) == Some(v)));
+        let subset = self.encryption_context_subset.as_ref().is_none_or(|sub| sub.iter().all(|(k, v)| find(k) == Some(v)));
+        equals && subset
     }
 }
 
@@ -519,5 +511,67 @@ mod tests {
         let eq = GrantConstraints { encryption_context_subset: None, encryption_context_equals: Some(ec(&[("Dept", "IT")])) };
         assert!(eq.allows(&ec(&[("DEPT", "IT")])));
         assert!(!eq.allows(&ec(&[("Dept", "IT"), ("x", "y")])));
+    }
+
+    fn key(state: KeyState, origin: Origin) -> Key {
+        Key {
+            key_id: "1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+            arn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+            account: "111122223333".into(),
+            region: "us-east-1".into(),
+            creation_date: Timestamp::default(),
+            state,
+            description: String::new(),
+            key_usage: "ENCRYPT_DECRYPT".into(),
+            key_spec: "SYMMETRIC_DEFAULT".into(),
+            origin,
+            key_manager: KeyManager::CUSTOMER,
+            multi_region: false,
+            deletion_date: None,
+            pending_window_days: None,
+            policy: Policy::parse(&super::super::policies::default_key_policy("111122223333"), crate::policy::PolicyKind::Resource).unwrap(),
+            tags: BTreeMap::new(),
+            materials: vec![],
+            rotation: Rotation::default(),
+            imported: None,
+            grants: vec![],
+        }
+    }
+
+    /// The key-state table ([KMS-ARCH] key-state.md, aws-facts §4.2), row by row: the
+    /// expected error code for each state (`-` = succeeds), AWS_KMS origin unless noted.
+    #[test]
+    fn key_state_table() {
+        use KeyState::*;
+        let states = [Enabled, Disabled, PendingDeletion, PendingImport];
+        let rows: &[(Gate, Origin, [&str; 4])] = &[
+            (Gate::Crypto, Origin::AWS_KMS, ["-", "DisabledException", "KMSInvalidStateException", "KMSInvalidStateException"]),
+            (Gate::Any, Origin::AWS_KMS, ["-", "-", "-", "-"]),
+            (Gate::CancelKeyDeletion, Origin::AWS_KMS, ["KMSInvalidStateException", "KMSInvalidStateException", "-", "KMSInvalidStateException"]),
+            (Gate::NotPendingDeletion, Origin::AWS_KMS, ["-", "-", "KMSInvalidStateException", "-"]),
+            (Gate::EnableDisable, Origin::AWS_KMS, ["-", "-", "KMSInvalidStateException", "KMSInvalidStateException"]),
+            (Gate::Rotation, Origin::AWS_KMS, ["-", "DisabledException", "KMSInvalidStateException", "KMSInvalidStateException"]),
+            (Gate::Rotation, Origin::EXTERNAL, ["UnsupportedOperationException"; 4]),
+            (Gate::GetKeyRotationStatus, Origin::AWS_KMS, ["-", "-", "-", "-"]),
+            (Gate::GetKeyRotationStatus, Origin::EXTERNAL, ["UnsupportedOperationException"; 4]),
+            (Gate::Import, Origin::EXTERNAL, ["-", "-", "KMSInvalidStateException", "-"]),
+            (Gate::Import, Origin::AWS_KMS, ["UnsupportedOperationException"; 4]),
+            (Gate::DeleteImportedKeyMaterial, Origin::EXTERNAL, ["-", "-", "-", "-"]),
+            (Gate::DeleteImportedKeyMaterial, Origin::AWS_KMS, ["UnsupportedOperationException"; 4]),
+        ];
+        for (g, origin, want) in rows {
+            for (state, want) in states.iter().zip(want) {
+                let got = gate(&key(*state, *origin), *g).err().map(|e| e.code).unwrap_or_else(|| "-".into());
+                assert_eq!(got, *want, "{g:?} {origin:?} {state:?}");
+            }
+        }
+        let arn = key(Enabled, Origin::AWS_KMS).arn;
+        assert_eq!(gate(&key(Disabled, Origin::AWS_KMS), Gate::Crypto).unwrap_err().message, format!("{arn} is disabled."));
+        assert_eq!(gate(&key(PendingImport, Origin::EXTERNAL), Gate::Crypto).unwrap_err().message, format!("{arn} is pending import."));
+        assert_eq!(
+            gate(&key(PendingImport, Origin::EXTERNAL), Gate::Rotation).unwrap_err().message,
+            format!("{arn} origin is EXTERNAL which is not valid for this operation.")
+        );
+        assert_eq!(gate(&key(Unavailable, Origin::AWS_KMS), Gate::Crypto).unwrap_err().message, format!("{arn} is unavailable."));
     }
 }

@@ -298,10 +298,10 @@ fn resolve(c: &mut Call, key_id: &str) -> Result<(KeyRef, Option<String>), AwsEr
     let name = model::parse_key_name(key_id, &c.account(), &c.region())?;
     let alias = match &name {
         KeyName::Alias { account, region, name: alias } => {
-            if *account == c.account() {
-                if let Some(spec) = policies::managed_key_spec(alias) {
-                    managed_key_in(c, account, region, spec);
-                }
+            if *account == c.account()
+                && let Some(spec) = policies::managed_key_spec(alias)
+            {
+                managed_key_in(c, account, region, spec);
             }
             Some(alias.clone())
         }
@@ -1813,10 +1813,10 @@ pub fn list_grants(c: &mut Call, req: ListGrantsRequest) -> Result<ListGrantsRes
     let (r, alias) = resolve(c, &req.key_id)?;
     authorize_key(c, &r, Ask::new("kms:ListGrants").alias(alias.as_deref()))?;
     let k = key(c, &r);
-    if let Some(id) = &req.grant_id {
-        if !k.grants.iter().any(|g| g.grant_id == *id) {
-            return Err(KmsError::InvalidGrantIdException.err(format!("Grant ID `{id}` does not identify a grant of this KMS key.")));
-        }
+    if let Some(id) = &req.grant_id
+        && !k.grants.iter().any(|g| g.grant_id == *id)
+    {
+        return Err(KmsError::InvalidGrantIdException.err(format!("Grant ID `{id}` does not identify a grant of this KMS key.")));
     }
     let rows: Vec<GrantListEntry> = k
         .grants
@@ -1888,10 +1888,10 @@ pub fn retire_grant(c: &mut Call, req: RetireGrantRequest) -> Result<(), AwsErro
         (Some(t), _, _) => {
             let (arn, id) = read_tokens(&Some(vec![t.clone()]))?.remove(0);
             let (r, _) = resolve(c, &arn)?;
-            if let Some(k) = &req.key_id {
-                if resolve(c, k)?.0 != r {
-                    return Err(KmsError::ValidationException.err("The grant token and the KeyId name different KMS keys."));
-                }
+            if let Some(k) = &req.key_id
+                && resolve(c, k)?.0 != r
+            {
+                return Err(KmsError::ValidationException.err("The grant token and the KeyId name different KMS keys."));
             }
             (r, id)
         }

@@ -109,7 +109,7 @@ fn encrypt_decrypt_round_trip_and_the_4kb_limit() {
     assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "hello world");
     assert_eq!(nb.s("kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: \"alias/demo\" }).KeyId"), nb.s("arn"));
     // [BOTO-MODEL] Encrypt: "Encrypts plaintext of up to 4,096 bytes".
-    assert_eq!(nb.run("kms::encrypt(id, blob(4096, 7)).CiphertextBlob.len()").as_int().unwrap() > 4096, true);
+    assert!(nb.run("kms::encrypt(id, blob(4096, 7)).CiphertextBlob.len()").as_int().unwrap() > 4096);
     let (code, msg) = nb.err("kms::encrypt(id, blob(4097, 7))");
     assert_eq!(code, "ValidationException");
     assert_eq!(msg, "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096");
@@ -551,4 +551,47 @@ fn anonymous_callers_are_denied_with_awss_message() {
     let (code, msg) = nb.err(r#"as_principal("anonymous", || kms::encrypt(id, "x"))"#);
     assert_eq!(code, "AccessDeniedException");
     assert!(msg.contains("is not authorized to perform: kms:Encrypt on resource: arn:aws:kms:us-east-1:111122223333:key/"), "{msg}");
+}
+
+#[test]
+fn grants_authorize_the_grantee_after_propagation_or_with_the_token() {
+    let mut nb = with_key();
+    nb.exec(r#"let bob = iam::create_user("bob").User.Arn; let carol = iam::create_user("carol").User.Arn;"#);
+    // Bob has no IAM policy and the key policy names only the account: denied.
+    let (code, msg) = nb.err(r#"as_principal("bob", || kms::encrypt(id, "x"))"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.starts_with("User: arn:aws:iam::111122223333:user/bob is not authorized to perform: kms:Encrypt on resource: "), "{msg}");
+    nb.exec(r#"let g = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["Encrypt", "Decrypt"] });"#);
+    // [BOTO-MODEL] CreateGrant: "to use the permissions in the grant immediately, use the GrantToken".
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::encrypt(id, "x"))"#), "AccessDeniedException", "not propagated yet");
+    nb.exec(r#"let c = as_principal("bob", || kms::encrypt(#{ KeyId: id, Plaintext: "from bob", GrantTokens: [g.GrantToken] }));"#);
+    assert_eq!(nb.s(r#"as_principal("bob", || kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, GrantTokens: [g.GrantToken] })).Plaintext.as_string()"#), "from bob");
+    // Operations the grant doesn't list stay denied; other principals can't use the token.
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::generate_data_key(#{ KeyId: id, KeySpec: "AES_256", GrantTokens: [g.GrantToken] }))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("carol", || kms::encrypt(#{ KeyId: id, Plaintext: "x", GrantTokens: [g.GrantToken] }))"#), "AccessDeniedException");
+    // "usually less than five minutes": after that, no token needed.
+    nb.exec(r#"clock::advance("5m");"#);
+    assert_eq!(nb.s(r#"as_principal("bob", || kms::decrypt(c.CiphertextBlob)).Plaintext.as_string()"#), "from bob");
+    // Retired (by the account) -> gone.
+    nb.exec("kms::retire_grant(#{ KeyId: id, GrantId: g.GrantId });");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::decrypt(c.CiphertextBlob))"#), "AccessDeniedException");
+}
+
+#[test]
+fn grant_constraints_and_retiring_principals() {
+    let mut nb = with_key();
+    nb.exec(r#"let bob = iam::create_user("bob").User.Arn; let carol = iam::create_user("carol").User.Arn;"#);
+    nb.exec(r#"let g = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, RetiringPrincipal: carol, Operations: ["Encrypt"], Constraints: #{ EncryptionContextSubset: #{ Dept: "IT" } } }); clock::advance("5m");"#);
+    // EncryptionContextSubset: the request's context must include the pair (key case-insensitive).
+    nb.exec(r#"as_principal("bob", || kms::encrypt(id, "ok", #{ dept: "IT", other: "x" }));"#);
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::encrypt(id, "no", #{ dept: "Sales" }))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::encrypt(id, "no"))"#), "AccessDeniedException");
+    // The grantee can't retire it (RetireGrant isn't in its operations); the retiring principal can.
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::retire_grant(g.GrantToken))"#), "AccessDeniedException");
+    nb.exec(r#"as_principal("carol", || kms::retire_grant(g.GrantToken));"#);
+    assert_eq!(nb.run("kms::list_grants(id).Grants.len()").as_int().unwrap(), 0);
+    // A grantee with CreateGrant may pass on the same or fewer operations, not more.
+    nb.exec(r#"let g2 = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["CreateGrant", "Decrypt"] });"#);
+    nb.exec(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: carol, Operations: ["Decrypt"], GrantTokens: [g2.GrantToken] }));"#);
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: carol, Operations: ["Encrypt"], GrantTokens: [g2.GrantToken] }))"#), "AccessDeniedException");
 }
