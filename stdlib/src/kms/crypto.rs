@@ -28,7 +28,7 @@
 
 use std::collections::BTreeMap;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes128Gcm, Aes256Gcm, Nonce};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -129,15 +129,18 @@ pub fn open(material: &[u8], blob: &[u8], ec: &EncryptionContext) -> Option<Vec<
 /// AWS Encryption SDK uses one: AES-GCM (128- or 256-bit key), output `nonce || ciphertext || tag`.
 /// Not a KMS operation. Returns `None` for a key that is neither 16 nor 32 bytes.
 pub fn local_encrypt(data_key: &[u8], nonce: [u8; NONCE_LEN], data: &[u8]) -> Option<Vec<u8>> {
+    // One copy of the data, encrypted in place (as fast as the crate's own `encrypt`).
     let mut out = Vec::with_capacity(NONCE_LEN + data.len() + TAG_LEN);
     out.extend_from_slice(&nonce);
-    let nonce = Nonce::from_slice(&nonce);
-    let body = match data_key.len() {
-        32 => Aes256Gcm::new_from_slice(data_key).ok()?.encrypt(nonce, data).ok()?,
-        16 => Aes128Gcm::new_from_slice(data_key).ok()?.encrypt(nonce, data).ok()?,
+    out.extend_from_slice(data);
+    let n = Nonce::from_slice(&nonce);
+    let body = &mut out[NONCE_LEN..];
+    let tag = match data_key.len() {
+        32 => Aes256Gcm::new_from_slice(data_key).ok()?.encrypt_in_place_detached(n, b"", body).ok()?,
+        16 => Aes128Gcm::new_from_slice(data_key).ok()?.encrypt_in_place_detached(n, b"", body).ok()?,
         _ => return None,
     };
-    out.extend_from_slice(&body);
+    out.extend_from_slice(&tag);
     Some(out)
 }
 
