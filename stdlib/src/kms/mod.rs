@@ -101,7 +101,7 @@ pub fn resource_policy(w: &World, arn: &crate::world::Arn) -> Option<crate::worl
     let name = model::parse_key_name(&arn.to_string(), &arn.account, &arn.region).ok()?;
     let r = model::find(&w.kms, &name).ok()?;
     let k = w.kms.key(&r)?;
-    Some(crate::world::authz::ResourcePolicy { policy: k.policy.clone(), id: policies::POLICY_NAME.into(), must_grant: true, owner: k.account.clone() })
+    Some(crate::world::authz::ResourcePolicy { policy: k.policy.clone(), id: policies::POLICY_ID.into(), must_grant: true, owner: k.account.clone() })
 }
 
 /// What falls due on a key: deletion, expiry of imported material, automatic rotation.

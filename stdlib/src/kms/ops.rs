@@ -20,7 +20,7 @@ use super::model::{
     self, Alias, BackingKey, Gate, Grant, GrantConstraints, ImportParams, Imported, Key, KeyManager, KeyName, KeyRef, KeyState,
     Origin, Rotation, alias_arn, gate, key_arn,
 };
-use super::policies::{self, POLICY_NAME};
+use super::policies::{self, POLICY_ID, POLICY_NAME};
 use crate::policy::{ContextValue, Decision, EvalDecision, Policy, PolicyKind, PolicyType, ValueType};
 use crate::world::authz::{Authz, access_denied_message};
 use crate::world::{AwsError, Blob, Call, Duration, ErrorCode, Principal, Timestamp};
@@ -259,7 +259,7 @@ fn authorize_key(c: &mut Call, r: &KeyRef, ask: Ask<'_>) -> Result<(), AwsError>
     }
     ctx.extend(ask.extra);
     c.resource(&arn, KEY_TYPE);
-    let mut authz = Authz::new(ask.action, &arn).policy(Some(&policy), POLICY_NAME).must_grant().grant(grant);
+    let mut authz = Authz::new(ask.action, &arn).policy(Some(&policy), POLICY_ID).must_grant().grant(grant);
     for (k, v) in ctx {
         authz = authz.ctx(&k, v);
     }
@@ -340,7 +340,7 @@ fn lockout_check(c: &Call, arn: &str, policy: &Policy, bypass: bool) -> Result<(
     if bypass {
         return Ok(());
     }
-    let authz = Authz::new("kms:PutKeyPolicy", arn).policy(Some(policy), POLICY_NAME).must_grant();
+    let authz = Authz::new("kms:PutKeyPolicy", arn).policy(Some(policy), POLICY_ID).must_grant();
     if c.decide(&authz).decision != EvalDecision::Allowed {
         return Err(KmsError::MalformedPolicyDocumentException.err("The new key policy will not allow you to update the key policy in the future."));
     }
@@ -1905,7 +1905,7 @@ pub fn retire_grant(c: &mut Call, req: RetireGrantRequest) -> Result<(), AwsErro
     let key_arn = key(c, &r).arn.clone();
     let policy = key(c, &r).policy.clone();
     c.resource(&key_arn, KEY_TYPE);
-    let authz = Authz::new("kms:RetireGrant", &key_arn).policy(Some(&policy), POLICY_NAME).must_grant().grant(by_grant.then(|| grant_id.clone()));
+    let authz = Authz::new("kms:RetireGrant", &key_arn).policy(Some(&policy), POLICY_ID).must_grant().grant(by_grant.then(|| grant_id.clone()));
     c.authorize(authz)?;
     dry_run(req.dry_run)?;
     key_mut(c, &r).grants.retain(|g| g.grant_id != grant_id);

@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 
 /// The name of the one policy a KMS key has.
 pub const POLICY_NAME: &str = "default";
+/// How the authorizer and `iam::can` name a key policy in their reasons.
+pub const POLICY_ID: &str = "key policy";
 
 /// The policy CreateKey attaches when the request has none ([KMS-ARCH] `key-policy-default.md`),
 /// in the layout GetKeyPolicy returns it.

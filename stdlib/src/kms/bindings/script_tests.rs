@@ -595,3 +595,140 @@ fn grant_constraints_and_retiring_principals() {
     nb.exec(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: carol, Operations: ["Decrypt"], GrantTokens: [g2.GrantToken] }));"#);
     assert_eq!(nb.code(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: carol, Operations: ["Encrypt"], GrantTokens: [g2.GrantToken] }))"#), "AccessDeniedException");
 }
+
+/// The seed's worked example: three keys, four users, `kms:Encrypt`. CMK-A has the default
+/// key policy (the account root, so IAM policies count), CMK-B's key policy allows Bob and
+/// Charlie and not the account, CMK-C trusts the account, gives Alice full access and
+/// explicitly denies Bob, Charlie and David. IAM: Alice may use A and B, Bob has nothing,
+/// Charlie may Encrypt with A, David may use B and C. ([KMS-ARCH] key-policy-default.md:
+/// "Without this permission, IAM policies that allow access to the key are ineffective";
+/// an explicit deny in any policy overrides any allow.)
+const SEED_MATRIX: &str = include_str!("seed_matrix.rhai");
+
+#[test]
+fn seed_access_matrix_every_cell_and_its_reason() {
+    let mut nb = Nb::new();
+    nb.exec(SEED_MATRIX);
+    nb.exec(r#"let rows = iam::access_matrix(["alice", "bob", "charlie", "david"], ["kms:Encrypt"], [cmk_a, cmk_b, cmk_c]);"#);
+    let keys = ["cmk_a", "cmk_b", "cmk_c"];
+    // (user, key, decision, words the reason must contain)
+    let want: [(&str, usize, &str, &str); 12] = [
+        ("alice", 0, "allowed", "kms-a-and-b (user)"),
+        ("alice", 1, "implicitDeny", "because no resource-based policy allows the kms:Encrypt action"),
+        ("alice", 2, "allowed", "statement `Full access for Alice` of key policy (resource)"),
+        ("bob", 0, "implicitDeny", "because no identity-based policy allows the kms:Encrypt action"),
+        ("bob", 1, "allowed", "statement `Allow Bob and Charlie` of key policy (resource)"),
+        ("bob", 2, "explicitDeny", "with an explicit deny in a resource-based policy"),
+        ("charlie", 0, "allowed", "encrypt-a (user)"),
+        ("charlie", 1, "allowed", "statement `Allow Bob and Charlie` of key policy (resource)"),
+        ("charlie", 2, "explicitDeny", "with an explicit deny in a resource-based policy"),
+        ("david", 0, "implicitDeny", "because no identity-based policy allows the kms:Encrypt action"),
+        ("david", 1, "implicitDeny", "because no resource-based policy allows the kms:Encrypt action"),
+        ("david", 2, "explicitDeny", "with an explicit deny in a resource-based policy"),
+    ];
+    for (i, (user, k, decision, reason)) in want.iter().enumerate() {
+        assert_eq!(nb.s(&format!("rows[{i}].Principal")), *user);
+        assert_eq!(nb.s(&format!("rows[{i}].Resource")), nb.s(keys[*k]));
+        assert_eq!(nb.s(&format!("rows[{i}].Decision")), *decision, "{user} x {}", keys[*k]);
+        let why = nb.s(&format!("rows[{i}].Reason"));
+        assert!(why.contains(reason), "{user} x {}: {why}", keys[*k]);
+        // The real call agrees with the simulator, with AWS's AccessDenied wording.
+        let real = nb.try_run(&format!(r#"as_principal("{user}", || kms::encrypt({}, "x"))"#, keys[*k]));
+        match (*decision, real) {
+            ("allowed", Ok(_)) => {}
+            (_, Err(e)) if *decision != "allowed" => {
+                let (code, msg) = as_aws_error(&e).expect("an AWS error");
+                assert_eq!(code, "AccessDeniedException");
+                assert!(msg.contains(reason), "{msg}");
+            }
+            (d, r) => panic!("{user} x {}: simulator says {d}, the call gave {:?}", keys[*k], r.map(|_| ())),
+        }
+    }
+}
+
+#[test]
+fn a_deny_in_the_key_policy_stops_even_the_root_user() {
+    // moto encrypts anyway; AWS doesn't: "An explicit deny in any policy overrides any allows."
+    let mut nb = with_key();
+    nb.exec(r#"kms::put_key_policy(id, #{ Version: "2012-10-17", Statement: [
+        #{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+        #{ Sid: "No encryption", Effect: "Deny", Principal: "*", Action: "kms:Encrypt", Resource: "*" } ] });"#);
+    let (code, msg) = nb.err(r#"kms::encrypt(id, "x")"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.ends_with("with an explicit deny in a resource-based policy"), "{msg}");
+    nb.exec("kms::generate_data_key(id);");
+}
+
+#[test]
+fn console_policy_separates_key_administrators_from_key_users() {
+    let mut nb = with_key();
+    nb.exec(r#"iam::create_user("alice"); iam::create_user("bob"); kms::put_key_policy(id, kms::key_policy(#{ Admins: ["alice"], Users: ["bob"] }));"#);
+    // Key users use the key; they don't manage it.
+    nb.exec(r#"let c = as_principal("bob", || kms::encrypt(id, "for bob"));"#);
+    assert_eq!(nb.s(r#"as_principal("bob", || kms::decrypt(c.CiphertextBlob)).Plaintext.as_string()"#), "for bob");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::disable_key(id))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::schedule_key_deletion(id))"#), "AccessDeniedException");
+    // Key administrators manage the key; they can't use it.
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::encrypt(id, "x"))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::decrypt(c.CiphertextBlob))"#), "AccessDeniedException");
+    nb.exec(r#"as_principal("alice", || kms::disable_key(id)); as_principal("alice", || kms::enable_key(id)); as_principal("alice", || kms::enable_key_rotation(id));"#);
+    // Key users may create grants only for AWS resources (kms:GrantIsForAWSResource).
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: "arn:aws:iam::111122223333:user/alice", Operations: ["Decrypt"] }))"#), "AccessDeniedException");
+}
+
+#[test]
+fn policy_lockout_safety_check() {
+    let mut nb = with_key();
+    nb.exec(r#"iam::create_user("alice"); iam::put_user_policy(#{ UserName: "alice", PolicyName: "kms-admin", PolicyDocument: #{ Version: "2012-10-17", Statement: [#{ Effect: "Allow", Action: "kms:*", Resource: "*" }] } });"#);
+    // A policy that doesn't let Alice change it again is refused unless she bypasses the check.
+    nb.exec(r#"let only_bob = kms::key_policy(#{ Users: ["bob"], IncludeRoot: false });"#);
+    let (code, msg) = nb.err(r#"as_principal("alice", || kms::create_key(#{ Policy: only_bob }))"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future."));
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::put_key_policy(id, only_bob))"#), "MalformedPolicyDocumentException");
+    nb.exec(r#"as_principal("alice", || kms::put_key_policy(#{ KeyId: id, Policy: only_bob, BypassPolicyLockoutSafetyCheck: true }));"#);
+    // Now nobody in the account can manage the key, not even the root user.
+    assert_eq!(nb.code("kms::get_key_policy(id)"), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::get_key_policy(id))"#), "AccessDeniedException");
+}
+
+#[test]
+fn encryption_context_condition_keys_in_key_policies() {
+    let mut nb = with_key();
+    nb.exec(r#"iam::create_user("app"); kms::put_key_policy(id, #{ Version: "2012-10-17", Statement: [
+        #{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+        #{ Sid: "App with its context", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:user/app" }, Action: ["kms:Encrypt", "kms:Decrypt"], Resource: "*",
+           Condition: #{ StringEquals: #{ "kms:EncryptionContext:app": "billing" } } } ] });"#);
+    nb.exec(r#"let c = as_principal("app", || kms::encrypt(id, "ok", #{ app: "billing" }));"#);
+    assert_eq!(nb.code(r#"as_principal("app", || kms::encrypt(id, "no", #{ app: "crm" }))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("app", || kms::encrypt(id, "no"))"#), "AccessDeniedException");
+    assert_eq!(nb.s(r#"as_principal("app", || kms::decrypt(c.CiphertextBlob, #{ app: "billing" })).Plaintext.as_string()"#), "ok");
+}
+
+#[test]
+fn aws_managed_keys_are_usable_only_through_their_service() {
+    use crate::kms::ops;
+    use crate::world::service;
+    let mut nb = Nb::new();
+    // Directly, even the root user can't encrypt with alias/aws/s3: the policy requires kms:ViaService.
+    let (code, msg) = nb.err(r#"kms::encrypt("alias/aws/s3", "x")"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("because no resource-based policy allows the kms:Encrypt action"), "{msg}");
+    // Through S3 (a nested call, as SSE-KMS makes it) it works, and CloudTrail says who invoked it.
+    let mut w = nb.shared.lock();
+    let r = w.call(&service::S3, "PutObject", serde_json::Value::Null, |c| {
+        let key = ops::aws_managed_key(c, "alias/aws/s3")?;
+        let req = ops::GenerateDataKeyRequest { key_id: key, key_spec: Some("AES_256".into()), ..Default::default() };
+        c.nested(&service::KMS, "GenerateDataKey", serde_json::json!({ "keySpec": "AES_256" }), |c| ops::generate_data_key(c, req))
+    });
+    let dk = r.expect("allowed through S3");
+    assert_eq!(dk.plaintext.len(), 32);
+    let ev = w.trail.events.iter().find(|e| e.event_name == "GenerateDataKey").unwrap();
+    assert_eq!(ev.user_identity.invoked_by.as_deref(), Some("s3.amazonaws.com"));
+    // The EBS key allows EC2, not S3.
+    let r = w.call(&service::S3, "PutObject", serde_json::Value::Null, |c| {
+        let key = ops::aws_managed_key(c, "alias/aws/ebs")?;
+        let req = ops::GenerateDataKeyRequest { key_id: key, key_spec: Some("AES_256".into()), ..Default::default() };
+        c.nested(&service::KMS, "GenerateDataKey", serde_json::Value::Null, |c| ops::generate_data_key(c, req))
+    });
+    assert_eq!(r.unwrap_err().code, "AccessDeniedException");
+}
