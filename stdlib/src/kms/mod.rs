@@ -137,11 +137,11 @@ pub fn run_due(w: &mut World, now: Timestamp) {
             service_event(w, &r, &arn, "DeleteExpiredKeyMaterial", now);
             continue;
         }
-        let material = w.rng.bytes(32);
-        let id = w.rng.hex_id(64);
+        // Automatic rotation: a new backing key, the old ones kept.
+        let fresh = model::BackingKey { material: w.rng.bytes(32), id: w.rng.hex_id(64), created: now, rotation_type: Some("AUTOMATIC".into()) };
         if let Some(k) = w.kms.key_mut(&r) {
             let scheduled = k.rotation.next.unwrap_or(now);
-            ops::rotate(k, material, id, now, "AUTOMATIC");
+            k.materials.push(fresh);
             k.rotation.next = Some(scheduled.plus(Duration::days(k.rotation.period_days as i64)));
         }
         service_event(w, &r, &arn, "RotateKey", now);

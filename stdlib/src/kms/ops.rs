@@ -409,7 +409,7 @@ fn dry_run(d: Option<bool>) -> Result<(), AwsError> {
     Ok(())
 }
 
-fn check_context(ec: &Option<EncryptionContext>) -> EncryptionContext {
+fn context_of(ec: &Option<EncryptionContext>) -> EncryptionContext {
     ec.clone().unwrap_or_default()
 }
 
@@ -888,7 +888,7 @@ pub fn encrypt(c: &mut Call, req: EncryptRequest) -> Result<EncryptResponse, Aws
     check_len(req.plaintext.len(), "plaintext", 1, 4096)?;
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
-    let ec = check_context(&req.encryption_context);
+    let ec = context_of(&req.encryption_context);
     let (r, alias) = resolve(c, &req.key_id)?;
     let ask = Ask::new("kms:Encrypt")
         .grant("Encrypt", &tokens)
@@ -966,7 +966,7 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
     check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
-    let ec = check_context(&req.encryption_context);
+    let ec = context_of(&req.encryption_context);
     let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
     check_named_key(c, &req.key_id, &r)?;
     let ask = Ask::new("kms:Decrypt").grant("Decrypt", &tokens).ec(&ec).ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
@@ -1018,8 +1018,8 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     check_algorithm(&req.source_encryption_algorithm, "sourceEncryptionAlgorithm")?;
     check_algorithm(&req.destination_encryption_algorithm, "destinationEncryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
-    let src_ec = check_context(&req.source_encryption_context);
-    let dst_ec = check_context(&req.destination_encryption_context);
+    let src_ec = context_of(&req.source_encryption_context);
+    let dst_ec = context_of(&req.destination_encryption_context);
     let (src, version) = blob_key(c, &req.ciphertext_blob.0)?;
     check_named_key(c, &req.source_key_id, &src)?;
     let (dst, dst_alias) = resolve(c, &req.destination_key_id)?;
@@ -1091,7 +1091,7 @@ fn data_key(c: &mut Call, req: GenerateDataKeyRequest, action: &'static str, gra
         _ => return Err(KmsError::ValidationException.err("Please specify either number of bytes or key spec.")),
     };
     let tokens = read_tokens(&req.grant_tokens)?;
-    let ec = check_context(&req.encryption_context);
+    let ec = context_of(&req.encryption_context);
     let (r, alias) = resolve(c, &req.key_id)?;
     authorize_key(c, &r, Ask::new(action).grant(grant_op, &tokens).ec(&ec).alias(alias.as_deref()))?;
     gate(key(c, &r), Gate::Crypto)?;
@@ -1507,11 +1507,6 @@ pub fn get_key_rotation_status(c: &mut Call, req: KeyIdRequest) -> Result<GetKey
     })
 }
 
-/// Appends a new backing key; old ones stay so old ciphertexts still decrypt.
-pub(super) fn rotate(k: &mut Key, material: Vec<u8>, id: String, at: Timestamp, rotation_type: &str) {
-    k.materials.push(BackingKey { id, material, created: at, rotation_type: Some(rotation_type.to_string()) });
-}
-
 /// RotateKeyOnDemand: rotates now (in the simulator the rotation completes at once), without
 /// changing the automatic schedule; at most 25 times per key.
 pub fn rotate_key_on_demand(c: &mut Call, req: KeyIdRequest) -> Result<KeyIdResponse, AwsError> {
@@ -1531,10 +1526,10 @@ pub fn rotate_key_on_demand(c: &mut Call, req: KeyIdRequest) -> Result<KeyIdResp
             "An automatic rotation of this key is currently in progress or scheduled to begin within the next 20 minutes.",
         ));
     }
+    // A new backing key; the old ones stay, so old ciphertexts still decrypt.
     let fresh = new_backing_key(c, Some("ON_DEMAND"));
-    let now = c.now();
     let k = key_mut(c, &r);
-    rotate(k, fresh.material, fresh.id, now, "ON_DEMAND");
+    k.materials.push(fresh);
     k.rotation.on_demand_count += 1;
     Ok(KeyIdResponse { key_id: k.arn.clone() })
 }

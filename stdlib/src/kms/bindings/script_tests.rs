@@ -450,6 +450,9 @@ fn grants_by_token_and_listing() {
     assert_eq!(nb.code(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["Fly"] })"#), "ValidationException");
     assert_eq!(nb.code(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["Sign"] })"#), "ValidationError");
     assert_eq!(nb.code(r#"kms::encrypt(#{ KeyId: id, Plaintext: "x", GrantTokens: ["not-a-token"] })"#), "InvalidGrantTokenException");
+    // GrantTokens: "list 0-10".
+    let (code, msg) = nb.err(r#"let ts = []; for i in 0..11 { ts.push(g.GrantToken); } kms::encrypt(#{ KeyId: id, Plaintext: "x", GrantTokens: ts })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "1 validation error detected: Value at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10"));
     assert_eq!(nb.code("kms::list_grants(#{ KeyId: id, GrantId: \"00\" })"), "InvalidGrantIdException");
     nb.exec("kms::retire_grant(g.GrantToken);");
     assert_eq!(nb.run("kms::list_grants(id).Grants.len()").as_int().unwrap(), 0);
