@@ -1,16 +1,178 @@
-//! KMS. (Not built yet: this module is a placeholder that holds the service's state.)
+//! AWS Key Management Service, simulated.
+//!
+//! Keys never leave the service: scripts get key ids, ARNs and ciphertext blobs, and the
+//! cryptography is real (AES-256-GCM with the `aes-gcm` crate; RSA-OAEP wrapping keys for
+//! imported material with the `rsa` crate). Every key, nonce, data key and random byte comes
+//! from the world's seeded generator, so a notebook gives the same ciphertexts on every run.
+//! **This is a simulator: its keys are reproducible by design; never protect real data
+//! with them.**
+//!
+//! # What is modelled, as AWS documents it
+//! - Symmetric encryption keys (`SYMMETRIC_DEFAULT`, `ENCRYPT_DECRYPT`), origin `AWS_KMS` or
+//!   `EXTERNAL`; full `KeyMetadata`; multi-Region keys are recorded (`mrk-` ids, a primary
+//!   without replicas). Aliases (`alias/` prefix, `alias/aws/` reserved, unique per account
+//!   and Region, at most 50 per key), tags, descriptions.
+//! - The key-state table of the Developer Guide ("Key states of KMS keys") drives every
+//!   operation ([`model::gate`]) with AWS's exceptions and messages: `DisabledException:
+//!   <key ARN> is disabled.`, `KMSInvalidStateException: <key ARN> is pending deletion.`, `...
+//!   is pending import.`, `... is not pending deletion.`.
+//! - Encrypt (1–4,096 bytes), Decrypt (the key comes from the blob; a different `KeyId` is an
+//!   `IncorrectKeyException`), ReEncrypt, GenerateDataKey(WithoutPlaintext) (`KeySpec` or
+//!   `NumberOfBytes` 1–1,024, not both), GenerateRandom. The encryption context is bound as
+//!   additional authenticated data and must match exactly (only pair order may differ);
+//!   any changed byte of a blob is an `InvalidCiphertextException`. The blob layout is
+//!   documented in [`crypto`].
+//! - Key policies: the default policy (`key-default-1`), Get/Put/ListKeyPolicies (policy
+//!   name `default`), the policy lockout safety check, and a builder for the console's
+//!   policy with key administrators and key users ([`policies`]). Every call is authorized
+//!   by the world's one authorizer with the key policy as a resource policy that must grant:
+//!   IAM policies count only when the key policy trusts the account; an explicit deny
+//!   anywhere wins. Condition keys: `kms:CallerAccount`, `kms:ViaService`,
+//!   `kms:EncryptionContext:<key>`, `kms:EncryptionContextKeys`, `kms:EncryptionAlgorithm`,
+//!   `kms:GrantOperations`, `kms:GranteePrincipal`, `kms:RetiringPrincipal`,
+//!   `kms:GrantIsForAWSResource`, `kms:GrantConstraintType`, `kms:KeySpec`, `kms:KeyUsage`,
+//!   `kms:KeyOrigin`, `kms:MultiRegion`, `kms:RequestAlias`, `kms:ResourceAliases`,
+//!   `kms:ReEncryptOnSameKey`, `kms:RotationPeriodInDays`,
+//!   `kms:ScheduleKeyDeletionPendingWindowInDays`, `kms:WrappingAlgorithm`,
+//!   `kms:WrappingKeySpec`, `kms:ExpirationModel`, `kms:ValidTo`,
+//!   `kms:BypassPolicyLockoutSafetyCheck`, `aws:ResourceTag/*`, `aws:RequestTag/*`, `aws:TagKeys`.
+//! - Grants: CreateGrant / ListGrants / ListRetirableGrants / RetireGrant / RevokeGrant.
+//!   A grant allows its grantee (an ARN; a role ARN covers the role's sessions) the listed
+//!   operations within its encryption-context constraints; an explicit deny still wins.
+//!   Eventual consistency is modelled: a grant works without its token only
+//!   [`ops::GRANT_PROPAGATION`] (5 minutes) after creation; passing the `GrantToken`
+//!   (up to 10 per call) uses it at once.
+//! - Rotation: EnableKeyRotation (`RotationPeriodInDays` 90–2,560, default 365),
+//!   GetKeyRotationStatus, automatic rotation when the clock passes the date (a `RotateKey`
+//!   service event), RotateKeyOnDemand (25 per key; `ConflictException` within 20 minutes of
+//!   an automatic rotation), ListKeyRotations. Old backing keys are kept and the blob names
+//!   its version, so old ciphertexts decrypt. A disabled or pending-deletion key is not
+//!   rotated; an overdue rotation runs when it is enabled again.
+//! - Deletion: ScheduleKeyDeletion (`PendingWindowInDays` 7–30, default 30), the key and its
+//!   aliases are gone once the clock passes `DeletionDate` (a `DeleteKey` service event);
+//!   CancelKeyDeletion leaves the key Disabled.
+//! - Imported material: CreateKey with Origin EXTERNAL (PendingImport), GetParametersForImport
+//!   (RSA 2048/3072/4096 wrapping key + import token, valid 24 h; RSAES_OAEP_SHA_256 and
+//!   RSAES_OAEP_SHA_1), ImportKeyMaterial (only the same material can be re-imported; optional
+//!   `ValidTo` expiry, a `DeleteExpiredKeyMaterial` service event, back to PendingImport),
+//!   DeleteImportedKeyMaterial. No automatic or on-demand rotation for such keys.
+//! - AWS managed keys (`alias/aws/s3`, `alias/aws/ebs`, ...) are created on first use
+//!   ([`ops::aws_managed_key`], or any call naming the alias): KeyManager AWS, a policy that
+//!   allows use only through the service by principals of the account, yearly rotation, and
+//!   no changes by anyone.
+//!
+//! # Simplified or not modelled
+//! - Asymmetric, HMAC and ML-DSA/ML-KEM keys, custom key stores (CloudHSM, external) and
+//!   therefore the `Unavailable` state: CreateKey refuses them with
+//!   `UnsupportedOperationException` naming the simulator.
+//! - Multi-Region replication (ReplicateKey, UpdatePrimaryRegion), and the 2025 flow that
+//!   imports new material into an EXTERNAL key for on-demand rotation.
+//! - The deletion waiting period is exact (AWS says "might be up to 24 hours longer"); an
+//!   on-demand rotation completes at once.
+//! - A grant to an account (its root ARN or id) is used by that account's root user only;
+//!   a grantee creating grants must ask for a subset of its own grant's operations (its
+//!   constraints are not compared). Retiring or revoking a grant takes effect at once.
+//! - Principals named in key policies and grants are not checked for existence.
+//!
+//! # For other services
+//! S3 (SSE-KMS) and EBS call the typed operations inside `c.nested(&service::KMS, ...)`:
+//! [`ops::generate_data_key`], [`ops::decrypt`], [`ops::encrypt`], [`ops::create_grant`], and
+//! [`ops::aws_managed_key`] for `alias/aws/s3` / `alias/aws/ebs`. Inside a nested call
+//! `kms:ViaService` is `<service>.<region>.amazonaws.com` and CloudTrail records `invokedBy`.
 
 pub mod bindings;
+pub mod crypto;
+pub mod error;
 pub mod model;
+pub mod ops;
+pub mod policies;
 
+pub use error::KmsError;
 pub use model::KmsState;
 
-use crate::world::{Timestamp, World};
+use crate::world::audit::{AuditEvent, EventResource, UserIdentity};
+use crate::world::{Duration, Principal, Timestamp, World};
 
-/// When this service next has work due on the clock.
-pub fn next_due(_w: &World) -> Option<Timestamp> {
-    None
+use model::{KeyRef, KeyState, Origin};
+
+/// The key policy of the key a KMS key or alias ARN names, for questions asked without an
+/// operation (`iam::can`, `iam::access_matrix`): it must grant, like in every KMS call.
+pub fn resource_policy(w: &World, arn: &crate::world::Arn) -> Option<crate::world::authz::ResourcePolicy> {
+    let name = model::parse_key_name(&arn.to_string(), &arn.account, &arn.region).ok()?;
+    let r = model::find(&w.kms, &name).ok()?;
+    let k = w.kms.key(&r)?;
+    Some(crate::world::authz::ResourcePolicy { policy: k.policy.clone(), id: policies::POLICY_ID.into(), must_grant: true, owner: k.account.clone() })
 }
 
-/// Runs the work due at `now`.
-pub fn run_due(_w: &mut World, _now: Timestamp) {}
+/// What falls due on a key: deletion, expiry of imported material, automatic rotation.
+fn due(k: &model::Key) -> Option<Timestamp> {
+    let deletion = k.deletion_date.filter(|_| k.state == KeyState::PendingDeletion);
+    let expiry = k.imported.as_ref().and_then(|i| i.valid_to).filter(|_| k.current().is_some());
+    let rotation = k.rotation.next.filter(|_| k.rotation.enabled && k.state == KeyState::Enabled && k.origin == Origin::AWS_KMS);
+    [deletion, expiry, rotation].into_iter().flatten().min()
+}
+
+/// When KMS next has work due on the clock.
+pub fn next_due(w: &World) -> Option<Timestamp> {
+    w.kms.all_keys().filter_map(due).min()
+}
+
+/// Runs the work due at `now`: deletes keys whose waiting period is over, deletes expired
+/// imported material, rotates keys whose rotation date has come. Each is a CloudTrail
+/// service event (`DeleteKey`, `DeleteExpiredKeyMaterial`, `RotateKey`).
+pub fn run_due(w: &mut World, now: Timestamp) {
+    let refs: Vec<KeyRef> = w.kms.all_keys().filter(|k| due(k).is_some_and(|d| d <= now)).map(|k| k.key_ref()).collect();
+    for r in refs {
+        let Some(k) = w.kms.key(&r) else { continue };
+        let arn = k.arn.clone();
+        if k.state == KeyState::PendingDeletion && k.deletion_date.is_some_and(|d| d <= now) {
+            w.kms.delete_key(&r);
+            service_event(w, &r, &arn, "DeleteKey", now);
+            continue;
+        }
+        if k.imported.as_ref().and_then(|i| i.valid_to).is_some_and(|v| v <= now) && k.current().is_some() {
+            if let Some(k) = w.kms.key_mut(&r) {
+                ops::delete_material(k);
+            }
+            service_event(w, &r, &arn, "DeleteExpiredKeyMaterial", now);
+            continue;
+        }
+        // Automatic rotation: a new backing key, the old ones kept.
+        let fresh = model::BackingKey { material: w.rng.bytes(32), id: w.rng.hex_id(64), created: now, rotation_type: Some("AUTOMATIC".into()) };
+        if let Some(k) = w.kms.key_mut(&r) {
+            let scheduled = k.rotation.next.unwrap_or(now);
+            k.materials.push(fresh);
+            k.rotation.next = Some(scheduled.plus(Duration::days(k.rotation.period_days as i64)));
+        }
+        service_event(w, &r, &arn, "RotateKey", now);
+    }
+}
+
+/// A CloudTrail event KMS records for work it does on its own (`eventType: AwsServiceEvent`).
+fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &str, at: Timestamp) {
+    let request_id = w.rng.uuid();
+    let event_id = w.rng.uuid();
+    let service = Principal::Service { service: "kms.amazonaws.com".into() };
+    let mut identity = UserIdentity::of(&service);
+    identity.account_id = Some(r.account.clone());
+    w.trail.push(AuditEvent {
+        event_version: "1.09".into(),
+        event_time: at,
+        event_source: "kms.amazonaws.com".into(),
+        event_name: name.into(),
+        aws_region: r.region.clone(),
+        source_ip_address: "kms.amazonaws.com".into(),
+        user_identity: identity,
+        request_parameters: serde_json::Value::Null,
+        response_elements: serde_json::Value::Null,
+        error_code: None,
+        error_message: None,
+        request_id,
+        event_id,
+        read_only: false,
+        resources: vec![EventResource { arn: arn.into(), account_id: Some(r.account.clone()), kind: Some("AWS::KMS::Key".into()) }],
+        event_type: "AwsServiceEvent".into(),
+        event_category: "Management".into(),
+        recipient_account_id: r.account.clone(),
+    });
+}

@@ -112,6 +112,7 @@ pub fn resource_policy_of(w: &World, resource: &str) -> Option<ResourcePolicy> {
     let arn: super::Arn = resource.parse().ok()?;
     match arn.service.as_str() {
         "iam" => crate::iam::resource_policy(w, &arn),
+        "kms" => crate::kms::resource_policy(w, &arn),
         _ => None,
     }
 }

@@ -1,0 +1,173 @@
+//! KMS figures: Encrypt+Decrypt pairs per second natively and from a script cell, and
+//! envelope encryption of 1 GiB against the raw AES-256-GCM throughput of the same crate.
+//! `bench/kms` runs this and the moto comparison in one go and prints the ratios.
+//!
+//! Run: `cargo bench -p cloudbook-bench --bench kms` (add `-- --quick` for a short run,
+//! `-- --pairs-only` to skip the 1 GiB part, `-- --gib-only` for only that, `-- --breakdown` for where an Encrypt's time goes).
+
+#![allow(clippy::result_large_err)] // AwsError is the shared error type
+
+use std::time::{Duration, Instant};
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use cloudbook_bench::{rate, report, run_for};
+use cloudbook_stdlib::kms::{crypto, ops};
+use cloudbook_stdlib::world::{Blob, World, service};
+use cloudbook_stdlib::{new_shared, register_all};
+
+const PLAINTEXT: &[u8] = b"the quick brown fox jumps over the lazy dog 0123456789abcdef"; // 60 bytes
+
+fn create_key(w: &mut World) -> String {
+    w.call(&service::KMS, "CreateKey", serde_json::json!({}), |c| ops::create_key(c, ops::CreateKeyRequest::default()))
+        .expect("CreateKey")
+        .key_metadata
+        .key_id
+}
+
+fn native_pairs(budget: Duration) -> f64 {
+    let mut w = World::default();
+    let key = create_key(&mut w);
+    let (n, d) = run_for(budget, || {
+        let req = ops::EncryptRequest { key_id: key.clone(), plaintext: Blob(PLAINTEXT.to_vec()), ..Default::default() };
+        let c = w.call(&service::KMS, "Encrypt", serde_json::Value::Null, |c| ops::encrypt(c, req)).expect("Encrypt");
+        let req = ops::DecryptRequest { ciphertext_blob: c.ciphertext_blob, ..Default::default() };
+        let p = w.call(&service::KMS, "Decrypt", serde_json::Value::Null, |c| ops::decrypt(c, req)).expect("Decrypt");
+        assert_eq!(p.plaintext.0, PLAINTEXT);
+        // Keep the audit trail from growing without bound across millions of calls.
+        if w.trail.len() > 100_000 {
+            w.trail.events.clear();
+        }
+    });
+    rate(n, d)
+}
+
+fn script_pairs(budget: Duration) -> f64 {
+    let shared = new_shared(World::default());
+    let mut engine = rhai::Engine::new();
+    register_all(&mut engine, &shared);
+    let mut scope = rhai::Scope::new();
+    engine.run_with_scope(&mut scope, "let k = kms::create_key().KeyMetadata.KeyId;").expect("setup");
+    let text = String::from_utf8(PLAINTEXT.to_vec()).unwrap();
+    let cell = format!(
+        r#"let n = 0; for i in 0..200 {{ let c = kms::encrypt(k, "{text}"); let p = kms::decrypt(c.CiphertextBlob); n += p.Plaintext.len(); }} n"#
+    );
+    let ast = engine.compile(&cell).expect("compile");
+    let (batches, d) = run_for(budget, || {
+        let n: i64 = engine.eval_ast_with_scope(&mut scope, &ast).expect("cell");
+        assert_eq!(n, 200 * PLAINTEXT.len() as i64);
+        let mut w = shared.lock();
+        if w.trail.len() > 100_000 {
+            w.trail.events.clear();
+        }
+    });
+    rate(batches * 200, d)
+}
+
+const GIB: usize = 1 << 30;
+const CHUNK: usize = 64 << 20;
+
+/// Raw AES-256-GCM over 1 GiB in 64 MiB chunks, one nonce per chunk: bytes per second.
+fn raw_gcm(data: &[u8]) -> f64 {
+    let key = [7u8; 32];
+    let start = Instant::now();
+    let cipher = Aes256Gcm::new_from_slice(&key).unwrap();
+    let mut total = 0usize;
+    for (i, chunk) in data.chunks(CHUNK).enumerate() {
+        let mut nonce = [0u8; 12];
+        nonce[..8].copy_from_slice(&(i as u64).to_be_bytes());
+        let out = cipher.encrypt(Nonce::from_slice(&nonce), chunk).unwrap();
+        total += out.len();
+    }
+    assert!(total > data.len());
+    data.len() as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Envelope encryption of the same 1 GiB: GenerateDataKey through KMS, then local AES-GCM
+/// with the plaintext data key (kms::local_encrypt's code), one fresh nonce per chunk from
+/// the world's generator; the encrypted data key is what gets stored.
+fn envelope(data: &[u8]) -> f64 {
+    let mut w = World::default();
+    let key = create_key(&mut w);
+    let start = Instant::now();
+    let req = ops::GenerateDataKeyRequest { key_id: key, key_spec: Some("AES_256".into()), ..Default::default() };
+    let dk = w.call(&service::KMS, "GenerateDataKey", serde_json::Value::Null, |c| ops::generate_data_key(c, req)).expect("GenerateDataKey");
+    let mut total = 0usize;
+    for chunk in data.chunks(CHUNK) {
+        let nonce = w.rng.array::<12>();
+        total += crypto::local_encrypt(&dk.plaintext.0, nonce, chunk).expect("256-bit data key").len();
+    }
+    assert!(total > data.len() && !dk.ciphertext_blob.is_empty());
+    data.len() as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Where an Encrypt's time goes (`-- --breakdown`): the call wrapper alone (audit event,
+/// request ids), the wrapper plus a bare authorization, a whole Encrypt, and the crypto alone.
+fn breakdown() {
+    use cloudbook_stdlib::world::AwsError;
+    use cloudbook_stdlib::world::authz::Authz;
+    let budget = Duration::from_secs(1);
+    let mut w = World::default();
+    let key = create_key(&mut w);
+    let arn = format!("arn:aws:kms:us-east-1:111122223333:key/{key}");
+    let per_call = |n: u64, d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+    let (n, d) = run_for(budget, || {
+        let _ = w.call(&service::KMS, "Encrypt", serde_json::Value::Null, |_| Ok::<(), AwsError>(()));
+        if w.trail.len() > 100_000 {
+            w.trail.events.clear();
+        }
+    });
+    report("kms_breakdown_empty_call_us", per_call(n, d), "us");
+    let (n, d) = run_for(budget, || {
+        let _ = w.call(&service::KMS, "Encrypt", serde_json::Value::Null, |c| c.authorize(Authz::new("kms:Encrypt", &arn)).map(|_| ()));
+        if w.trail.len() > 100_000 {
+            w.trail.events.clear();
+        }
+    });
+    report("kms_breakdown_call_plus_authorize_us", per_call(n, d), "us");
+    let (n, d) = run_for(budget, || {
+        let req = ops::EncryptRequest { key_id: key.clone(), plaintext: Blob(PLAINTEXT.to_vec()), ..Default::default() };
+        let _ = w.call(&service::KMS, "Encrypt", serde_json::Value::Null, |c| ops::encrypt(c, req)).expect("Encrypt");
+        if w.trail.len() > 100_000 {
+            w.trail.events.clear();
+        }
+    });
+    report("kms_breakdown_encrypt_us", per_call(n, d), "us");
+    let mut rng = cloudbook_stdlib::world::SimRng::new(1);
+    let (n, d) = run_for(budget, || {
+        let nonce = rng.array::<12>();
+        std::hint::black_box(crypto::seal(&[1u8; 32], &arn, 0, nonce, PLAINTEXT, &Default::default()));
+    });
+    report("kms_breakdown_seal_only_us", per_call(n, d), "us");
+}
+
+fn main() {
+    let gib_only = std::env::args().any(|a| a == "--gib-only");
+    if std::env::args().any(|a| a == "--breakdown") {
+        breakdown();
+        return;
+    }
+    let quick = std::env::args().any(|a| a == "--quick");
+    let budget = Duration::from_secs(if quick { 1 } else { 5 });
+    if !gib_only {
+        let native = native_pairs(budget);
+        report("kms_native_encrypt_decrypt_pairs_per_sec", native, "pairs/s");
+        let script = script_pairs(budget);
+        report("kms_script_encrypt_decrypt_pairs_per_sec", script, "pairs/s");
+    }
+
+    if std::env::args().any(|a| a == "--pairs-only") {
+        return;
+    }
+    let data: Vec<u8> = (0..GIB).map(|i| (i % 251) as u8).collect();
+    // Alternate the two measurements so neither always runs on a quieter machine (it is
+    // shared); keep the best of 5.
+    let (mut raw, mut env) = (0f64, 0f64);
+    for _ in 0..if quick { 1 } else { 5 } {
+        raw = raw.max(raw_gcm(&data));
+        env = env.max(envelope(&data));
+    }
+    report("aes256gcm_raw_1gib_mib_per_sec", raw / (1 << 20) as f64, "MiB/s");
+    report("kms_envelope_1gib_mib_per_sec", env / (1 << 20) as f64, "MiB/s");
+    report("kms_envelope_vs_raw_ratio", env / raw, "x");
+}

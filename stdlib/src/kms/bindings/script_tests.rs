@@ -1,0 +1,737 @@
+//! The KMS script surface, exercised the way a notebook uses it. Each test cites the AWS
+//! documentation it checks ([KMS-ARCH] = KMS Developer Guide, [BOTO-MODEL] = the API model;
+//! see shared/aws-facts.md §4).
+
+use rhai::{Dynamic, Engine, EvalAltResult};
+
+use crate::script::convert::as_aws_error;
+use crate::script::{Shared, new_shared, register_all};
+use crate::world::World;
+
+struct Nb {
+    engine: Engine,
+    scope: rhai::Scope<'static>,
+    shared: Shared,
+}
+
+impl Nb {
+    fn new() -> Nb {
+        let shared = new_shared(World::default());
+        let mut engine = Engine::new();
+        engine.set_max_expr_depths(256, 256);
+        register_all(&mut engine, &shared);
+        Nb { engine, scope: rhai::Scope::new(), shared }
+    }
+    /// Runs a cell; variables persist across cells like a notebook.
+    fn try_run(&mut self, script: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+        self.engine.eval_with_scope::<Dynamic>(&mut self.scope, script)
+    }
+    fn run(&mut self, script: &str) -> Dynamic {
+        self.try_run(script).unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+    fn exec(&mut self, script: &str) {
+        let _ = self.run(script);
+    }
+    fn s(&mut self, script: &str) -> String {
+        self.run(script).to_string()
+    }
+    /// The AWS error a cell throws: (Code, Message).
+    fn err(&mut self, script: &str) -> (String, String) {
+        match self.try_run(script) {
+            Ok(v) => panic!("expected an error, got {v}\n{script}"),
+            Err(e) => as_aws_error(&e).unwrap_or_else(|| panic!("not an AWS error: {e}")),
+        }
+    }
+    fn code(&mut self, script: &str) -> String {
+        self.err(script).0
+    }
+}
+
+fn with_key() -> Nb {
+    let mut nb = Nb::new();
+    nb.exec(r#"let k = kms::create_key("demo"); let id = k.KeyMetadata.KeyId; let arn = k.KeyMetadata.Arn; kms::create_alias("alias/demo", id);"#);
+    nb
+}
+
+#[test]
+fn create_key_metadata_and_default_policy() {
+    let mut nb = Nb::new();
+    nb.exec("let k = kms::create_key(#{ Description: \"payments\", Tags: [#{ TagKey: \"team\", TagValue: \"web\" }] }).KeyMetadata;");
+    assert_eq!(nb.s("k.KeyState"), "Enabled");
+    assert_eq!(nb.s("k.KeyManager"), "CUSTOMER");
+    assert_eq!(nb.s("k.Origin"), "AWS_KMS");
+    assert_eq!(nb.s("k.KeySpec"), "SYMMETRIC_DEFAULT");
+    assert_eq!(nb.s("k.KeyUsage"), "ENCRYPT_DECRYPT");
+    assert_eq!(nb.s("k.EncryptionAlgorithms[0]"), "SYMMETRIC_DEFAULT");
+    assert_eq!(nb.s("k.AWSAccountId"), "111122223333");
+    assert_eq!(nb.s("k.CreationDate"), "2026-01-01T00:00:00Z", "CreationDate comes from the simulated clock");
+    assert!(nb.run("k.Enabled").as_bool().unwrap());
+    let id = nb.s("k.KeyId");
+    assert!(crate::kms::model::is_key_id(&id), "{id}");
+    assert_eq!(nb.s("k.Arn"), format!("arn:aws:kms:us-east-1:111122223333:key/{id}"));
+    assert_eq!(nb.s("k.CurrentKeyMaterialId").len(), 64);
+    // [KMS-ARCH] key-policy-default.md: the default policy, name `default`.
+    let p = nb.s("kms::get_key_policy(k.KeyId).Policy");
+    assert!(p.contains("\"Id\" : \"key-default-1\"") && p.contains("\"Sid\" : \"Enable IAM User Permissions\""), "{p}");
+    assert!(p.contains("arn:aws:iam::111122223333:root"));
+    assert_eq!(nb.s("kms::get_key_policy(k.KeyId).PolicyName"), "default");
+    assert_eq!(nb.s("kms::list_key_policies(#{ KeyId: k.KeyId }).PolicyNames[0]"), "default");
+    assert_eq!(nb.code("kms::get_key_policy(#{ KeyId: k.KeyId, PolicyName: \"other\" })"), "NotFoundException");
+    assert_eq!(nb.s("kms::list_resource_tags(#{ KeyId: k.KeyId }).Tags[0].TagValue"), "web");
+    // Multi-Region keys get `mrk-` ids.
+    assert!(nb.s("kms::create_key(#{ MultiRegion: true }).KeyMetadata.KeyId").starts_with("mrk-"));
+    assert_eq!(nb.s("kms::create_key(#{ MultiRegion: true }).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "PRIMARY");
+}
+
+#[test]
+fn create_key_rejects_what_is_not_modelled_or_invalid() {
+    let mut nb = Nb::new();
+    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "RSA_2048" })"#), "UnsupportedOperationException");
+    let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "AES_999" })"#);
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("1 validation error detected: Value 'AES_999' at 'keySpec'"), "{msg}");
+    assert_eq!(nb.code(r#"kms::create_key(#{ KeyUsage: "SIGN_VERIFY" })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ Origin: "AWS_CLOUDHSM" })"#), "UnsupportedOperationException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ Tags: [#{ TagKey: "aws:x", TagValue: "y" }] })"#), "TagException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ Policy: "{ not json" })"#), "MalformedPolicyDocumentException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ Bogus: 1 })"#), "ValidationException");
+    assert_eq!(nb.run("kms::list_keys().Keys.len()").as_int().unwrap(), 0, "failed calls create nothing");
+}
+
+#[test]
+fn encrypt_decrypt_round_trip_and_the_4kb_limit() {
+    let mut nb = with_key();
+    nb.exec(r#"let c = kms::encrypt("alias/demo", "hello world");"#);
+    assert_eq!(nb.s("c.KeyId"), nb.s("arn"));
+    assert_eq!(nb.s("c.EncryptionAlgorithm"), "SYMMETRIC_DEFAULT");
+    // [BOTO-MODEL] Decrypt: for symmetric keys "KMS can get this information from metadata
+    // that it adds to the symmetric ciphertext blob": no KeyId needed.
+    assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "hello world");
+    assert_eq!(nb.s("kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: \"alias/demo\" }).KeyId"), nb.s("arn"));
+    // [BOTO-MODEL] Encrypt: "Encrypts plaintext of up to 4,096 bytes".
+    assert!(nb.run("kms::encrypt(id, blob(4096, 7)).CiphertextBlob.len()").as_int().unwrap() > 4096);
+    let (code, msg) = nb.err("kms::encrypt(id, blob(4097, 7))");
+    assert_eq!(code, "ValidationException");
+    assert_eq!(msg, "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096");
+    assert_eq!(nb.code("kms::encrypt(id, \"\")"), "ValidationException");
+    assert_eq!(nb.code(r#"kms::encrypt(#{ KeyId: id, Plaintext: "x", EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#), "InvalidKeyUsageException");
+}
+
+#[test]
+fn encryption_context_must_match_exactly() {
+    let mut nb = with_key();
+    nb.exec(r#"let c = kms::encrypt(id, "data", #{ purpose: "test", dept: "IT" });"#);
+    // "Only the order of the key-value pairs in the encryption context can vary."
+    assert_eq!(nb.s(r#"kms::decrypt(c.CiphertextBlob, #{ dept: "IT", purpose: "test" }).Plaintext.as_string()"#), "data");
+    // "Otherwise, the request to decrypt fails with an InvalidCiphertextException."
+    for ec in [r#"#{ purpose: "test" }"#, r#"#{ purpose: "Test", dept: "IT" }"#, r#"#{ purpose: "test", dept: "IT", x: "y" }"#, "#{}"] {
+        assert_eq!(nb.code(&format!("kms::decrypt(c.CiphertextBlob, {ec})")), "InvalidCiphertextException", "{ec}");
+    }
+    assert_eq!(nb.code("kms::decrypt(c.CiphertextBlob)"), "InvalidCiphertextException");
+}
+
+#[test]
+fn tampered_blobs_and_wrong_keys() {
+    let mut nb = with_key();
+    nb.exec(r#"let c = kms::encrypt(id, "data").CiphertextBlob; let n = c.len();"#);
+    for i in [0, 2, 10, 40, 60] {
+        let (code, msg) = nb.err(&format!("let t = c; t[{i}] = (t[{i}] + 1) % 256; kms::decrypt(t)"));
+        assert_eq!(code, "InvalidCiphertextException", "byte {i}");
+        assert_eq!(msg, crate::kms::error::INVALID_CIPHERTEXT);
+    }
+    assert_eq!(nb.code("let t = c; t[n - 1] = (t[n - 1] + 1) % 256; kms::decrypt(t)"), "InvalidCiphertextException");
+    assert_eq!(nb.code("let t = c; t[n - 20] = (t[n - 20] + 1) % 256; kms::decrypt(t)"), "InvalidCiphertextException");
+    assert_eq!(nb.code(r#"kms::decrypt(blob(10, 1))"#), "InvalidCiphertextException");
+    // [BOTO-MODEL] IncorrectKeyException: "The KeyId in a Decrypt request and the SourceKeyId in
+    // a ReEncrypt request must identify the same KMS key that was used to encrypt the ciphertext."
+    nb.exec("let other = kms::create_key().KeyMetadata.KeyId;");
+    assert_eq!(nb.code("kms::decrypt(#{ CiphertextBlob: c, KeyId: other })"), "IncorrectKeyException");
+    assert_eq!(nb.code("kms::re_encrypt(#{ CiphertextBlob: c, SourceKeyId: other, DestinationKeyId: other })"), "IncorrectKeyException");
+}
+
+#[test]
+fn unknown_keys_and_aliases_are_not_found() {
+    let mut nb = Nb::new();
+    let (code, msg) = nb.err(r#"kms::describe_key("1234abcd-12ab-34cd-56ef-1234567890ab")"#);
+    assert_eq!(code, "NotFoundException");
+    assert_eq!(msg, "Key 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' does not exist");
+    let (code, msg) = nb.err(r#"kms::encrypt("alias/nope", "x")"#);
+    assert_eq!(code, "NotFoundException");
+    assert_eq!(msg, "Alias arn:aws:kms:us-east-1:111122223333:alias/nope is not found.");
+    assert_eq!(nb.err(r#"kms::describe_key("nope")"#).1, "Invalid keyId 'nope'");
+}
+
+#[test]
+fn reencrypt_moves_ciphertext_between_keys() {
+    let mut nb = with_key();
+    nb.exec(r#"let k2 = kms::create_key().KeyMetadata.KeyId; let c = kms::encrypt(id, "moving", #{ a: "1" });"#);
+    nb.exec(r#"let r = kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, SourceEncryptionContext: #{ a: "1" }, DestinationKeyId: k2, DestinationEncryptionContext: #{ b: "2" } });"#);
+    assert_eq!(nb.s("r.SourceKeyId"), nb.s("arn"));
+    assert!(nb.s("r.KeyId").ends_with(&nb.s("k2")));
+    assert_eq!(nb.s(r#"kms::decrypt(r.CiphertextBlob, #{ b: "2" }).Plaintext.as_string()"#), "moving");
+    assert_eq!(nb.code(r#"kms::decrypt(#{ CiphertextBlob: r.CiphertextBlob, EncryptionContext: #{ b: "2" }, KeyId: id })"#), "IncorrectKeyException");
+}
+
+#[test]
+fn data_keys_and_envelope_encryption() {
+    let mut nb = with_key();
+    nb.exec(r#"let dk = kms::generate_data_key(#{ KeyId: "alias/demo", KeySpec: "AES_256", EncryptionContext: #{ file: "report.pdf" } });"#);
+    assert_eq!(nb.run("dk.Plaintext.len()").as_int().unwrap(), 32);
+    assert_eq!(nb.run(r#"kms::generate_data_key(#{ KeyId: id, KeySpec: "AES_128" }).Plaintext.len()"#).as_int().unwrap(), 16);
+    assert_eq!(nb.run(r#"kms::generate_data_key(#{ KeyId: id, NumberOfBytes: 64 }).Plaintext.len()"#).as_int().unwrap(), 64);
+    // "You must specify either the KeySpec or the NumberOfBytes parameter (but not both)".
+    assert_eq!(nb.code(r#"kms::generate_data_key(#{ KeyId: id, KeySpec: "AES_256", NumberOfBytes: 32 })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::generate_data_key(#{ KeyId: id })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::generate_data_key(#{ KeyId: id, NumberOfBytes: 1025 })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::generate_data_key(#{ KeyId: id, KeySpec: "AES_512" })"#), "ValidationException");
+    // The encrypted copy decrypts to the same data key.
+    assert!(nb.run(r#"kms::decrypt(dk.CiphertextBlob, #{ file: "report.pdf" }).Plaintext == dk.Plaintext"#).as_bool().unwrap());
+    // Envelope: encrypt 100 KB locally (far beyond Encrypt's 4 KB), keep only the encrypted key.
+    nb.exec(r#"let doc = blob(100000, 42); let sealed = kms::local_encrypt(dk.Plaintext, doc); let stored = dk.CiphertextBlob; dk = ();"#);
+    assert!(nb.run(r#"let again = kms::decrypt(stored, #{ file: "report.pdf" }).Plaintext; kms::local_decrypt(again, sealed) == doc"#).as_bool().unwrap());
+    assert_eq!(nb.code(r#"kms::local_decrypt(kms::generate_random(32).Plaintext, sealed)"#), "InvalidCiphertextException");
+    let wp = nb.run(r#"kms::generate_data_key_without_plaintext("alias/demo")"#);
+    let m = wp.read_lock::<rhai::Map>().unwrap();
+    assert!(m.contains_key("CiphertextBlob") && !m.contains_key("Plaintext"));
+}
+
+#[test]
+fn generate_random_bounds() {
+    let mut nb = Nb::new();
+    assert_eq!(nb.run("kms::generate_random(1024).Plaintext.len()").as_int().unwrap(), 1024);
+    assert_eq!(nb.err("kms::generate_random(1025)").1, "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024");
+    assert_eq!(nb.code("kms::generate_random(0)"), "ValidationException");
+    assert_eq!(nb.code("kms::generate_random()"), "ValidationException");
+}
+
+#[test]
+fn disabled_keys_refuse_crypto_until_enabled() {
+    let mut nb = with_key();
+    nb.exec(r#"let c = kms::encrypt(id, "x"); kms::disable_key(id);"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "Disabled");
+    // [KMS-ARCH] key-state.md footnote [1]: "DisabledException: <key ARN> is disabled."
+    let arn = nb.s("arn");
+    for call in [r#"kms::encrypt(id, "x")"#, "kms::decrypt(c.CiphertextBlob)", "kms::generate_data_key(id)", "kms::re_encrypt(c.CiphertextBlob, id)"] {
+        assert_eq!(nb.err(call), ("DisabledException".to_string(), format!("{arn} is disabled.")), "{call}");
+    }
+    assert_eq!(
+        nb.code(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: "arn:aws:iam::111122223333:user/bob", Operations: ["Encrypt"] })"#),
+        "DisabledException"
+    );
+    // Management calls still work on a disabled key.
+    nb.exec(r#"kms::describe_key(id); kms::get_key_policy(id); kms::tag_resource(#{ KeyId: id, Tags: [#{ TagKey: "a", TagValue: "b" }] });"#);
+    nb.exec("kms::enable_key(id);");
+    assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "x");
+}
+
+#[test]
+fn deletion_window_cancel_and_deletion() {
+    let mut nb = with_key();
+    // [BOTO-MODEL] ScheduleKeyDeletion: "it must be between 7 and 30, inclusive".
+    let (code, msg) = nb.err("kms::schedule_key_deletion(id, 3)");
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "PendingWindowInDays should be between 7 and 30, but it is 3"));
+    assert_eq!(nb.code("kms::schedule_key_deletion(id, 31)"), "ValidationException");
+    assert_eq!(nb.code("kms::schedule_key_deletion(id, 0)"), "ValidationException");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "Enabled", "a refused window changes nothing");
+    nb.exec("let s = kms::schedule_key_deletion(id);");
+    assert_eq!(nb.run("s.PendingWindowInDays").as_int().unwrap(), 30, "defaults to 30");
+    assert_eq!(nb.s("s.DeletionDate"), "2026-01-31T00:00:00Z");
+    assert_eq!(nb.s("s.KeyState"), "PendingDeletion");
+    let arn = nb.s("arn");
+    // [KMS-ARCH] key-state.md [3]: "KMSInvalidStateException: <key ARN> is pending deletion."
+    assert_eq!(nb.err(r#"kms::encrypt(id, "x")"#), ("KMSInvalidStateException".into(), format!("{arn} is pending deletion.")));
+    assert_eq!(nb.code("kms::schedule_key_deletion(id)"), "KMSInvalidStateException");
+    assert_eq!(nb.code("kms::enable_key(id)"), "KMSInvalidStateException");
+    // CancelKeyDeletion: "When this operation succeeds, the key state of the KMS key is Disabled."
+    assert_eq!(nb.s("kms::cancel_key_deletion(id).KeyId"), arn);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "Disabled");
+    assert_eq!(nb.err("kms::cancel_key_deletion(id)").1, format!("{arn} is not pending deletion."));
+    nb.exec("kms::schedule_key_deletion(id, 7); clock::advance(\"6d\");");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "PendingDeletion");
+    nb.exec("clock::advance(\"1d\");");
+    // After the waiting period: the key, its material and its aliases are gone.
+    assert_eq!(nb.err("kms::describe_key(id)"), ("NotFoundException".into(), format!("Key '{arn}' does not exist")));
+    assert_eq!(nb.code(r#"kms::describe_key("alias/demo")"#), "NotFoundException");
+    assert_eq!(nb.run(r#"world::trail(#{ eventName: "DeleteKey", eventType: "AwsServiceEvent" }).len()"#).as_int().unwrap(), 1);
+    assert_eq!(nb.s(r#"world::trail(#{ eventName: "DeleteKey" })[0].eventTime"#), "2026-01-08T00:00:00Z");
+}
+
+#[test]
+fn decrypting_after_the_key_is_deleted_is_refused() {
+    let mut nb = with_key();
+    nb.exec(r#"let c = kms::encrypt(id, "gone"); kms::schedule_key_deletion(id, 7); clock::advance("7d");"#);
+    let (code, msg) = nb.err("kms::decrypt(c.CiphertextBlob)");
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.starts_with("The ciphertext refers to a customer master key that does not exist"), "{msg}");
+}
+
+#[test]
+fn aliases_name_one_key_and_move_with_update_alias() {
+    let mut nb = with_key();
+    // [KMS-ARCH] alias-about.md: unique in the account and Region; alias/aws/ reserved.
+    let (code, msg) = nb.err(r#"kms::create_alias("alias/demo", id)"#);
+    assert_eq!(code, "AlreadyExistsException");
+    assert_eq!(msg, "An alias with the name arn:aws:kms:us-east-1:111122223333:alias/demo already exists");
+    assert_eq!(nb.code(r#"kms::create_alias("alias/aws/mine", id)"#), "NotAuthorizedException");
+    assert_eq!(nb.code(r#"kms::create_alias("demo", id)"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::create_alias("alias/bad name", id)"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::create_alias("alias/other", "alias/demo")"#), "ValidationException");
+    // A key can have several aliases.
+    nb.exec(r#"kms::create_alias("alias/second", id);"#);
+    assert_eq!(nb.run("kms::list_aliases(#{ KeyId: id }).Aliases.len()").as_int().unwrap(), 2);
+    // Manual rotation: point the alias at a new key; old ciphertexts still decrypt.
+    nb.exec(r#"let old = kms::encrypt("alias/demo", "v1").CiphertextBlob; let k2 = kms::create_key().KeyMetadata.KeyId; clock::advance("1h"); kms::update_alias("alias/demo", k2);"#);
+    assert!(nb.s(r#"kms::encrypt("alias/demo", "v2").KeyId"#).ends_with(&nb.s("k2")));
+    assert_eq!(nb.s("kms::decrypt(old).Plaintext.as_string()"), "v1");
+    nb.exec(r#"let a = kms::list_aliases().Aliases.filter(|a| a.AliasName == "alias/demo")[0];"#);
+    assert_eq!(nb.s("a.LastUpdatedDate"), "2026-01-01T01:00:00Z");
+    assert_eq!(nb.s("a.AliasArn"), "arn:aws:kms:us-east-1:111122223333:alias/demo");
+    assert_eq!(nb.code(r#"kms::update_alias("alias/none", k2)"#), "NotFoundException");
+    nb.exec(r#"kms::delete_alias("alias/second");"#);
+    assert_eq!(nb.code(r#"kms::describe_key("alias/second")"#), "NotFoundException");
+    // An alias can't point at a key pending deletion.
+    nb.exec("let k3 = kms::create_key().KeyMetadata.KeyId; kms::schedule_key_deletion(k3, 7);");
+    assert_eq!(nb.code(r#"kms::update_alias("alias/demo", k3)"#), "KMSInvalidStateException");
+    assert_eq!(nb.code(r#"kms::create_alias("alias/third", k3)"#), "KMSInvalidStateException");
+}
+
+#[test]
+fn rotation_keeps_old_material_and_follows_the_clock() {
+    let mut nb = with_key();
+    nb.exec(r#"let c0 = kms::encrypt(id, "before"); let m0 = kms::describe_key(id).KeyMetadata.CurrentKeyMaterialId;"#);
+    // RotationPeriodInDays: min 90, max 2560 ([BOTO-MODEL] EnableKeyRotation, 2024-04).
+    assert_eq!(nb.code("kms::enable_key_rotation(id, 89)"), "ValidationException");
+    assert_eq!(nb.code("kms::enable_key_rotation(id, 2561)"), "ValidationException");
+    assert!(!nb.run("kms::get_key_rotation_status(id).KeyRotationEnabled").as_bool().unwrap());
+    nb.exec("kms::enable_key_rotation(id, 90);");
+    assert_eq!(nb.s("kms::get_key_rotation_status(id).NextRotationDate"), "2026-04-01T00:00:00Z");
+    nb.exec("kms::enable_key_rotation(id);");
+    assert_eq!(nb.run("kms::get_key_rotation_status(id).RotationPeriodInDays").as_int().unwrap(), 365, "default 365");
+    nb.exec("kms::enable_key_rotation(id, 90);");
+    nb.exec(r#"clock::advance("89d");"#);
+    assert_eq!(nb.run("kms::list_key_rotations(id).Rotations.len()").as_int().unwrap(), 0);
+    nb.exec(r#"clock::advance("1d");"#);
+    nb.exec("let rot = kms::list_key_rotations(id).Rotations;");
+    assert_eq!(nb.run("rot.len()").as_int().unwrap(), 1);
+    assert_eq!(nb.s("rot[0].RotationType"), "AUTOMATIC");
+    assert_eq!(nb.s("rot[0].RotationDate"), "2026-04-01T00:00:00Z");
+    assert_eq!(nb.s("kms::get_key_rotation_status(id).NextRotationDate"), "2026-06-30T00:00:00Z");
+    // New ciphertexts use the new material; old ones still decrypt with the old one.
+    assert_ne!(nb.s("kms::describe_key(id).KeyMetadata.CurrentKeyMaterialId"), nb.s("m0"));
+    assert_eq!(nb.s("kms::decrypt(c0.CiphertextBlob).KeyMaterialId"), nb.s("m0"));
+    assert_eq!(nb.s("kms::decrypt(c0.CiphertextBlob).Plaintext.as_string()"), "before");
+    assert_eq!(nb.s(r#"kms::decrypt(kms::encrypt(id, "after").CiphertextBlob).KeyMaterialId"#), nb.s("rot[0].KeyMaterialId"));
+    assert_eq!(nb.s(r#"world::trail(#{ eventName: "RotateKey" })[0].eventType"#), "AwsServiceEvent");
+    // A long jump rotates once per period.
+    nb.exec(r#"clock::advance("365d");"#);
+    assert_eq!(nb.run("kms::list_key_rotations(id).Rotations.len()").as_int().unwrap(), 5);
+    assert_eq!(nb.run(r#"kms::list_key_rotations(#{ KeyId: id, IncludeKeyMaterial: "ALL_KEY_MATERIAL" }).Rotations.len()"#).as_int().unwrap(), 6);
+    assert_eq!(nb.s("kms::decrypt(c0.CiphertextBlob).Plaintext.as_string()"), "before");
+}
+
+#[test]
+fn disabled_keys_are_not_rotated_until_enabled() {
+    let mut nb = with_key();
+    nb.exec(r#"kms::enable_key_rotation(id, 90); kms::disable_key(id); clock::advance("120d");"#);
+    assert_eq!(nb.run("kms::list_key_rotations(id).Rotations.len()").as_int().unwrap(), 0, "a disabled key isn't rotated");
+    // Rotation calls on a disabled key: DisabledException ([KMS-ARCH] key-state.md [1]).
+    assert_eq!(nb.code("kms::enable_key_rotation(id)"), "DisabledException");
+    assert_eq!(nb.code("kms::rotate_key_on_demand(id)"), "DisabledException");
+    nb.exec("kms::enable_key(id);");
+    nb.exec("let rot = kms::list_key_rotations(id).Rotations;");
+    assert_eq!(nb.run("rot.len()").as_int().unwrap(), 1, "the overdue rotation runs when the key is enabled");
+    assert_eq!(nb.s("rot[0].RotationDate"), "2026-05-01T00:00:00Z");
+    // Pending deletion: rotation status reads false; cancel restores it.
+    nb.exec("kms::schedule_key_deletion(id, 7);");
+    assert!(!nb.run("kms::get_key_rotation_status(id).KeyRotationEnabled").as_bool().unwrap());
+    nb.exec("kms::cancel_key_deletion(id);");
+    assert!(nb.run("kms::get_key_rotation_status(id).KeyRotationEnabled").as_bool().unwrap());
+}
+
+#[test]
+fn on_demand_rotation_limit_and_conflict() {
+    let mut nb = with_key();
+    nb.exec("let c0 = kms::encrypt(id, \"first\"); for i in 0..25 { kms::rotate_key_on_demand(id); }");
+    assert_eq!(nb.run("kms::list_key_rotations(#{ KeyId: id, Limit: 1000 }).Rotations.len()").as_int().unwrap(), 25);
+    assert_eq!(nb.s("kms::list_key_rotations(id).Rotations[0].RotationType"), "ON_DEMAND");
+    // "You can perform on-demand key rotation a maximum of 25 times per KMS key."
+    assert_eq!(nb.code("kms::rotate_key_on_demand(id)"), "LimitExceededException");
+    assert_eq!(nb.s("kms::decrypt(c0.CiphertextBlob).Plaintext.as_string()"), "first");
+    // On-demand rotation doesn't change the automatic schedule; near it, ConflictException.
+    nb.exec(r#"let k2 = kms::create_key().KeyMetadata.KeyId; kms::enable_key_rotation(k2, 90); clock::advance("89d"); clock::advance("23h50m");"#);
+    assert_eq!(nb.code("kms::rotate_key_on_demand(k2)"), "ConflictException");
+    assert_eq!(nb.s("kms::get_key_rotation_status(k2).NextRotationDate"), "2026-04-01T00:00:00Z");
+}
+
+#[test]
+fn aws_managed_keys_are_created_on_first_use_and_locked() {
+    let mut nb = Nb::new();
+    nb.exec(r#"let m = kms::describe_key("alias/aws/s3").KeyMetadata;"#);
+    assert_eq!(nb.s("m.KeyManager"), "AWS");
+    assert_eq!(nb.s("m.Description"), "Default key that protects my S3 objects when no other key is defined");
+    assert_eq!(nb.s(r#"kms::describe_key("alias/aws/s3").KeyMetadata.KeyId"#), nb.s("m.KeyId"), "created once");
+    assert!(nb.run("kms::get_key_rotation_status(m.KeyId).KeyRotationEnabled").as_bool().unwrap(), "AWS managed keys rotate every year");
+    assert_eq!(nb.run("kms::get_key_rotation_status(m.KeyId).RotationPeriodInDays").as_int().unwrap(), 365);
+    assert!(nb.s("kms::get_key_policy(m.KeyId).Policy").contains("s3.us-east-1.amazonaws.com"));
+    for call in [
+        r#"kms::put_key_policy(m.KeyId, kms::key_policy(#{ Users: ["bob"] }))"#,
+        "kms::schedule_key_deletion(m.KeyId)",
+        "kms::disable_key(m.KeyId)",
+        "kms::disable_key_rotation(m.KeyId)",
+        "kms::rotate_key_on_demand(m.KeyId)",
+        r#"kms::create_alias("alias/mine", m.KeyId)"#,
+    ] {
+        let (code, msg) = nb.err(call);
+        assert_eq!(code, "AccessDeniedException", "{call}");
+        assert!(msg.contains("because no resource-based policy allows"), "{msg}");
+    }
+    assert_eq!(nb.code(r#"kms::describe_key("alias/aws/unknown")"#), "NotFoundException");
+}
+
+#[test]
+fn imported_key_material_lifecycle() {
+    let mut nb = Nb::new();
+    nb.exec(r#"let k = kms::create_key(#{ Origin: "EXTERNAL" }).KeyMetadata; let id = k.KeyId;"#);
+    assert_eq!(nb.s("k.KeyState"), "PendingImport");
+    assert_eq!(nb.s("k.Origin"), "EXTERNAL");
+    let arn = nb.s("k.Arn");
+    assert_eq!(nb.err(r#"kms::encrypt(id, "x")"#), ("KMSInvalidStateException".into(), format!("{arn} is pending import.")));
+    // [KMS-ARCH] key-state.md [6]: rotation of an EXTERNAL key.
+    assert_eq!(nb.err("kms::enable_key_rotation(id)"), ("UnsupportedOperationException".into(), format!("{arn} origin is EXTERNAL which is not valid for this operation.")));
+    nb.exec(r#"let p = kms::get_parameters_for_import(#{ KeyId: id, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" });"#);
+    // "Each public key and import token set is valid for 24 hours."
+    assert_eq!(nb.s("p.ParametersValidTo"), "2026-01-02T00:00:00Z");
+    nb.exec(r#"let material = kms::generate_random(32).Plaintext; let wrapped = kms::wrap_key_material(p.PublicKey, material, "RSAES_OAEP_SHA_256");"#);
+    assert_eq!(nb.code("kms::import_key_material(#{ KeyId: id, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapped })"), "ValidationException", "KEY_MATERIAL_EXPIRES needs ValidTo");
+    assert_eq!(nb.code("kms::import_key_material(#{ KeyId: id, ImportToken: blob(96, 1), EncryptedKeyMaterial: wrapped, ExpirationModel: \"KEY_MATERIAL_DOES_NOT_EXPIRE\" })"), "InvalidImportTokenException");
+    nb.exec(r#"let r = kms::import_key_material(#{ KeyId: id, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapped, ValidTo: "2026-01-11T00:00:00Z" });"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "Enabled");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.ExpirationModel"), "KEY_MATERIAL_EXPIRES");
+    nb.exec(r#"let c = kms::encrypt(id, "imported");"#);
+    // When the material expires KMS deletes it: back to PendingImport.
+    nb.exec(r#"clock::advance("10d");"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "PendingImport");
+    assert_eq!(nb.run(r#"world::trail(#{ eventName: "DeleteExpiredKeyMaterial" }).len()"#).as_int().unwrap(), 1);
+    assert_eq!(nb.code("kms::decrypt(c.CiphertextBlob)"), "KMSInvalidStateException");
+    // The import token has expired by now too.
+    assert_eq!(nb.code(r#"kms::import_key_material(#{ KeyId: id, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" })"#), "ExpiredImportTokenException");
+    nb.exec(r#"let p2 = kms::get_parameters_for_import(#{ KeyId: id, WrappingAlgorithm: "RSAES_OAEP_SHA_1", WrappingKeySpec: "RSA_2048" });"#);
+    // Only the same material can be imported again.
+    nb.exec(r#"let other = kms::wrap_key_material(p2.PublicKey, kms::generate_random(32).Plaintext, "RSAES_OAEP_SHA_1");"#);
+    assert_eq!(nb.code(r#"kms::import_key_material(#{ KeyId: id, ImportToken: p2.ImportToken, EncryptedKeyMaterial: other, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" })"#), "IncorrectKeyMaterialException");
+    nb.exec(r#"let again = kms::wrap_key_material(p2.PublicKey, material, "RSAES_OAEP_SHA_1"); let r2 = kms::import_key_material(#{ KeyId: id, ImportToken: p2.ImportToken, EncryptedKeyMaterial: again, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" });"#);
+    assert_eq!(nb.s("r2.KeyMaterialId"), nb.s("r.KeyMaterialId"));
+    assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "imported", "old ciphertexts decrypt after re-import");
+    nb.exec("kms::delete_imported_key_material(#{ KeyId: id });");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "PendingImport");
+    // Import calls on a key with AWS_KMS origin.
+    nb.exec("let normal = kms::create_key().KeyMetadata.KeyId;");
+    assert_eq!(nb.code(r#"kms::get_parameters_for_import(#{ KeyId: normal, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" })"#), "UnsupportedOperationException");
+    assert_eq!(nb.code("kms::delete_imported_key_material(#{ KeyId: normal })"), "UnsupportedOperationException");
+    assert_eq!(nb.code(r#"kms::get_parameters_for_import(#{ KeyId: id, WrappingAlgorithm: "RSAES_PKCS1_V1_5", WrappingKeySpec: "RSA_2048" })"#), "UnsupportedOperationException");
+}
+
+#[test]
+fn grants_by_token_and_listing() {
+    let mut nb = with_key();
+    nb.exec(r#"let bob = "arn:aws:iam::111122223333:user/bob"; let g = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, RetiringPrincipal: bob, Operations: ["Encrypt", "Decrypt"], Name: "for-bob" });"#);
+    assert_eq!(nb.s("g.GrantId").len(), 64);
+    nb.exec("let gs = kms::list_grants(id).Grants;");
+    assert_eq!(nb.run("gs.len()").as_int().unwrap(), 1);
+    assert_eq!(nb.s("gs[0].GranteePrincipal"), "arn:aws:iam::111122223333:user/bob");
+    assert_eq!(nb.s("gs[0].IssuingAccount"), "arn:aws:iam::111122223333:root");
+    assert_eq!(nb.s("gs[0].KeyId"), nb.s("arn"));
+    // Same Name and parameters: the same grant, a new token.
+    nb.exec(r#"let g2 = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, RetiringPrincipal: bob, Operations: ["Encrypt", "Decrypt"], Name: "for-bob" });"#);
+    assert_eq!(nb.s("g2.GrantId"), nb.s("g.GrantId"));
+    assert_ne!(nb.s("g2.GrantToken"), nb.s("g.GrantToken"));
+    assert_eq!(nb.run("kms::list_retirable_grants(#{ RetiringPrincipal: bob }).Grants.len()").as_int().unwrap(), 1);
+    assert_eq!(nb.code(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: "bob", Operations: ["Encrypt"] })"#), "InvalidArnException");
+    assert_eq!(nb.code(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["Fly"] })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["Sign"] })"#), "ValidationError");
+    assert_eq!(nb.code(r#"kms::encrypt(#{ KeyId: id, Plaintext: "x", GrantTokens: ["not-a-token"] })"#), "InvalidGrantTokenException");
+    // GrantTokens: "list 0-10".
+    let (code, msg) = nb.err(r#"let ts = []; for i in 0..11 { ts.push(g.GrantToken); } kms::encrypt(#{ KeyId: id, Plaintext: "x", GrantTokens: ts })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "1 validation error detected: Value at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10"));
+    assert_eq!(nb.code("kms::list_grants(#{ KeyId: id, GrantId: \"00\" })"), "InvalidGrantIdException");
+    nb.exec("kms::retire_grant(g.GrantToken);");
+    assert_eq!(nb.run("kms::list_grants(id).Grants.len()").as_int().unwrap(), 0);
+    nb.exec(r#"let g3 = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["Decrypt"] }); kms::revoke_grant(id, g3.GrantId);"#);
+    assert_eq!(nb.run("kms::list_grants(id).Grants.len()").as_int().unwrap(), 0);
+    assert_eq!(nb.code("kms::revoke_grant(id, g3.GrantId)"), "InvalidGrantIdException");
+    assert_eq!(nb.code("kms::retire_grant(#{ GrantId: g3.GrantId })"), "ValidationException");
+}
+
+#[test]
+fn pagination_and_markers() {
+    let mut nb = Nb::new();
+    nb.exec("for i in 0..5 { kms::create_key(); }");
+    nb.exec("let p1 = kms::list_keys(#{ Limit: 2 });");
+    assert!(nb.run("p1.Truncated").as_bool().unwrap());
+    nb.exec("let p2 = kms::list_keys(#{ Limit: 2, Marker: p1.NextMarker }); let p3 = kms::list_keys(#{ Limit: 2, Marker: p2.NextMarker });");
+    assert_eq!(nb.run("p3.Keys.len()").as_int().unwrap(), 1);
+    assert!(!nb.run("p3.Truncated").as_bool().unwrap());
+    assert_ne!(nb.s("p1.Keys[0].KeyId"), nb.s("p2.Keys[0].KeyId"));
+    assert_eq!(nb.code(r#"kms::list_keys(#{ Marker: "zzz" })"#), "InvalidMarkerException");
+    assert_eq!(nb.code("kms::list_keys(#{ Limit: 0 })"), "ValidationException");
+}
+
+#[test]
+fn every_call_is_audited_with_kms_event_names() {
+    let mut nb = with_key();
+    nb.exec(r#"let c = kms::encrypt(id, "x"); kms::decrypt(c.CiphertextBlob); try { kms::encrypt(id, "") } catch (e) {}"#);
+    nb.exec(r#"let ev = world::trail().filter(|e| e.eventSource == "kms.amazonaws.com");"#);
+    let names = nb.s("ev.map(|e| e.eventName)");
+    assert_eq!(names, r#"["CreateKey", "CreateAlias", "Encrypt", "Decrypt", "Encrypt"]"#);
+    assert_eq!(nb.s("ev[2].resources[0].ARN"), nb.s("arn"));
+    assert_eq!(nb.s("ev[2].resources[0].type"), "AWS::KMS::Key");
+    assert_eq!(nb.s("ev[2].requestParameters.plaintext"), "HIDDEN_DUE_TO_SECURITY_REASONS");
+    assert_eq!(nb.s("ev[4].errorCode"), "ValidationException");
+    assert_eq!(nb.s("ev[0].responseElements.keyMetadata.keyId"), nb.s("id"));
+}
+
+#[test]
+fn same_seed_same_ciphertexts() {
+    let script = r#"world::seed(7); let k = kms::create_key().KeyMetadata.KeyId; let c = kms::encrypt(k, "x", #{ a: "b" }).CiphertextBlob; let d = kms::generate_data_key(k); [k, c, d.Plaintext, d.CiphertextBlob]"#;
+    let a = Nb::new().s(script);
+    let b = Nb::new().s(script);
+    assert_eq!(a, b);
+    let c = Nb::new().s(&script.replace("seed(7)", "seed(8)"));
+    assert_ne!(a, c);
+}
+
+#[test]
+fn save_and_load_keep_every_kms_resource() {
+    let mut nb = with_key();
+    nb.exec(r#"
+        kms::enable_key_rotation(id, 90);
+        kms::rotate_key_on_demand(id);
+        let c = kms::encrypt(id, "kept", #{ a: "1" });
+        kms::create_grant(#{ KeyId: id, GranteePrincipal: "arn:aws:iam::111122223333:user/bob", Operations: ["Decrypt"], Constraints: #{ EncryptionContextSubset: #{ a: "1" } } });
+        kms::tag_resource(#{ KeyId: id, Tags: [#{ TagKey: "env", TagValue: "prod" }] });
+        let ext = kms::create_key(#{ Origin: "EXTERNAL" }).KeyMetadata.KeyId;
+        let p = kms::get_parameters_for_import(#{ KeyId: ext, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" });
+        kms::describe_key("alias/aws/ebs");
+        let saved = world::save();
+    "#);
+    let saved = nb.s("saved");
+    nb.exec("world::reset(); world::load(saved);");
+    assert_eq!(nb.s("world::save()"), saved, "save -> load -> save is byte-identical");
+    assert_eq!(nb.s(r#"kms::decrypt(c.CiphertextBlob, #{ a: "1" }).Plaintext.as_string()"#), "kept");
+    assert_eq!(nb.run("kms::list_grants(id).Grants[0].Constraints.EncryptionContextSubset.a").to_string(), "1");
+    assert_eq!(nb.s("kms::get_key_rotation_status(id).NextRotationDate"), "2026-04-01T00:00:00Z");
+    // The import token and its wrapping key survive too.
+    nb.exec(r#"let w = kms::wrap_key_material(p.PublicKey, kms::generate_random(32).Plaintext, "RSAES_OAEP_SHA_256"); kms::import_key_material(#{ KeyId: ext, ImportToken: p.ImportToken, EncryptedKeyMaterial: w, ExpirationModel: "KEY_MATERIAL_DOES_NOT_EXPIRE" });"#);
+    assert_eq!(nb.s("kms::describe_key(ext).KeyMetadata.KeyState"), "Enabled");
+    let w = nb.shared.lock();
+    assert_eq!(w.kms.all_keys().count(), 3);
+}
+
+#[test]
+fn key_policy_helper_builds_console_policy() {
+    let mut nb = Nb::new();
+    nb.exec(r#"let p = parse_json(kms::key_policy(#{ Admins: ["alice"], Users: ["bob", "role/app"] }));"#);
+    assert_eq!(nb.s("p.Statement.len()"), "4");
+    assert_eq!(nb.s("p.Statement[1].Sid"), "Allow access for Key Administrators");
+    assert_eq!(nb.s("p.Statement[2].Principal.AWS[1]"), "arn:aws:iam::111122223333:role/app");
+    assert_eq!(nb.code(r#"kms::key_policy(#{ Admin: ["alice"] })"#), "ValidationException");
+    // Policies are accepted as maps too.
+    nb.exec(r#"let k = kms::create_key(#{ Policy: p }).KeyMetadata.KeyId;"#);
+    assert!(nb.s("kms::get_key_policy(k).Policy").contains("Allow use of the key"));
+}
+
+#[test]
+fn tags_are_validated() {
+    let mut nb = with_key();
+    assert_eq!(nb.code(r#"kms::tag_resource(#{ KeyId: id, Tags: [#{ TagKey: "aws:owner", TagValue: "x" }] })"#), "TagException");
+    nb.exec(r#"kms::tag_resource(#{ KeyId: id, Tags: [#{ TagKey: "a", TagValue: "1" }, #{ TagKey: "b", TagValue: "2" }] }); kms::untag_resource(#{ KeyId: id, TagKeys: ["a"] });"#);
+    assert_eq!(nb.s("kms::list_resource_tags(#{ KeyId: id }).Tags.map(|t| t.TagKey)"), r#"["b"]"#);
+}
+
+#[test]
+fn anonymous_callers_are_denied_with_awss_message() {
+    let mut nb = with_key();
+    let (code, msg) = nb.err(r#"as_principal("anonymous", || kms::encrypt(id, "x"))"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("is not authorized to perform: kms:Encrypt on resource: arn:aws:kms:us-east-1:111122223333:key/"), "{msg}");
+}
+
+#[test]
+fn grants_authorize_the_grantee_after_propagation_or_with_the_token() {
+    let mut nb = with_key();
+    nb.exec(r#"let bob = iam::create_user("bob").User.Arn; let carol = iam::create_user("carol").User.Arn;"#);
+    // Bob has no IAM policy and the key policy names only the account: denied.
+    let (code, msg) = nb.err(r#"as_principal("bob", || kms::encrypt(id, "x"))"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.starts_with("User: arn:aws:iam::111122223333:user/bob is not authorized to perform: kms:Encrypt on resource: "), "{msg}");
+    nb.exec(r#"let g = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["Encrypt", "Decrypt"] });"#);
+    // [BOTO-MODEL] CreateGrant: "to use the permissions in the grant immediately, use the GrantToken".
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::encrypt(id, "x"))"#), "AccessDeniedException", "not propagated yet");
+    nb.exec(r#"let c = as_principal("bob", || kms::encrypt(#{ KeyId: id, Plaintext: "from bob", GrantTokens: [g.GrantToken] }));"#);
+    assert_eq!(nb.s(r#"as_principal("bob", || kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, GrantTokens: [g.GrantToken] })).Plaintext.as_string()"#), "from bob");
+    // Operations the grant doesn't list stay denied; other principals can't use the token.
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::generate_data_key(#{ KeyId: id, KeySpec: "AES_256", GrantTokens: [g.GrantToken] }))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("carol", || kms::encrypt(#{ KeyId: id, Plaintext: "x", GrantTokens: [g.GrantToken] }))"#), "AccessDeniedException");
+    // "usually less than five minutes": after that, no token needed.
+    nb.exec(r#"clock::advance("5m");"#);
+    assert_eq!(nb.s(r#"as_principal("bob", || kms::decrypt(c.CiphertextBlob)).Plaintext.as_string()"#), "from bob");
+    // Retired (by the account) -> gone.
+    nb.exec("kms::retire_grant(#{ KeyId: id, GrantId: g.GrantId });");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::decrypt(c.CiphertextBlob))"#), "AccessDeniedException");
+}
+
+#[test]
+fn grant_constraints_and_retiring_principals() {
+    let mut nb = with_key();
+    nb.exec(r#"let bob = iam::create_user("bob").User.Arn; let carol = iam::create_user("carol").User.Arn;"#);
+    nb.exec(r#"let g = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, RetiringPrincipal: carol, Operations: ["Encrypt"], Constraints: #{ EncryptionContextSubset: #{ Dept: "IT" } } }); clock::advance("5m");"#);
+    // EncryptionContextSubset: the request's context must include the pair (key case-insensitive).
+    nb.exec(r#"as_principal("bob", || kms::encrypt(id, "ok", #{ dept: "IT", other: "x" }));"#);
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::encrypt(id, "no", #{ dept: "Sales" }))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::encrypt(id, "no"))"#), "AccessDeniedException");
+    // The grantee can't retire it (RetireGrant isn't in its operations); the retiring principal can.
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::retire_grant(g.GrantToken))"#), "AccessDeniedException");
+    nb.exec(r#"as_principal("carol", || kms::retire_grant(g.GrantToken));"#);
+    assert_eq!(nb.run("kms::list_grants(id).Grants.len()").as_int().unwrap(), 0);
+    // A grantee with CreateGrant may pass on the same or fewer operations, not more.
+    nb.exec(r#"let g2 = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["CreateGrant", "Decrypt"] });"#);
+    nb.exec(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: carol, Operations: ["Decrypt"], GrantTokens: [g2.GrantToken] }));"#);
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: carol, Operations: ["Encrypt"], GrantTokens: [g2.GrantToken] }))"#), "AccessDeniedException");
+}
+
+/// The seed's worked example: three keys, four users, `kms:Encrypt`. CMK-A has the default
+/// key policy (the account root, so IAM policies count), CMK-B's key policy allows Bob and
+/// Charlie and not the account, CMK-C trusts the account, gives Alice full access and
+/// explicitly denies Bob, Charlie and David. IAM: Alice may use A and B, Bob has nothing,
+/// Charlie may Encrypt with A, David may use B and C. ([KMS-ARCH] key-policy-default.md:
+/// "Without this permission, IAM policies that allow access to the key are ineffective";
+/// an explicit deny in any policy overrides any allow.)
+const SEED_MATRIX: &str = include_str!("seed_matrix.rhai");
+
+#[test]
+fn seed_access_matrix_every_cell_and_its_reason() {
+    let mut nb = Nb::new();
+    nb.exec(SEED_MATRIX);
+    nb.exec(r#"let rows = iam::access_matrix(["alice", "bob", "charlie", "david"], ["kms:Encrypt"], [cmk_a, cmk_b, cmk_c]);"#);
+    let keys = ["cmk_a", "cmk_b", "cmk_c"];
+    // (user, key, decision, words the reason must contain)
+    let want: [(&str, usize, &str, &str); 12] = [
+        ("alice", 0, "allowed", "kms-a-and-b (user)"),
+        ("alice", 1, "implicitDeny", "because no resource-based policy allows the kms:Encrypt action"),
+        ("alice", 2, "allowed", "statement `Full access for Alice` of key policy (resource)"),
+        ("bob", 0, "implicitDeny", "because no identity-based policy allows the kms:Encrypt action"),
+        ("bob", 1, "allowed", "statement `Allow Bob and Charlie` of key policy (resource)"),
+        ("bob", 2, "explicitDeny", "with an explicit deny in a resource-based policy"),
+        ("charlie", 0, "allowed", "encrypt-a (user)"),
+        ("charlie", 1, "allowed", "statement `Allow Bob and Charlie` of key policy (resource)"),
+        ("charlie", 2, "explicitDeny", "with an explicit deny in a resource-based policy"),
+        ("david", 0, "implicitDeny", "because no identity-based policy allows the kms:Encrypt action"),
+        ("david", 1, "implicitDeny", "because no resource-based policy allows the kms:Encrypt action"),
+        ("david", 2, "explicitDeny", "with an explicit deny in a resource-based policy"),
+    ];
+    for (i, (user, k, decision, reason)) in want.iter().enumerate() {
+        assert_eq!(nb.s(&format!("rows[{i}].Principal")), *user);
+        assert_eq!(nb.s(&format!("rows[{i}].Resource")), nb.s(keys[*k]));
+        assert_eq!(nb.s(&format!("rows[{i}].Decision")), *decision, "{user} x {}", keys[*k]);
+        let why = nb.s(&format!("rows[{i}].Reason"));
+        assert!(why.contains(reason), "{user} x {}: {why}", keys[*k]);
+        // The real call agrees with the simulator, with AWS's AccessDenied wording.
+        let real = nb.try_run(&format!(r#"as_principal("{user}", || kms::encrypt({}, "x"))"#, keys[*k]));
+        match (*decision, real) {
+            ("allowed", Ok(_)) => {}
+            (_, Err(e)) if *decision != "allowed" => {
+                let (code, msg) = as_aws_error(&e).expect("an AWS error");
+                assert_eq!(code, "AccessDeniedException");
+                assert!(msg.contains(reason), "{msg}");
+            }
+            (d, r) => panic!("{user} x {}: simulator says {d}, the call gave {:?}", keys[*k], r.map(|_| ())),
+        }
+    }
+}
+
+#[test]
+fn a_deny_in_the_key_policy_stops_even_the_root_user() {
+    // moto encrypts anyway; AWS doesn't: "An explicit deny in any policy overrides any allows."
+    let mut nb = with_key();
+    nb.exec(r#"kms::put_key_policy(id, #{ Version: "2012-10-17", Statement: [
+        #{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+        #{ Sid: "No encryption", Effect: "Deny", Principal: "*", Action: "kms:Encrypt", Resource: "*" } ] });"#);
+    let (code, msg) = nb.err(r#"kms::encrypt(id, "x")"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.ends_with("with an explicit deny in a resource-based policy"), "{msg}");
+    nb.exec("kms::generate_data_key(id);");
+}
+
+#[test]
+fn console_policy_separates_key_administrators_from_key_users() {
+    let mut nb = with_key();
+    nb.exec(r#"iam::create_user("alice"); iam::create_user("bob"); kms::put_key_policy(id, kms::key_policy(#{ Admins: ["alice"], Users: ["bob"] }));"#);
+    // Key users use the key; they don't manage it.
+    nb.exec(r#"let c = as_principal("bob", || kms::encrypt(id, "for bob"));"#);
+    assert_eq!(nb.s(r#"as_principal("bob", || kms::decrypt(c.CiphertextBlob)).Plaintext.as_string()"#), "for bob");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::disable_key(id))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::schedule_key_deletion(id))"#), "AccessDeniedException");
+    // Key administrators manage the key; they can't use it.
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::encrypt(id, "x"))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::decrypt(c.CiphertextBlob))"#), "AccessDeniedException");
+    nb.exec(r#"as_principal("alice", || kms::disable_key(id)); as_principal("alice", || kms::enable_key(id)); as_principal("alice", || kms::enable_key_rotation(id));"#);
+    // Key users may create grants only for AWS resources (kms:GrantIsForAWSResource).
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::create_grant(#{ KeyId: id, GranteePrincipal: "arn:aws:iam::111122223333:user/alice", Operations: ["Decrypt"] }))"#), "AccessDeniedException");
+}
+
+#[test]
+fn policy_lockout_safety_check() {
+    let mut nb = with_key();
+    nb.exec(r#"iam::create_user("alice"); iam::put_user_policy(#{ UserName: "alice", PolicyName: "kms-admin", PolicyDocument: #{ Version: "2012-10-17", Statement: [#{ Effect: "Allow", Action: "kms:*", Resource: "*" }] } });"#);
+    // A policy that doesn't let Alice change it again is refused unless she bypasses the check.
+    nb.exec(r#"let only_bob = kms::key_policy(#{ Users: ["bob"], IncludeRoot: false });"#);
+    let (code, msg) = nb.err(r#"as_principal("alice", || kms::create_key(#{ Policy: only_bob }))"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("MalformedPolicyDocumentException", "The new key policy will not allow you to update the key policy in the future."));
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::put_key_policy(id, only_bob))"#), "MalformedPolicyDocumentException");
+    nb.exec(r#"as_principal("alice", || kms::put_key_policy(#{ KeyId: id, Policy: only_bob, BypassPolicyLockoutSafetyCheck: true }));"#);
+    // Now nobody in the account can manage the key, not even the root user.
+    assert_eq!(nb.code("kms::get_key_policy(id)"), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("alice", || kms::get_key_policy(id))"#), "AccessDeniedException");
+}
+
+#[test]
+fn encryption_context_condition_keys_in_key_policies() {
+    let mut nb = with_key();
+    nb.exec(r#"iam::create_user("app"); kms::put_key_policy(id, #{ Version: "2012-10-17", Statement: [
+        #{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+        #{ Sid: "App with its context", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:user/app" }, Action: ["kms:Encrypt", "kms:Decrypt"], Resource: "*",
+           Condition: #{ StringEquals: #{ "kms:EncryptionContext:app": "billing" } } } ] });"#);
+    nb.exec(r#"let c = as_principal("app", || kms::encrypt(id, "ok", #{ app: "billing" }));"#);
+    assert_eq!(nb.code(r#"as_principal("app", || kms::encrypt(id, "no", #{ app: "crm" }))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"as_principal("app", || kms::encrypt(id, "no"))"#), "AccessDeniedException");
+    assert_eq!(nb.s(r#"as_principal("app", || kms::decrypt(c.CiphertextBlob, #{ app: "billing" })).Plaintext.as_string()"#), "ok");
+}
+
+#[test]
+fn aws_managed_keys_are_usable_only_through_their_service() {
+    use crate::kms::ops;
+    use crate::world::service;
+    let mut nb = Nb::new();
+    // Directly, even the root user can't encrypt with alias/aws/s3: the policy requires kms:ViaService.
+    let (code, msg) = nb.err(r#"kms::encrypt("alias/aws/s3", "x")"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("because no resource-based policy allows the kms:Encrypt action"), "{msg}");
+    // Through S3 (a nested call, as SSE-KMS makes it) it works, and CloudTrail says who invoked it.
+    let mut w = nb.shared.lock();
+    let r = w.call(&service::S3, "PutObject", serde_json::Value::Null, |c| {
+        let key = ops::aws_managed_key(c, "alias/aws/s3")?;
+        let req = ops::GenerateDataKeyRequest { key_id: key, key_spec: Some("AES_256".into()), ..Default::default() };
+        c.nested(&service::KMS, "GenerateDataKey", serde_json::json!({ "keySpec": "AES_256" }), |c| ops::generate_data_key(c, req))
+    });
+    let dk = r.expect("allowed through S3");
+    assert_eq!(dk.plaintext.len(), 32);
+    let ev = w.trail.events.iter().find(|e| e.event_name == "GenerateDataKey").unwrap();
+    assert_eq!(ev.user_identity.invoked_by.as_deref(), Some("s3.amazonaws.com"));
+    // The EBS key allows EC2, not S3.
+    let r = w.call(&service::S3, "PutObject", serde_json::Value::Null, |c| {
+        let key = ops::aws_managed_key(c, "alias/aws/ebs")?;
+        let req = ops::GenerateDataKeyRequest { key_id: key, key_spec: Some("AES_256".into()), ..Default::default() };
+        c.nested(&service::KMS, "GenerateDataKey", serde_json::Value::Null, |c| ops::generate_data_key(c, req))
+    });
+    assert_eq!(r.unwrap_err().code, "AccessDeniedException");
+}
