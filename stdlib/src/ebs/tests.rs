@@ -1,0 +1,1 @@
+//! Script-level tests of the ebs module.
