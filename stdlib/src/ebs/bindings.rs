@@ -117,10 +117,7 @@ fn run_sim(w: &World, model: &PerfModel, balance: f64, phases: &[(Duration, perf
     let all = (0..repeat).flat_map(|_| phases.iter().map(|(d, x)| (d.as_secs_f64(), *x)));
     let out = perf::simulate(model, balance, all, &|| w.interrupted()).map_err(|_| ops::interrupted())?;
     let j = render::sim_json(model, &out, w.now());
-    let mut m: Map = match json_to_dynamic(&j).try_cast::<Map>() {
-        Some(m) => m,
-        None => Map::new(),
-    };
+    let mut m: Map = json_to_dynamic(&j).try_cast::<Map>().unwrap_or_default();
     m.insert("Chart".into(), Dynamic::from(render::sim_chart(model, &out, title)));
     Ok(m.into())
 }

@@ -561,11 +561,9 @@ pub fn detach_volume(c: &mut Call, req: DetachVolumeRequest) -> Result<VolumeAtt
         let on = req.instance_id.clone().unwrap_or_else(|| "any instance".into());
         return Err(EbsError::InvalidAttachmentNotFound.err(format!("Volume {} can not be detached from {on} because it is not attached", v.volume_id)));
     };
-    if let Some(d) = &req.device {
-        if d != &a.device {
-            return Err(EbsError::InvalidAttachmentNotFound
-                .err(format!("The volume {} is not attached to instance {} as device {d}", v.volume_id, a.instance_id)));
-        }
+    if let Some(d) = req.device.as_ref().filter(|d| **d != a.device) {
+        return Err(EbsError::InvalidAttachmentNotFound
+            .err(format!("The volume {} is not attached to instance {} as device {d}", v.volume_id, a.instance_id)));
     }
     if a.device == ROOT_DEVICE && st.instances.get(&a.instance_id).is_some_and(|i| i.state == InstanceState::Running) && req.force != Some(true) {
         return Err(EbsError::IncorrectState
@@ -668,14 +666,12 @@ pub fn modify_volume(c: &mut Call, req: ModifyVolumeRequest) -> Result<ModifyVol
     if !matches!(v.state, VolumeState::Available | VolumeState::InUse) {
         return Err(EbsError::IncorrectState.err(format!("{} is not 'available' or 'in-use'.", v.volume_id)));
     }
-    if let Some(m) = v.latest_modification() {
-        if m.state != ModState::Completed {
-            return Err(EbsError::IncorrectModificationState.err(format!(
-                "Volume {} is already being modified (state '{}'): a new modification can start once it is 'completed'.",
-                v.volume_id,
-                m.state.as_str()
-            )));
-        }
+    if let Some(m) = v.latest_modification().filter(|m| m.state != ModState::Completed) {
+        return Err(EbsError::IncorrectModificationState.err(format!(
+            "Volume {} is already being modified (state '{}'): a new modification can start once it is 'completed'.",
+            v.volume_id,
+            m.state.as_str()
+        )));
     }
     let day_ago = now.minus(Duration::days(1));
     if v.modifications.iter().filter(|m| m.start_time > day_ago).count() >= MODIFICATIONS_PER_DAY {

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::error::EbsError;
-use super::perf::{BurstDuration, CreditUnit, Demand, Outcome, PerfModel};
+use super::perf::{BurstDuration, CreditUnit, Demand, Outcome, PerfModel, Segment};
 use crate::render::{Chart, Series};
 use crate::world::{AwsError, Duration, ErrorCode, Timestamp};
 
@@ -162,12 +162,13 @@ pub fn sim_json(model: &PerfModel, out: &Outcome, start: Timestamp) -> Value {
 /// BurstBalance % on the right axis. X is hours since the start.
 pub fn sim_chart(model: &PerfModel, out: &Outcome, title: &str) -> Chart {
     let hours = |s: f64| s / 3600.0;
-    let (unit, delivered, demanded): (&str, fn(&super::perf::Segment) -> f64, fn(&super::perf::Segment) -> f64) = if model.hdd {
+    type Rate = fn(&Segment) -> f64;
+    let (unit, delivered, demanded): (&str, Rate, Rate) = if model.hdd {
         ("MiB/s", |s| s.delivered_mibps(), |s| s.demand.mibps())
     } else {
         ("IOPS", |s| s.delivered_iops(), |s| s.demand.iops)
     };
-    let step = |name: String, f: fn(&super::perf::Segment) -> f64| {
+    let step = |name: String, f: Rate| {
         let mut points: Vec<(f64, f64)> = out.segments.iter().map(|s| (hours(s.start), f(s))).collect();
         if let Some(last) = out.segments.last() {
             points.push((hours(last.end()), f(last)));

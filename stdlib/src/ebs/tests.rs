@@ -18,6 +18,10 @@ fn run(e: &Engine, script: &str) -> Dynamic {
     e.eval::<Dynamic>(script).unwrap_or_else(|err| panic!("script failed: {err}\n{script}"))
 }
 
+fn exec(e: &Engine, script: &str) {
+    let _ = run(e, script);
+}
+
 /// Runs `script`, which must throw an AWS error; returns (Code, Message).
 fn err(e: &Engine, script: &str) -> (String, String) {
     let r = e.eval::<Dynamic>(script);
@@ -115,14 +119,14 @@ fn attach_rules_state_zone_device_and_multi_attach() {
     assert_eq!(err(&e, &format!(r#"ebs::attach_volume("{v}", "{x}", "/dev/sdg")"#)), ("VolumeInUse".into(), format!("{v} is already attached to an instance")));
     assert_eq!(err(&e, &format!(r#"ebs::delete_volume("{v}")"#)), ("VolumeInUse".into(), format!("Volume {v} is currently attached to {i}")));
     // Multi-Attach: io2 on two Nitro instances; not on a Xen (c4) instance.
-    run(&e, &format!(r#"ebs::wait("volume-available", "{m}"); ebs::attach_volume("{m}", "{i}", "/dev/sdh")"#));
+    exec(&e, &format!(r#"ebs::wait("volume-available", "{m}"); ebs::attach_volume("{m}", "{i}", "/dev/sdh")"#));
     assert_eq!(err(&e, &format!(r#"ebs::attach_volume("{m}", "{x}", "/dev/sdh")"#)).0, "UnsupportedOperation");
-    run(&e, &format!(
+    exec(&e, &format!(
         r#"let k = ebs::run_instances("m6i.large", "us-east-1a").Instances[0].InstanceId; ebs::wait("instance-running", k); ebs::attach_volume("{m}", k, "/dev/sdh")"#
     ));
     assert_eq!(json(&run(&e, &format!(r#"ebs::describe_volumes("{m}")"#)))["Volumes"][0]["Attachments"].as_array().unwrap().len(), 2);
     // Detach, then delete: deleting, then gone.
-    run(&e, &format!(r#"ebs::detach_volume("{v}"); ebs::wait("volume-available", "{v}"); ebs::delete_volume("{v}"); ebs::wait("volume-deleted", "{v}")"#));
+    exec(&e, &format!(r#"ebs::detach_volume("{v}"); ebs::wait("volume-available", "{v}"); ebs::delete_volume("{v}"); ebs::wait("volume-deleted", "{v}")"#));
     assert_eq!(err(&e, &format!(r#"ebs::describe_volumes("{v}")"#)).0, "InvalidVolume.NotFound");
     assert_eq!(err(&e, &format!(r#"ebs::detach_volume("{fresh}")"#)).0, "InvalidAttachment.NotFound");
 }
@@ -168,15 +172,15 @@ fn modify_volume_goes_through_optimizing_and_is_rate_limited() {
     // One at a time ("you must wait for that modification to reach the completed state"),
     // and at most four in a rolling 24 hours.
     let modify = |size: i64| format!(r#"ebs::modify_volume(#{{ VolumeId: "{v}", Size: {size} }})"#);
-    run(&e, &modify(101));
+    exec(&e, &modify(101));
     assert_eq!(err(&e, &modify(102)).0, "IncorrectModificationState");
     for size in [102, 103] {
-        run(&e, &format!(r#"ebs::wait("volume-modification-completed", "{v}"); {}"#, modify(size)));
+        exec(&e, &format!(r#"ebs::wait("volume-modification-completed", "{v}"); {}"#, modify(size)));
     }
-    run(&e, &format!(r#"ebs::wait("volume-modification-completed", "{v}")"#));
+    exec(&e, &format!(r#"ebs::wait("volume-modification-completed", "{v}")"#));
     assert_eq!(err(&e, &modify(104)).0, "VolumeModificationRateExceeded");
     // A day after the first modification, a slot frees up.
-    run(&e, &format!(r#"clock::advance("1d"); {}"#, modify(104)));
+    exec(&e, &format!(r#"clock::advance("1d"); {}"#, modify(104)));
 }
 
 #[test]
@@ -333,7 +337,7 @@ fn a_running_workload_drains_the_bucket_and_cloudwatch_shows_it() {
 #[test]
 fn save_and_load_keep_every_ebs_resource() {
     let (e, shared) = engine();
-    run(&e, &format!(
+    exec(&e, &format!(
         r#"{SETUP}
         ebs::attach_volume(v, i, "/dev/sdf"); ebs::wait("volume-in-use", v);
         ebs::write_blocks(v, 0, "data"); let s = ebs::create_snapshot(v).SnapshotId;
