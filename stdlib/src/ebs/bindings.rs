@@ -64,7 +64,7 @@ fn attached(v: &Volume) -> Result<(), AwsError> {
 fn sim_target(w: &World, target: &Dynamic) -> Result<(PerfModel, f64, String), AwsError> {
     if let Some(id) = target.read_lock::<rhai::ImmutableString>() {
         let v = volume(w, &id)?;
-        let bal = io::balance_at(v, w.now(), &|| w.interrupted()).map_err(|_| ops::interrupted())?;
+        let bal = io::balance_at(v, w.now(), &|| w.interrupted()).map_err(ops::sim_error)?;
         let title = format!("{} {} {} GiB", v.volume_id, v.spec.volume_type, v.spec.size);
         return Ok((PerfModel::of(&v.spec), bal.unwrap_or(0.0), title));
     }
@@ -86,10 +86,21 @@ fn sim_target(w: &World, target: &Dynamic) -> Result<(PerfModel, f64, String), A
     Ok((PerfModel::of(&spec), io::initial_balance(&spec), format!("{t} {size} GiB")))
 }
 
-/// Options: `StartBurstBalance` (percent) and `Repeat` (times to play the phases).
-fn sim_options(model: &PerfModel, balance: f64, opts: &Map) -> Result<(f64, usize), AwsError> {
+/// Timeline rows a script simulation may produce (more: use `Timeline: false`).
+const MAX_TIMELINE_ROWS: usize = 100_000;
+
+/// Options: `StartBurstBalance` (percent), `Repeat` (times to play the phases) and
+/// `Timeline` (false: the summary only).
+struct SimOptions {
+    balance: f64,
+    repeat: usize,
+    timeline: bool,
+}
+
+fn sim_options(model: &PerfModel, balance: f64, opts: &Map) -> Result<SimOptions, AwsError> {
     let mut bal = balance;
     let mut repeat = 1usize;
+    let mut timeline = true;
     for (k, v) in opts {
         match k.as_str() {
             "StartBurstBalance" => {
@@ -106,23 +117,31 @@ fn sim_options(model: &PerfModel, balance: f64, opts: &Map) -> Result<(f64, usiz
                 }
                 repeat = n as usize;
             }
-            other => return Err(bad(format!("unknown option `{other}` (known: StartBurstBalance, Repeat)"))),
+            "Timeline" => timeline = v.as_bool().map_err(|_| bad("`Timeline` must be true or false"))?,
+            other => return Err(bad(format!("unknown option `{other}` (known: StartBurstBalance, Repeat, Timeline)"))),
         }
     }
-    Ok((bal, repeat))
+    Ok(SimOptions { balance: bal, repeat, timeline })
 }
 
-/// Runs a simulation and shapes the result map `#{ Timeline, Summary, Chart }`.
-fn run_sim(w: &World, model: &PerfModel, balance: f64, phases: &[(Duration, perf::Demand)], repeat: usize, title: &str) -> Result<Dynamic, AwsError> {
-    let all = (0..repeat).flat_map(|_| phases.iter().map(|(d, x)| (d.as_secs_f64(), *x)));
-    let out = perf::simulate(model, balance, all, &|| w.interrupted()).map_err(|_| ops::interrupted())?;
-    let j = render::sim_json(model, &out, w.now());
+/// Runs a simulation and shapes the result map `#{ Timeline, Summary, Chart }` (only
+/// `Summary` when the timeline is not wanted).
+fn run_sim(w: &World, model: &PerfModel, phases: &[(Duration, perf::Demand)], o: &SimOptions, title: &str) -> Result<Dynamic, AwsError> {
+    let all = (0..o.repeat).flat_map(|_| phases.iter().map(|(d, x)| (d.as_secs_f64(), *x)));
+    let max = if o.timeline { MAX_TIMELINE_ROWS } else { 0 };
+    let out = perf::simulate_limited(model, o.balance, all, max, &|| w.interrupted()).map_err(ops::sim_error)?;
+    let mut j = render::sim_json(model, &out, w.now());
+    if !o.timeline {
+        j.as_object_mut().map(|m| m.remove("Timeline"));
+    }
     let mut m: Map = json_to_dynamic(&j).try_cast::<Map>().unwrap_or_default();
-    m.insert("Chart".into(), Dynamic::from(render::sim_chart(model, &out, title)));
+    if o.timeline {
+        m.insert("Chart".into(), Dynamic::from(render::sim_chart(model, &out, title)));
+    }
     Ok(m.into())
 }
 
-const SIMULATE_DOC: &str = r#"Simulates a workload on a volume (its current credit balance) or on a spec, event-driven: returns `#{ Timeline, Summary, Chart }` — the timeline of delivered IOPS and MiB/s, credit balance and BurstBalance % at every change, a summary (`CreditsExhaustedAfterSeconds`, `RefilledAfterSeconds`, `ThrottledSeconds`, `FinalBurstBalance`, ...) and a chart. Phases: `Duration` plus `Iops` or `ThroughputMiBps` (neither: idle), optional `IoSizeKiB`, `Sequential`, `ReadPercent`. Options: `Repeat`, `StartBurstBalance`.
+const SIMULATE_DOC: &str = r#"Simulates a workload on a volume (its current credit balance) or on a spec, event-driven: returns `#{ Timeline, Summary, Chart }` — the timeline of delivered IOPS and MiB/s, credit balance and BurstBalance % at every change, a summary (`CreditsExhaustedAfterSeconds`, `RefilledAfterSeconds`, `ThrottledSeconds`, `FinalBurstBalance`, ...) and a chart. Phases: `Duration` plus `Iops` or `ThroughputMiBps` (neither: idle), optional `IoSizeKiB`, `Sequential`, `ReadPercent`. Options: `Repeat`, `StartBurstBalance` (percent), `Timeline: false` (summary only; timelines are capped at 100,000 rows).
 ```rhai
 let r = ebs::simulate(#{ VolumeType: "gp2", Size: 100 }, [#{ Duration: "1h", Iops: 3000 }, #{ Duration: "23h" }]);
 r.Summary.CreditsExhaustedAfterSeconds   // 2000.0
@@ -315,7 +334,7 @@ fn register_helpers(api: &mut Api) {
         move |ctx: NativeCallContext, id: &str| -> RhaiResult {
             h.with(&ctx, |w| {
                 let v = volume(w, id)?;
-                let bal = io::balance_at(v, w.now(), &|| w.interrupted()).map_err(|_| ops::interrupted())?;
+                let bal = io::balance_at(v, w.now(), &|| w.interrupted()).map_err(ops::sim_error)?;
                 let cap = PerfModel::of(&v.spec).bucket.map(|b| b.capacity);
                 Ok(match bal.zip(cap) {
                     Some((b, c)) => Dynamic::from_float(ops::round3(100.0 * b / c)),
@@ -457,9 +476,9 @@ fn write_generated(h: &Handle, ctx: &NativeCallContext, id: &str, start: i64, co
 fn simulate(h: &Handle, ctx: &NativeCallContext, target: Dynamic, phases: rhai::Array, opts: Map) -> RhaiResult {
     h.with(ctx, |w| {
         let (model, balance, title) = sim_target(w, &target)?;
-        let (balance, repeat) = sim_options(&model, balance, &opts)?;
+        let o = sim_options(&model, balance, &opts)?;
         let phases = render::parse_phases(&dynamic_to_json(&Dynamic::from_array(phases)), model.max_io_kib)?;
-        run_sim(w, &model, balance, &phases, repeat, &title)
+        run_sim(w, &model, &phases, &o, &title)
     })
 }
 
@@ -468,14 +487,14 @@ fn start_workload(h: &Handle, ctx: &NativeCallContext, id: &str, phases: rhai::A
         let v = volume(w, id)?;
         attached(v)?;
         let (model, balance, title) = sim_target(w, &Dynamic::from(id.to_string()))?;
-        let (_, repeat) = sim_options(&model, balance, &opts)?;
+        let o = sim_options(&model, balance, &opts)?;
         if opts.contains_key("StartBurstBalance") {
             return Err(bad("`StartBurstBalance` applies to ebs::simulate only: a running volume starts from its real balance"));
         }
         let phases = render::parse_phases(&dynamic_to_json(&Dynamic::from_array(phases)), model.max_io_kib)?;
-        let all: Vec<_> = (0..repeat).flat_map(|_| phases.iter().copied()).collect();
+        let all: Vec<_> = (0..o.repeat).flat_map(|_| phases.iter().copied()).collect();
         let now = w.now();
         io::schedule(volume_mut(w, id)?, now, &all);
-        run_sim(w, &model, balance, &all, 1, &title)
+        run_sim(w, &model, &all, &SimOptions { repeat: 1, ..o }, &title)
     })
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{Block, PerfEpoch, ScheduledPhase, Snapshot, Volume, VolumeSpec, VolumeType};
-use super::perf::{self, Demand, Interrupted, PerfModel, Segment};
+use super::perf::{self, Demand, PerfModel, Segment, SimError};
 use crate::world::{Duration, Timestamp};
 
 /// The balance a new bucket starts with: every gp2 volume "receives an initial I/O credit
@@ -56,7 +56,7 @@ impl Stretch {
 
 /// The volume's performance from creation until `until`: one stretch per constant stretch
 /// of behaviour, across its performance epochs (modifications) and scheduled workload.
-pub fn history(v: &Volume, until: Timestamp, interrupted: &dyn Fn() -> bool) -> Result<Vec<Stretch>, Interrupted> {
+pub fn history(v: &Volume, until: Timestamp, interrupted: &dyn Fn() -> bool) -> Result<Vec<Stretch>, SimError> {
     let mut out = Vec::new();
     for (i, e) in v.epochs.iter().enumerate() {
         let end = v.epochs.get(i + 1).map_or(until, |n| n.at).min(until);
@@ -91,7 +91,7 @@ fn phases_between(workload: &[ScheduledPhase], from: Timestamp, to: Timestamp) -
 }
 
 /// The bucket balance (credits) at `at`, or None for volumes without a bucket.
-pub fn balance_at(v: &Volume, at: Timestamp, interrupted: &dyn Fn() -> bool) -> Result<Option<f64>, Interrupted> {
+pub fn balance_at(v: &Volume, at: Timestamp, interrupted: &dyn Fn() -> bool) -> Result<Option<f64>, SimError> {
     let epoch = v.epochs.iter().rev().find(|e| e.at <= at);
     let Some(epoch) = epoch else { return Ok(None) };
     if PerfModel::of(&epoch.spec).bucket.is_none() {

@@ -1888,7 +1888,7 @@ pub fn get_metric_statistics(c: &mut Call, req: GetMetricStatisticsRequest) -> R
     let now = c.now();
     let interrupt = c.w.interrupt.clone();
     let stretches = match c.w.ebs.region(&account, &region).and_then(|st| st.volumes.get(&volume_id)) {
-        Some(v) => io::history(v, now.min(req.end_time), &|| interrupt.is_set()).map_err(|_| interrupted())?,
+        Some(v) => io::history(v, now.min(req.end_time), &|| interrupt.is_set()).map_err(sim_error)?,
         None => Vec::new(),
     };
     let unit = match req.metric_name.as_str() {
@@ -1917,6 +1917,12 @@ pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-pub fn interrupted() -> AwsError {
-    AwsError::new("Interrupted", 400, "Interrupted: the simulation was stopped by a kernel interrupt.")
+/// A simulation that could not finish, as the script sees it.
+pub fn sim_error(e: super::perf::SimError) -> AwsError {
+    match e {
+        super::perf::SimError::Interrupted => AwsError::new("Interrupted", 400, "Interrupted: the simulation was stopped by a kernel interrupt."),
+        super::perf::SimError::TooDetailed(n) => EbsError::InvalidParameterValue.err(format!(
+            "The simulation's timeline would exceed {n} rows: use fewer phases, or pass `#{{ Timeline: false }}` for the summary only."
+        )),
+    }
 }

@@ -291,19 +291,36 @@ pub struct Outcome {
     pub total_secs: f64,
 }
 
-/// The simulation was interrupted (the kernel's interrupt flag).
+/// Why a simulation stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Interrupted;
+pub enum SimError {
+    /// The kernel's interrupt flag was set.
+    Interrupted,
+    /// The timeline would have more than this many segments.
+    TooDetailed(usize),
+}
 
 /// Simulates `phases` (duration in seconds, demand) on `model`, starting with `balance`
-/// credits (clamped to the bucket; ignored for volumes without one). `interrupted` is polled
-/// every few thousand phases.
+/// credits (clamped to the bucket; ignored for volumes without one), keeping every segment.
+/// `interrupted` is polled every few thousand phases.
 pub fn simulate(
     model: &PerfModel,
     balance: f64,
     phases: impl IntoIterator<Item = (f64, Demand)>,
     interrupted: &dyn Fn() -> bool,
-) -> Result<Outcome, Interrupted> {
+) -> Result<Outcome, SimError> {
+    simulate_limited(model, balance, phases, usize::MAX, interrupted)
+}
+
+/// [`simulate`] keeping at most `max_segments` timeline segments (more is
+/// [`SimError::TooDetailed`]); with 0 it keeps none and computes only the summary.
+pub fn simulate_limited(
+    model: &PerfModel,
+    balance: f64,
+    phases: impl IntoIterator<Item = (f64, Demand)>,
+    max_segments: usize,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Outcome, SimError> {
     let mut out = Outcome::default();
     let mut b = model.bucket.map(|k| balance.clamp(0.0, k.capacity));
     let mut t = 0.0;
@@ -313,7 +330,7 @@ pub fn simulate(
     }
     for (i, (duration, demand)) in phases.into_iter().enumerate() {
         if i % 4096 == 4095 && interrupted() {
-            return Err(Interrupted);
+            return Err(SimError::Interrupted);
         }
         let mut remaining = duration.max(0.0);
         while remaining > 0.0 {
@@ -374,7 +391,12 @@ pub fn simulate(
                 }
                 b = Some(b_end);
             }
-            push_merged(&mut out.segments, seg);
+            if max_segments > 0 {
+                push_merged(&mut out.segments, seg);
+                if out.segments.len() > max_segments {
+                    return Err(SimError::TooDetailed(max_segments));
+                }
+            }
             t += seg_len;
             remaining -= seg_len;
             if seg_len <= 0.0 {
@@ -595,6 +617,17 @@ mod tests {
     #[test]
     fn interrupt_stops_long_simulations() {
         let r = simulate(&gp2(100), 0.0, std::iter::repeat_n((1.0, iops(3000.0)), 100_000), &|| true);
-        assert_eq!(r, Err(Interrupted));
+        assert_eq!(r, Err(SimError::Interrupted));
+    }
+
+    #[test]
+    fn summary_only_and_segment_limits() {
+        let alternating = (0..1000).map(|s| (1.0, iops(if s % 2 == 0 { 3000.0 } else { 100.0 })));
+        let full = simulate(&gp2(100), GP2_CREDIT_CAPACITY, alternating.clone(), NEVER).unwrap();
+        assert_eq!(full.segments.len(), 1000);
+        let summary = simulate_limited(&gp2(100), GP2_CREDIT_CAPACITY, alternating.clone(), 0, NEVER).unwrap();
+        assert!(summary.segments.is_empty());
+        assert_eq!((summary.final_balance, summary.throttled_secs), (full.final_balance, full.throttled_secs));
+        assert_eq!(simulate_limited(&gp2(100), GP2_CREDIT_CAPACITY, alternating, 10, NEVER), Err(SimError::TooDetailed(10)));
     }
 }

@@ -299,6 +299,17 @@ fn burst_table_and_simulation_from_a_script() {
     assert_eq!(r["gp3"]["ThrottledSeconds"], 0.0);
     assert_eq!(err(&e, r#"ebs::simulate(#{ VolumeType: "gp2", Size: 100 }, [#{ Duration: "1h", Iopz: 5 }])"#).0, "InvalidParameterValue");
     assert_eq!(err(&e, r#"ebs::burst_duration(#{ VolumeType: "gp2", Size: 20000 })"#).0, "InvalidParameterValue");
+    // A year of alternating one-second phases: too detailed for a timeline, fine as a summary.
+    let year = r#"let p = [#{ Duration: 1, Iops: 3000 }, #{ Duration: 1, Iops: 100 }];"#;
+    let (code, msg) = err(&e, &format!(r#"{year} ebs::simulate(#{{ VolumeType: "gp2", Size: 100 }}, p, #{{ Repeat: 200000 }})"#));
+    assert_eq!(code, "InvalidParameterValue");
+    assert!(msg.contains("Timeline: false"), "{msg}");
+    let r = json(&run(&e, &format!(r#"{year} ebs::simulate(#{{ VolumeType: "gp2", Size: 100 }}, p, #{{ Repeat: 200000, Timeline: false }})"#)));
+    assert_eq!(r["Timeline"], serde_json::Value::Null);
+    assert_eq!(r["Summary"]["SimulatedSeconds"], 400_000.0);
+    // Each 2 s pair earns 600 credits and spends 3,100 (net −2,500);
+    // after 2,159 pairs 2,500 credits remain, gone 2,500 / 2,700 s into the next burst second.
+    assert_eq!(r["Summary"]["CreditsExhaustedAfterSeconds"], 4318.0 + 0.926);
 }
 
 #[test]
