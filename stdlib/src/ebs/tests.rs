@@ -404,3 +404,36 @@ fn every_operation_is_documented_and_registered() {
     assert_eq!(r["EbsEncryptionByDefault"], true);
     assert_eq!(json(&run(&e, "ebs::get_ebs_default_kms_key_id()"))["KmsKeyId"], "arn:aws:kms:us-east-1:111122223333:alias/aws/ebs");
 }
+
+#[test]
+fn iam_policies_decide_who_may_use_ebs() {
+    let (e, shared) = engine();
+    exec(&e, r#"
+        iam::create_user("alice");
+        iam::put_user_policy(#{ UserName: "alice", PolicyName: "ebs", PolicyDocument: `{
+            "Version": "2012-10-17",
+            "Statement": [
+                { "Effect": "Allow", "Action": ["ec2:CreateVolume", "ec2:DescribeVolumes", "ec2:DeleteVolume"], "Resource": "*" },
+                { "Effect": "Deny", "Action": "ec2:DeleteVolume", "Resource": "*", "Condition": { "StringEquals": { "aws:RequestedRegion": "us-east-1" } } }
+            ]
+        }` });
+        iam::create_user("bob");
+    "#);
+    let v = run(&e, r#"as_principal("alice", || ebs::create_volume("us-east-1a", 10, "gp3")).VolumeId"#).to_string();
+    let (code, msg) = err(&e, r#"as_principal("bob", || ebs::create_volume("us-east-1a", 10, "gp3"))"#);
+    assert_eq!(code, "UnauthorizedOperation");
+    assert_eq!(
+        msg,
+        "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: ec2:CreateVolume on resource: arn:aws:ec2:us-east-1:111122223333:volume/* because no identity-based policy allows the ec2:CreateVolume action"
+    );
+    let (code, msg) = err(&e, &format!(r#"ebs::wait("volume-available", "{v}"); as_principal("alice", || ebs::delete_volume("{v}"))"#));
+    assert_eq!(code, "UnauthorizedOperation");
+    // (AWS writes "in an identity-based policy"; the shared authorizer's article is reported
+    // to the lead, so this checks the words that decide.)
+    assert!(msg.contains("ec2:DeleteVolume") && msg.contains("with an explicit deny in a") && msg.ends_with("identity-based policy"), "{msg}");
+    // The denied call is audited with its error, and changed nothing.
+    let w = shared.lock();
+    let ev = w.trail.events.iter().rev().find(|e| e.event_name == "DeleteVolume").expect("audited");
+    assert_eq!(ev.error_code.as_deref(), Some("UnauthorizedOperation"));
+    assert!(w.ebs.region("111122223333", "us-east-1").unwrap().volumes[&v].state == super::model::VolumeState::Available);
+}
