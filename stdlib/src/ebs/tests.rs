@@ -437,3 +437,60 @@ fn iam_policies_decide_who_may_use_ebs() {
     assert_eq!(ev.error_code.as_deref(), Some("UnauthorizedOperation"));
     assert!(w.ebs.region("111122223333", "us-east-1").unwrap().volumes[&v].state == super::model::VolumeState::Available);
 }
+
+/// The code cells of a committed notebook, in order.
+fn notebook_cells(name: &str) -> Vec<String> {
+    let path = format!("{}/../notebooks/{name}", env!("CARGO_MANIFEST_DIR"));
+    let nb: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    nb["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["cell_type"] == "code")
+        .map(|c| c["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect())
+        .collect()
+}
+
+/// Runs a notebook's cells in one session (one scope), returning each cell's value.
+fn run_notebook(name: &str) -> Vec<serde_json::Value> {
+    let (e, _) = engine();
+    let mut scope = rhai::Scope::new();
+    notebook_cells(name)
+        .iter()
+        .map(|src| {
+            let v = e.eval_with_scope::<Dynamic>(&mut scope, src).unwrap_or_else(|err| panic!("{name}: cell failed: {err}\n{src}"));
+            json(&v)
+        })
+        .collect()
+}
+
+#[test]
+fn burst_credits_notebook_runs_and_says_what_its_text_says() {
+    let out = run_notebook("ebs-gp2-burst-credits.ipynb");
+    let table = out[0].as_array().unwrap();
+    assert_eq!(table[2]["Burst duration at 3,000 IOPS (s)"], 2000.0);
+    assert_eq!(table[3]["Time to refill empty bucket (s)"], 5389.0);
+    assert_eq!(out[1]["CreditsExhaustedAfterSeconds"], 2000.0);
+    assert_eq!(out[1]["ThrottledSeconds"], 3.0 * 1600.0);
+    assert_eq!(out[4]["ThrottledSeconds"], 5200.0, "the 2-hour job");
+    assert_eq!(out[5]["ThrottledSeconds"], 0.0, "gp3");
+    let bb = out[8].as_array().unwrap();
+    assert_eq!(bb.len(), 24);
+    assert!((bb[0]["Value"].as_f64().unwrap() - 27.778).abs() < 0.001);
+    assert!(bb[5]["Value"].as_f64().unwrap() < 100.0 && bb[6]["Value"] == 100.0);
+    assert_eq!(out[9][0]["Value"], 6_480_000.0);
+}
+
+#[test]
+fn snapshots_notebook_runs_and_says_what_its_text_says() {
+    let out = run_notebook("ebs-snapshots.ipynb");
+    let billed = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|r| (r["Blocks"].as_i64().unwrap(), r["BilledBlocks"].as_i64().unwrap())).collect::<Vec<_>>();
+    assert_eq!(billed(&out[1]), vec![(1001, 1001), (1001, 50)]);
+    assert_eq!(out[2]["Changed"], 50);
+    assert_eq!(billed(&out[3]), vec![(1001, 1001)]);
+    assert_eq!((out[4]["FirstRead"].as_i64(), out[4]["SecondRead"].as_i64()), (Some(3), Some(0)));
+    assert_eq!(out[4]["Config"], "config v2");
+    assert_eq!(out[7]["FastRestored"], true);
+    assert_eq!(out[7]["Credits"], 9.0);
+    assert_eq!(out[8]["State"], "completed");
+}
