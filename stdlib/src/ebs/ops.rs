@@ -381,7 +381,8 @@ pub fn describe_volumes(c: &mut Call, req: DescribeVolumesRequest) -> Result<Des
     let (account, region) = here(c);
     allow(c, "ec2:DescribeVolumes", "*", "")?;
     dry_run(req.dry_run)?;
-    let st = c.w.ebs.region(&account, &region).cloned().unwrap_or_default();
+    let empty = RegionEbs::default();
+    let st = c.w.ebs.region(&account, &region).unwrap_or(&empty);
     let mut vols: Vec<&Volume> = match &req.volume_ids {
         Some(ids) => {
             let mut out = Vec::new();
@@ -470,8 +471,8 @@ pub fn attach_volume(c: &mut Call, req: AttachVolumeRequest) -> Result<VolumeAtt
     allow(c, "ec2:AttachVolume", &instance_arn(&region, &account, &req.instance_id), "AWS::EC2::Instance")?;
     dry_run(req.dry_run)?;
     let st = c.w.ebs.region_mut(&account, &region);
-    let v = st.volumes.get(&req.volume_id).ok_or_else(|| no_volume(&req.volume_id))?.clone();
-    let inst = st.instances.get(&req.instance_id).ok_or_else(|| no_instance(&req.instance_id))?.clone();
+    let v = st.volumes.get(&req.volume_id).ok_or_else(|| no_volume(&req.volume_id))?;
+    let inst = st.instances.get(&req.instance_id).ok_or_else(|| no_instance(&req.instance_id))?;
     if !matches!(inst.state, InstanceState::Running) {
         return Err(EbsError::IncorrectInstanceState.err(format!("Instance '{}' is not 'running'.", inst.instance_id)));
     }
@@ -510,20 +511,21 @@ pub fn attach_volume(c: &mut Call, req: AttachVolumeRequest) -> Result<VolumeAtt
         return Err(EbsError::InvalidParameterValue
             .err(format!("Invalid value '{}' for unixDevice. Attachment point {} is already in use", req.device, req.device)));
     }
-    if let (Some(key), Some(dk)) = (&v.kms_key_id, &v.encrypted_data_key) {
+    let key = v.kms_key_id.clone().zip(v.encrypted_data_key.clone());
+    if let Some((key, dk)) = key {
         // EC2 asks KMS to decrypt the volume's data key for the instance's host.
-        kmsglue::decrypt_data_key(c, key, dk, &region)?;
+        kmsglue::decrypt_data_key(c, &key, &dk, &region)?;
     }
     let now = c.now();
     let a = Attachment {
-        instance_id: inst.instance_id.clone(),
+        instance_id: req.instance_id.clone(),
         device: req.device.clone(),
         state: AttachState::Attaching,
         attach_time: now,
         delete_on_termination: false,
         until: Some(now.plus(timing::ATTACH)),
     };
-    let out = attachment_out(&v.volume_id, &a);
+    let out = attachment_out(&req.volume_id, &a);
     let v = c.w.ebs.region_mut(&account, &region).volumes.get_mut(&req.volume_id).expect("checked above");
     v.attachments.push(a);
     v.state = VolumeState::InUse;
@@ -744,7 +746,8 @@ pub fn describe_volumes_modifications(c: &mut Call, req: DescribeVolumesModifica
     allow(c, "ec2:DescribeVolumesModifications", "*", "")?;
     dry_run(req.dry_run)?;
     let now = c.now();
-    let st = c.w.ebs.region(&account, &region).cloned().unwrap_or_default();
+    let empty = RegionEbs::default();
+    let st = c.w.ebs.region(&account, &region).unwrap_or(&empty);
     if let Some(ids) = &req.volume_ids {
         for id in ids {
             check_id(id, "vol")?;
@@ -911,7 +914,8 @@ pub fn describe_snapshots(c: &mut Call, req: DescribeSnapshotsRequest) -> Result
     allow(c, "ec2:DescribeSnapshots", "*", "")?;
     dry_run(req.dry_run)?;
     let now = c.now();
-    let st = c.w.ebs.region(&account, &region).cloned().unwrap_or_default();
+    let empty = RegionEbs::default();
+    let st = c.w.ebs.region(&account, &region).unwrap_or(&empty);
     let mut snaps: Vec<&Snapshot> = match &req.snapshot_ids {
         Some(ids) => {
             let mut out = Vec::new();
@@ -1269,7 +1273,8 @@ pub fn describe_fast_snapshot_restores(c: &mut Call, req: DescribeFastSnapshotRe
     allow(c, "ec2:DescribeFastSnapshotRestores", "*", "")?;
     dry_run(req.dry_run)?;
     let now = c.now();
-    let st = c.w.ebs.region(&account, &region).cloned().unwrap_or_default();
+    let empty = RegionEbs::default();
+    let st = c.w.ebs.region(&account, &region).unwrap_or(&empty);
     let mut out = Vec::new();
     for s in st.snapshots.values() {
         for (az, f) in &s.fsr {
@@ -1567,7 +1572,8 @@ pub fn describe_instances(c: &mut Call, req: DescribeInstancesRequest) -> Result
     let (account, region) = here(c);
     allow(c, "ec2:DescribeInstances", "*", "")?;
     dry_run(req.dry_run)?;
-    let st = c.w.ebs.region(&account, &region).cloned().unwrap_or_default();
+    let empty = RegionEbs::default();
+    let st = c.w.ebs.region(&account, &region).unwrap_or(&empty);
     if let Some(ids) = &req.instance_ids {
         for id in ids {
             check_id(id, "i")?;
