@@ -49,9 +49,6 @@
 //! - Fast snapshot restore's quota is AWS's documented 5 snapshots per Region; its
 //!   `FastSnapshotRestoreLimitExceeded` error code is the simulator's name.
 
-// `AwsError` (shared world type) is larger than clippy's threshold; every service returns it.
-#![allow(clippy::result_large_err)]
-
 pub mod bindings;
 pub mod error;
 pub mod io;
