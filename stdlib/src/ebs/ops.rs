@@ -1601,7 +1601,7 @@ pub fn describe_instances(c: &mut Call, req: DescribeInstancesRequest) -> Result
             };
         }
         if keep {
-            out.push(Reservation { reservation_id: i.reservation_id.clone(), owner_id: account.clone(), instances: vec![instance_out(i, &st)] });
+            out.push(Reservation { reservation_id: i.reservation_id.clone(), owner_id: account.clone(), instances: vec![instance_out(i, st)] });
         }
     }
     Ok(DescribeInstancesResponse { reservations: out })
