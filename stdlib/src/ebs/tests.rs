@@ -492,3 +492,64 @@ fn snapshots_notebook_runs_and_says_what_its_text_says() {
     assert_eq!(out[7]["Credits"], 9.0);
     assert_eq!(out[8]["State"], "completed");
 }
+
+#[test]
+fn encrypted_volumes_use_kms_and_a_disabled_key_blocks_attach() {
+    let (e, shared) = engine();
+    let r = json(&run(&e, &format!(
+        r#"{SETUP}
+        let d = ebs::create_volume(#{{ AvailabilityZone: "us-east-1a", Size: 10, Encrypted: true }});
+        let k = kms::create_key("ebs data").KeyMetadata.Arn;
+        let c = ebs::create_volume(#{{ AvailabilityZone: "us-east-1a", Size: 10, Encrypted: true, KmsKeyId: k }}).VolumeId;
+        ebs::wait("volume-available", c);
+        ebs::attach_volume(c, i, "/dev/sdf"); ebs::wait("volume-in-use", c);
+        ebs::write_blocks(c, 0, "secret");
+        let s = ebs::create_snapshot(c); ebs::wait("snapshot-completed", s.SnapshotId);
+        let restored = ebs::create_volume(#{{ AvailabilityZone: "us-east-1a", SnapshotId: s.SnapshotId }});
+        ebs::detach_volume(c); ebs::wait("volume-available", c);
+        kms::disable_key(k);
+        let denied = "";
+        try {{ ebs::attach_volume(c, i, "/dev/sdg"); }} catch (err) {{ denied = err.Code; }}
+        kms::enable_key(k);
+        ebs::attach_volume(c, i, "/dev/sdg");
+        let copy = ebs::copy_snapshot(s.SnapshotId, "us-west-2").SnapshotId;
+        let west = as_principal(#{{ Region: "us-west-2" }}, || ebs::describe_snapshots(copy).Snapshots[0]);
+        #{{ d: d, k: k, s: s, restored: restored, denied: denied, west: west }}"#
+    )));
+    // Default key: the AWS managed alias/aws/ebs key, created on first use.
+    assert_eq!(r["d"]["Encrypted"], true);
+    let managed = r["d"]["KmsKeyId"].as_str().unwrap();
+    assert!(managed.starts_with("arn:aws:kms:us-east-1:111122223333:key/"), "{managed}");
+    assert_ne!(managed, r["k"].as_str().unwrap());
+    // Snapshots of encrypted volumes are encrypted with the same key; so are their restores.
+    assert_eq!((r["s"]["Encrypted"].as_bool(), r["s"]["KmsKeyId"].as_str()), (Some(true), r["k"].as_str()));
+    assert_eq!(r["restored"]["Encrypted"], true);
+    // A disabled key: attach fails with KMS's error.
+    assert_eq!(r["denied"], "DisabledException");
+    // A copy to another region is encrypted under that region's key.
+    assert!(r["west"]["KmsKeyId"].as_str().unwrap().starts_with("arn:aws:kms:us-west-2:"), "{}", r["west"]);
+    // EC2 calls KMS on the caller's behalf: audited as KMS events invoked by EC2.
+    let w = shared.lock();
+    let gen = w.trail.events.iter().find(|e| e.event_name == "GenerateDataKeyWithoutPlaintext").expect("audited");
+    assert_eq!(gen.event_source, "kms.amazonaws.com");
+    assert_eq!(gen.user_identity.invoked_by.as_deref(), Some("ec2.amazonaws.com"));
+    assert!(w.trail.events.iter().any(|e| e.event_name == "Decrypt" && e.error_code.as_deref() == Some("DisabledException")));
+}
+
+#[test]
+fn encryption_by_default_and_the_default_key() {
+    let (e, _) = engine();
+    let r = json(&run(&e, r#"
+        ebs::enable_ebs_encryption_by_default();
+        let a = ebs::create_volume("us-east-1a", 10, "gp3");
+        let k = kms::create_key("team key").KeyMetadata.KeyId;
+        let set = ebs::modify_ebs_default_kms_key_id(#{ KmsKeyId: k }).KmsKeyId;
+        let b = ebs::create_volume("us-east-1a", 10, "gp3");
+        #{ a: a, set: set, b: b }
+    "#));
+    assert_eq!(r["a"]["Encrypted"], true);
+    assert_eq!(r["set"], r["b"]["KmsKeyId"]);
+    assert!(r["set"].as_str().unwrap().starts_with("arn:aws:kms:us-east-1:111122223333:key/"));
+    assert_eq!(err(&e, r#"ebs::create_volume(#{ AvailabilityZone: "us-east-1a", Size: 10, KmsKeyId: "alias/x" })"#).0, "InvalidParameterDependency");
+    assert_eq!(err(&e, r#"ebs::modify_ebs_default_kms_key_id(#{ KmsKeyId: "alias/nope" })"#).0, "NotFoundException");
+}
