@@ -20,7 +20,7 @@ use crate::policy::{Decision, EvalDecision};
 
 /// Who is calling and from where: the principal plus the request's network facts, which
 /// feed global condition keys (`aws:SourceIp`, `aws:SecureTransport`, `aws:SourceVpc`, ...).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Caller {
     pub principal: Principal,
@@ -205,12 +205,14 @@ impl<'w> Call<'w> {
     /// (identity, resource, boundary, session, SCPs, grants) and fails with the service's
     /// AccessDenied error, in AWS's message format, unless allowed.
     pub fn authorize(&mut self, req: Authz<'_>) -> Result<Decision, AwsError> {
-        let d = authz::decide(self.w, &self.caller, &req);
+        let (action, resource) = (req.action, req.resource);
+        let g = crate::iam::gather(self.w, &self.caller.principal);
+        let d = authz::decide_owned(self.w, &self.caller, req, &g);
         if d.decision == EvalDecision::Allowed {
             Ok(d)
         } else {
             let (code, status) = self.service.access_denied;
-            Err(AwsError::new(code, status, authz::access_denied_message(&self.caller.principal, req.action, req.resource, &d)))
+            Err(AwsError::new(code, status, authz::access_denied_message(&self.caller.principal, action, resource, &d)))
         }
     }
 
