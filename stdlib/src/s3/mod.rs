@@ -45,6 +45,8 @@ pub mod ops;
 pub mod presign;
 pub mod sigv4;
 pub mod sse;
+#[cfg(test)]
+mod tests;
 
 pub use model::S3State;
 

@@ -76,22 +76,52 @@ fn bad(msg: impl Into<String>) -> AwsError {
 }
 
 /// The signer for `access_key_id`: its principal, secret and session token (temporary
-/// credentials). IAM keeps the credential table.
+/// credentials), from IAM's credential table. Inactive keys authenticate nothing.
 fn lookup_access_key(w: &World, access_key_id: &str) -> Option<(Principal, String, Option<String>)> {
-    #[cfg(test)]
-    if let Some(found) = test_keys::get(access_key_id) {
-        return Some(found);
-    }
-    let _ = (w, access_key_id);
-    None
+    use crate::iam::model::Credential;
+    let (secret, token) = match w.iam.credentials.get(access_key_id)? {
+        Credential::AccessKey { secret_access_key, status, .. } if status == "Active" => (secret_access_key.clone(), None),
+        Credential::AccessKey { .. } => return None,
+        Credential::Session { secret_access_key, session_token, .. } | Credential::UserSession { secret_access_key, session_token, .. } => {
+            (secret_access_key.clone(), Some(session_token.clone()))
+        }
+    };
+    let spec = crate::iam::PrincipalSpec::Credentials { access_key_id: access_key_id.into(), secret_access_key: Some(secret.clone()), session_token: token.clone() };
+    let p = crate::iam::resolve_principal(w, &spec).ok()?;
+    Some((p, secret, token))
 }
 
-/// The current principal's signing credentials.
+/// The current principal's signing credentials: a role session's temporary credentials, or
+/// the first active access key of an IAM user (the root user has none unless given).
 fn current_credentials(w: &World) -> Result<Credentials, AwsError> {
-    let _ = w;
-    Err(bad(
-        "generate_presigned_url needs signing credentials: pass `Credentials: #{ AccessKeyId, SecretAccessKey }` (the current principal has no access keys this build can look up)",
-    ))
+    use crate::iam::model::Credential;
+    let p = w.caller().principal;
+    let found = w.iam.credentials.iter().find_map(|(akid, c)| {
+        let mine = match (c, &p) {
+            (Credential::Session { session, .. }, Principal::AssumedRole(s)) => session.access_key_id == s.access_key_id,
+            (Credential::AccessKey { account, user_name, status, .. }, Principal::User { account: a, name, session_expiration: None, .. }) => {
+                account == a && user_name.eq_ignore_ascii_case(name) && status == "Active"
+            }
+            _ => false,
+        };
+        if !mine {
+            return None;
+        }
+        Some(match c {
+            Credential::Session { secret_access_key, session_token, .. } | Credential::UserSession { secret_access_key, session_token, .. } => {
+                Credentials { access_key_id: akid.clone(), secret_access_key: secret_access_key.clone(), session_token: Some(session_token.clone()), expiration: None }
+            }
+            Credential::AccessKey { secret_access_key, .. } => {
+                Credentials { access_key_id: akid.clone(), secret_access_key: secret_access_key.clone(), session_token: None, expiration: None }
+            }
+        })
+    });
+    found.ok_or_else(|| {
+        bad(format!(
+            "{} has no access key to sign with: create one (`iam::create_access_key(#{{ UserName: \"...\" }})`) and sign as that user, or pass `Credentials: #{{ AccessKeyId, SecretAccessKey }}`",
+            p.display_name()
+        ))
+    })
 }
 
 fn method_of(client_method: &str) -> Result<(&'static str, &'static str), AwsError> {
@@ -368,10 +398,8 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
             return Err(e(AwsError::new("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")));
         }
     }
-    if let Principal::AssumedRole(s) = &principal {
-        if now >= s.expiration {
-            return Err(e(S3Error::ExpiredToken.err("The provided token has expired.")));
-        }
+    if principal.expiration().is_some_and(|exp| now >= exp) {
+        return Err(e(S3Error::ExpiredToken.err("The provided token has expired.")));
     }
     Ok(base(principal))
 }
@@ -473,6 +501,7 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
     let h = |k: &str| req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
     let version_id = query_get(&u.query, "versionId").map(str::to_string);
     let sse_c_key = h("x-amz-server-side-encryption-customer-key").map(|k| Blob(k.into_bytes()));
+    let mut body_out: Vec<u8> = Vec::new();
     let result: Result<Value, AwsError> = {
         let bucket = u.bucket.clone();
         let key = u.key.clone();
@@ -490,7 +519,10 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     ..Default::default()
                 };
                 let f = if op == "GetObject" { super::ops::get_object } else { super::ops::head_object };
-                to_json(w.call_as(caller, &S3, op, params, |c| f(c, r)).map(|x| serde_json::to_value(&x).unwrap_or_default()))
+                to_json(w.call_as(caller, &S3, op, params, |c| f(c, r)).map(|mut x| {
+                    body_out = x.body.take().map(|b| b.0).unwrap_or_default();
+                    serde_json::to_value(&x).unwrap_or_default()
+                }))
             }
             "PutObject" => {
                 let metadata: BTreeMap<String, String> = req
@@ -542,8 +574,7 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     if v.get("ContentRange").is_some() {
                         status = 206;
                     }
-                    use base64::Engine as _;
-                    v.get("Body").and_then(|b| b.as_str()).and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok()).unwrap_or_default()
+                    std::mem::take(&mut body_out)
                 }
                 "ListObjects" => {
                     headers.insert("Content-Type".into(), "application/json".into());
@@ -585,27 +616,6 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
             }
             HttpResponse { status: e.status_code, headers, body: Blob(body), error_code: Some(e.code.clone()), error_message: Some(e.message.clone()) }
         }
-    }
-}
-
-#[cfg(test)]
-pub mod test_keys {
-    //! A credential table for tests of the request path (IAM owns the real one).
-    use std::cell::RefCell;
-    use std::collections::BTreeMap;
-
-    use crate::world::Principal;
-
-    thread_local! {
-        static KEYS: RefCell<BTreeMap<String, (Principal, String, Option<String>)>> = RefCell::new(BTreeMap::new());
-    }
-
-    pub fn add(akid: &str, p: Principal, secret: &str, token: Option<&str>) {
-        KEYS.with(|k| k.borrow_mut().insert(akid.into(), (p, secret.into(), token.map(str::to_string))));
-    }
-
-    pub fn get(akid: &str) -> Option<(Principal, String, Option<String>)> {
-        KEYS.with(|k| k.borrow().get(akid).cloned())
     }
 }
 
