@@ -399,14 +399,13 @@ pub fn authorize(
         EvalDecision::ExplicitDeny => return Err(denied(c, action, resource, &d)),
         EvalDecision::ImplicitDeny => {}
     }
-    if bucket.ownership.unwrap_or_default() != ObjectOwnership::BucketOwnerEnforced && !bpa.ignore_public_acls {
-        if let Some((perm, on_object)) = acl_permission(action) {
+    if bucket.ownership.unwrap_or_default() != ObjectOwnership::BucketOwnerEnforced && !bpa.ignore_public_acls
+        && let Some((perm, on_object)) = acl_permission(action) {
             let acl = if on_object { object_acl } else { Some(bucket.acl) };
             if acl.is_some_and(|a| a.public_grant(perm, principal)) {
                 return Ok(());
             }
         }
-    }
     Err(denied(c, action, resource, &d))
 }
 

@@ -38,7 +38,5 @@ pub fn s3_view_of_kms_error(e: AwsError) -> AwsError {
     if e.code == "AccessDeniedException" {
         return AwsError::new("AccessDenied", 403, e.message);
     }
-    let mut out = AwsError::new(&format!("KMS.{}", e.code), e.status_code, e.message);
-    out.status_code = e.status_code;
-    out
+    AwsError::new(&format!("KMS.{}", e.code), e.status_code, e.message)
 }

@@ -169,11 +169,10 @@ impl LifecycleRule {
 
     /// Whether the rule applies to an object.
     pub fn matches(&self, key: &str, size: u64, tags: &BTreeMap<String, String>) -> bool {
-        if let Some(p) = &self.prefix {
-            if !key.starts_with(p.as_str()) {
+        if let Some(p) = &self.prefix
+            && !key.starts_with(p.as_str()) {
                 return false;
             }
-        }
         let Some(f) = &self.filter else { return true };
         let size_ok = |gt: Option<u64>, lt: Option<u64>| gt.is_none_or(|g| size > g) && lt.is_none_or(|l| size < l);
         if let Some(a) = &f.and {
@@ -199,11 +198,10 @@ pub fn validate(cfg: &LifecycleConfiguration) -> Result<(), AwsError> {
             cfg.rules.len()
         )));
     }
-    if let Some(m) = &cfg.transition_default_minimum_object_size {
-        if m != "all_storage_classes_128K" && m != "varies_by_storage_class" {
+    if let Some(m) = &cfg.transition_default_minimum_object_size
+        && m != "all_storage_classes_128K" && m != "varies_by_storage_class" {
             return Err(bad(format!("`{m}` is not a TransitionDefaultMinimumObjectSize (expected all_storage_classes_128K or varies_by_storage_class)")));
         }
-    }
     let mut ids = std::collections::BTreeSet::new();
     for r in &cfg.rules {
         if let Some(id) = &r.id {
@@ -272,11 +270,10 @@ pub fn validate(cfg: &LifecycleConfiguration) -> Result<(), AwsError> {
                 if d <= 0 {
                     return Err(bad("'Days' for Expiration action must be a positive integer".into()));
                 }
-                if let Some(&(td, _)) = steps.last() {
-                    if d <= td {
+                if let Some(&(td, _)) = steps.last()
+                    && d <= td {
                         return Err(bad(format!("'Days' in the Expiration action for filter '{filter}' must be greater than 'Days' in the Transition action")));
                     }
-                }
             }
             if let Some(date) = &e.date {
                 Timestamp::parse(date).map_err(|_| bad(format!("`{date}` is not a valid Date in Expiration action")))?;
@@ -303,13 +300,12 @@ pub fn validate(cfg: &LifecycleConfiguration) -> Result<(), AwsError> {
             if e.noncurrent_days <= 0 {
                 return Err(bad("'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer".into()));
             }
-            if let Some(&(td, _)) = nsteps.iter().max_by_key(|s| s.0) {
-                if e.noncurrent_days <= td {
+            if let Some(&(td, _)) = nsteps.iter().max_by_key(|s| s.0)
+                && e.noncurrent_days <= td {
                     return Err(bad(format!(
                         "'NoncurrentDays' in the NoncurrentVersionExpiration action for filter '{filter}' must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action"
                     )));
                 }
-            }
         }
         if let Some(a) = &r.abort_incomplete_multipart_upload {
             if a.days_after_initiation <= 0 {

@@ -197,12 +197,11 @@ fn lifecycle_pass(w: &mut World, now: Timestamp) {
             let matching: Vec<_> = rules.iter().filter(|r| r.matches(&key, cur.size, &cur.tags)).collect();
             if cur.delete_marker {
                 let only = b.objects.get(&key).is_some_and(|v| v.len() == 1);
-                if only {
-                    if let Some(r) = matching.iter().find(|r| r.expiration.as_ref().is_some_and(|e| e.expired_object_delete_marker == Some(true))) {
+                if only
+                    && let Some(r) = matching.iter().find(|r| r.expiration.as_ref().is_some_and(|e| e.expired_object_delete_marker == Some(true))) {
                         events.push(ev(&key, &cur, "RemoveExpiredDeleteMarker", r, None, None));
                         b.objects.remove(&key);
                     }
-                }
                 continue;
             }
             let expire = matching
@@ -237,9 +236,8 @@ fn lifecycle_pass(w: &mut World, now: Timestamp) {
             }
             if let Some(r) = expire {
                 let id = if b.versioning == Some(VersioningStatus::Enabled) { model::new_version_id(rng) } else { model::NULL_VERSION.to_string() };
-                let id = object_ops::add_delete_marker(b, &key, id, now);
+                object_ops::add_delete_marker(b, &key, id, now);
                 let marker = b.current(&key).cloned().expect("marker");
-                let _ = id;
                 events.push(ev(&key, &marker, "CreateDeleteMarker", r, None, None));
             }
         }

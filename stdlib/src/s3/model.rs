@@ -107,11 +107,10 @@ impl Bucket {
     /// Returns the versions this displaced permanently (their data is gone).
     pub fn insert_version(&mut self, key: &str, mut v: ObjectVersion, now: Timestamp) -> Vec<ObjectVersion> {
         let versions = self.objects.entry(key.to_string()).or_default();
-        if let Some(cur) = versions.last_mut() {
-            if cur.noncurrent_since.is_none() {
+        if let Some(cur) = versions.last_mut()
+            && cur.noncurrent_since.is_none() {
                 cur.noncurrent_since = Some(now);
             }
-        }
         let mut removed = Vec::new();
         if self.versioning != Some(VersioningStatus::Enabled) {
             v.version_id = NULL_VERSION.to_string();
@@ -130,11 +129,10 @@ impl Bucket {
         let i = versions.iter().position(|v| v.version_id == version_id)?;
         let was_current = i + 1 == versions.len();
         let removed = versions.remove(i);
-        if was_current {
-            if let Some(cur) = versions.last_mut() {
+        if was_current
+            && let Some(cur) = versions.last_mut() {
                 cur.noncurrent_since = None;
             }
-        }
         if versions.is_empty() {
             self.objects.remove(key);
         }

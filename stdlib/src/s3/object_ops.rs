@@ -143,11 +143,10 @@ fn kms_context(extra: &Option<BTreeMap<String, String>>, arn: String) -> BTreeMa
 fn bucket_key_for(c: &mut Call<'_>, bucket: &str, key_arn: &str, extra: &Option<BTreeMap<String, String>>) -> Result<(Vec<u8>, Vec<u8>), AwsError> {
     let cache_key = format!("{bucket}|{key_arn}|{}", c.principal().display_name());
     let now = c.now();
-    if let Some(bk) = c.w.s3.bucket_keys.get(&cache_key) {
-        if bk.expires > now {
+    if let Some(bk) = c.w.s3.bucket_keys.get(&cache_key)
+        && bk.expires > now {
             return Ok((bk.plaintext.clone(), bk.ciphertext.clone()));
         }
-    }
     let ctx = kms_context(extra, format!("arn:aws:s3:::{bucket}"));
     let dk = kms_link::generate_data_key(c, key_arn, &ctx).map_err(kms_link::s3_view_of_kms_error)?;
     c.w.s3.bucket_keys.insert(
@@ -465,11 +464,10 @@ fn sse_request(alg: &Option<String>, key: &Option<String>, bucket_key: Option<bo
 }
 
 fn owner_check(c: &Call<'_>, bucket_name: &str, expected: &Option<String>) -> Result<(), AwsError> {
-    if let Some(o) = expected {
-        if bucket(c, bucket_name)?.owner != *o {
+    if let Some(o) = expected
+        && bucket(c, bucket_name)?.owner != *o {
             return Err(access_denied());
         }
-    }
     Ok(())
 }
 
@@ -644,16 +642,14 @@ fn read_response(c: &Call<'_>, bucket_name: &str, o: &ObjectVersion, body: Optio
 }
 
 fn preconditions(o: &ObjectVersion, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
-    if let Some(m) = if_match {
-        if m != "*" && !same_etag(m, &o.etag) {
+    if let Some(m) = if_match
+        && m != "*" && !same_etag(m, &o.etag) {
             return Err(AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"));
         }
-    }
-    if let Some(m) = if_none_match {
-        if m == "*" || same_etag(m, &o.etag) {
+    if let Some(m) = if_none_match
+        && (m == "*" || same_etag(m, &o.etag)) {
             return Err(AwsError::new("NotModified", 304, "Not Modified"));
         }
-    }
     Ok(())
 }
 
@@ -1206,8 +1202,8 @@ pub fn list_object_versions(c: &mut Call<'_>, req: ListObjectVersionsRequest) ->
         if *k == key_marker && !resume_in_key {
             continue;
         }
-        if let Some(d) = req.delimiter.as_deref().filter(|d| !d.is_empty()) {
-            if let Some(i) = k[prefix.len()..].find(d) {
+        if let Some(d) = req.delimiter.as_deref().filter(|d| !d.is_empty())
+            && let Some(i) = k[prefix.len()..].find(d) {
                 let cp = k[..prefix.len() + i + d.len()].to_string();
                 if last_cp.as_deref() != Some(cp.as_str()) {
                     if count >= max {
@@ -1220,7 +1216,6 @@ pub fn list_object_versions(c: &mut Call<'_>, req: ListObjectVersionsRequest) ->
                 }
                 continue;
             }
-        }
         let n = vs.len();
         let mut skipping = resume_in_key;
         for (i, v) in vs.iter().enumerate().rev() {

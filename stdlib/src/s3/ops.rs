@@ -172,11 +172,10 @@ pub struct BucketRequest {
 }
 
 fn check_expected_owner(c: &Call<'_>, req: &BucketRequest) -> Result<(), AwsError> {
-    if let Some(o) = &req.expected_bucket_owner {
-        if bucket(c, &req.bucket)?.owner != *o {
+    if let Some(o) = &req.expected_bucket_owner
+        && bucket(c, &req.bucket)?.owner != *o {
             return Err(super::error::access_denied());
         }
-    }
     Ok(())
 }
 

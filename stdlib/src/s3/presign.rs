@@ -393,11 +393,10 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
             vec![("X-Amz-Expires", expires.to_string()), ("Expires", expiry.iso()), ("ServerTime", now.iso())],
         ));
     }
-    if let Some(tok) = token {
-        if query_get(&u.query, "X-Amz-Security-Token") != Some(tok.as_str()) {
+    if let Some(tok) = token
+        && query_get(&u.query, "X-Amz-Security-Token") != Some(tok.as_str()) {
             return Err(e(AwsError::new("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")));
         }
-    }
     if principal.expiration().is_some_and(|exp| now >= exp) {
         return Err(e(S3Error::ExpiredToken.err("The provided token has expired.")));
     }
@@ -505,7 +504,6 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
     let result: Result<Value, AwsError> = {
         let bucket = u.bucket.clone();
         let key = u.key.clone();
-        let to_json = |v: Result<Value, AwsError>| v;
         match op {
             "GetObject" | "HeadObject" => {
                 let r = super::ops::GetObjectRequest {
@@ -519,10 +517,10 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     ..Default::default()
                 };
                 let f = if op == "GetObject" { super::ops::get_object } else { super::ops::head_object };
-                to_json(w.call_as(caller, &S3, op, params, |c| f(c, r)).map(|mut x| {
+                w.call_as(caller, &S3, op, params, |c| f(c, r)).map(|mut x| {
                     body_out = x.body.take().map(|b| b.0).unwrap_or_default();
                     serde_json::to_value(&x).unwrap_or_default()
-                }))
+                })
             }
             "PutObject" => {
                 let metadata: BTreeMap<String, String> = req
@@ -586,11 +584,10 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                 }
                 _ => Vec::new(),
             };
-            if op == "HeadBucket" {
-                if let Some(r) = v.get("BucketRegion").and_then(|r| r.as_str()) {
+            if op == "HeadBucket"
+                && let Some(r) = v.get("BucketRegion").and_then(|r| r.as_str()) {
                     headers.insert("x-amz-bucket-region".into(), r.into());
                 }
-            }
             if let Some(ev) = w.trail.events.last() {
                 headers.insert("x-amz-request-id".into(), ev.request_id.clone());
             }

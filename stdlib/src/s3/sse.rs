@@ -171,11 +171,10 @@ impl CustomerKey {
                 .ok_or_else(|| invalid_argument("The secret key was invalid for the specified algorithm."))?
         };
         let digest = base64::engine::general_purpose::STANDARD.encode(<md5::Md5 as md5::Digest>::digest(&raw));
-        if let Some(m) = md5 {
-            if m != digest {
+        if let Some(m) = md5
+            && m != digest {
                 return Err(invalid_argument("The calculated MD5 hash of the key did not match the hash that was provided."));
             }
-        }
         Ok(Some(CustomerKey { key: raw, md5: digest }))
     }
 

@@ -516,3 +516,29 @@ fn unknown_parameters_and_bad_values_are_errors_not_panics() {
     let costs = ok(r#"s3::compare_storage_classes(#{ Objects: 1000, ObjectSize: 1048576, Days: 365, GetsPerMonth: 100 })"#).into_array().unwrap();
     assert_eq!(costs.len(), 8);
 }
+
+#[test]
+fn the_documented_presigned_url_from_a_cell() {
+    // S3 API Reference, "Authenticating Requests: Using Query Parameters" example.
+    let url = ok(r#"clock::set("2013-05-24T00:00:00Z");
+        s3::generate_presigned_url(#{ ClientMethod: "get_object", Params: #{ Bucket: "examplebucket", Key: "test.txt" }, ExpiresIn: 86400,
+            Credentials: #{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } })"#);
+    assert_eq!(
+        s(&url),
+        "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+    );
+    // Keys unknown to this world's IAM: InvalidAccessKeyId, recorded in the trail.
+    let r = map(ok(&format!(r#"s3::create_bucket("examplebucket"); clock::set("2013-05-24T00:00:00Z"); let r = s3::request("GET", "{}"); #{{ code: r.ErrorCode, trail: world::trail()[-1].errorCode }}"#, s(&url))));
+    assert_eq!(s(&r["code"]), "InvalidAccessKeyId");
+    assert_eq!(s(&r["trail"]), "InvalidAccessKeyId");
+    // Root has no access keys to sign with unless given.
+    assert_eq!(code(r#"s3::generate_presigned_url(#{ ClientMethod: "get_object", Params: #{ Bucket: "bkt", Key: "k" } })"#).0, "InvalidArgument");
+}
+
+#[test]
+fn presigned_urls_are_not_valid_before_their_date() {
+    let r = map(ok(&format!(r#"{ALICE} clock::set("2025-12-31T23:00:00Z"); s3::request("GET", url)"#)));
+    assert_eq!(s(&r["ErrorMessage"]), "Request is not yet valid");
+    let r = map(ok(&format!(r#"{ALICE} let u = url; u.replace("https://media.s3.amazonaws.com/", "https://s3.amazonaws.com/media/"); s3::request("GET", u)"#)));
+    assert_eq!(s(&r["ErrorCode"]), "SignatureDoesNotMatch", "the host is signed: path style is a different request");
+}
