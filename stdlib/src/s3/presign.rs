@@ -308,7 +308,7 @@ fn qp_error(msg: impl Into<String>) -> AwsError {
 type Extras = Vec<(&'static str, String)>;
 
 /// Verifies a presigned request and returns the signer as a caller.
-fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<String, String>, source_ip: Option<String>) -> Result<Caller, (AwsError, Extras)> {
+fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<String, String>, source_ip: Option<String>) -> Result<Caller, (AwsError, Extras, Option<Caller>)> {
     let region_of_bucket = w.s3.buckets.get(&u.bucket).map(|b| b.region.clone()).unwrap_or_else(|| w.region.clone());
     let base = |p: Principal| Caller {
         principal: p,
@@ -321,11 +321,11 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
     };
     let Some(signature) = query_get(&u.query, "X-Amz-Signature") else {
         if query_get(&u.query, "X-Amz-Credential").is_some() || query_get(&u.query, "X-Amz-Algorithm").is_some() {
-            return Err((qp_error("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."), vec![]));
+            return Err((qp_error("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."), vec![], None));
         }
         return Ok(base(Principal::Anonymous));
     };
-    let e = |err: AwsError| (err, Vec::new());
+    let e = |err: AwsError| (err, Vec::new(), None);
     let need = |k: &str| {
         query_get(&u.query, k).ok_or_else(|| {
             e(qp_error("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."))
@@ -382,6 +382,9 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
             "The request signature we calculated does not match the signature you provided. Check your Amazon Web Services secret access key and signing method.",
         )));
     }
+    // From here on the signer is known: failures are recorded as theirs.
+    let signer = base(principal.clone());
+    let e = |err: AwsError| (err, Vec::new(), Some(signer.clone()));
     let now = w.now();
     if now < signed_at {
         return Err(e(S3Error::AccessDenied.err("Request is not yet valid")));
@@ -391,6 +394,7 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
         return Err((
             S3Error::AccessDenied.err("Request has expired"),
             vec![("X-Amz-Expires", expires.to_string()), ("Expires", expiry.iso()), ("ServerTime", now.iso())],
+            Some(signer),
         ));
     }
     if let Some(tok) = token
@@ -398,7 +402,8 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
             return Err(e(AwsError::new("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")));
         }
     if principal.expiration().is_some_and(|exp| now >= exp) {
-        return Err(e(S3Error::ExpiredToken.err("The provided token has expired.")));
+        // An expired session cannot be the caller of record (the call wrapper refuses it).
+        return Err((S3Error::ExpiredToken.err("The provided token has expired."), Vec::new(), None));
     }
     Ok(base(principal))
 }
@@ -495,7 +500,7 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
     let params = json!({ "bucketName": u.bucket, "Host": u.host, "key": if u.key.is_empty() { Value::Null } else { Value::String(u.key.clone()) } });
     let caller = match authenticate(w, &u, &method, &req.headers, req.source_ip.clone()) {
         Ok(c) => c,
-        Err((e, extras)) => return fail(w, anonymous, op, e, extras, params),
+        Err((e, extras, who)) => return fail(w, who.unwrap_or(anonymous), op, e, extras, params),
     };
     let h = |k: &str| req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
     let version_id = query_get(&u.query, "versionId").map(str::to_string);
@@ -606,7 +611,7 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     Some(id) => b.version(&u.key, id),
                     None => b.current(&u.key),
                 };
-                if let Some(v) = v.filter(|v| v.delete_marker) {
+                if let Some(v) = v.filter(|v| v.delete_marker && matches!(e.status_code, 404 | 405)) {
                     headers.insert("x-amz-delete-marker".into(), "true".into());
                     headers.insert("x-amz-version-id".into(), v.version_id.clone());
                 }

@@ -542,3 +542,32 @@ fn presigned_urls_are_not_valid_before_their_date() {
     let r = map(ok(&format!(r#"{ALICE} let u = url; u.replace("https://media.s3.amazonaws.com/", "https://s3.amazonaws.com/media/"); s3::request("GET", u)"#)));
     assert_eq!(s(&r["ErrorCode"]), "SignatureDoesNotMatch", "the host is signed: path style is a different request");
 }
+
+/// Runs every code cell of a notebook in one session (one scope, like the kernel) and
+/// returns each cell's value as text.
+fn run_notebook(name: &str) -> Vec<String> {
+    let path = format!("{}/../notebooks/{name}.ipynb", env!("CARGO_MANIFEST_DIR"));
+    let nb: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("notebook exists")).expect("notebook is JSON");
+    let (engine, _) = crate::script::engine();
+    let mut scope = rhai::Scope::new();
+    let mut outs = Vec::new();
+    for cell in nb["cells"].as_array().expect("cells").iter().filter(|c| c["cell_type"] == "code") {
+        let src: String = cell["source"].as_array().expect("source").iter().map(|l| l.as_str().unwrap_or_default()).collect();
+        let v = engine.eval_with_scope::<Dynamic>(&mut scope, &src).unwrap_or_else(|e| panic!("{name}: cell failed: {e}\n{src}"));
+        outs.push(v.to_string());
+    }
+    outs
+}
+
+#[test]
+fn notebooks_run_clean() {
+    let p = run_notebook("s3-presigned-url-expiry");
+    assert_eq!(p[2], "true", "the documented signature");
+    assert!(p.iter().any(|o| o.contains("Request has expired")));
+    let v = run_notebook("s3-versioning");
+    assert!(v.iter().any(|o| o.contains("NoSuchKey")));
+    let c = run_notebook("s3-storage-classes-lifecycle");
+    assert!(c.iter().any(|o| o.contains("GLACIER")));
+    let e = run_notebook("s3-encryption");
+    assert!(e.last().unwrap().contains("plaintext_in_save: false") || e.last().unwrap().contains("\"plaintext_in_save\": false"), "{}", e.last().unwrap());
+}
