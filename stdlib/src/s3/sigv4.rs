@@ -37,12 +37,17 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// `UriEncode()`: every byte except `A-Z a-z 0-9 - . _ ~` becomes `%XX` (upper-case hex);
 /// `/` is kept only when `keep_slash` (object key paths).
 pub fn uri_encode(s: &str, keep_slash: bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len() * 3 / 2);
     for &b in s.as_bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
             b'/' if keep_slash => out.push('/'),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
         }
     }
     out
@@ -151,6 +156,21 @@ pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> S
 }
 
 pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    // Like the SDKs, keep the last key derived: it only changes with the day, the region,
+    // the service or the secret.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, [u8; 32])>> = const { std::cell::RefCell::new(None) };
+    }
+    let id = format!("{date}/{region}/{service}/{secret}");
+    if let Some(k) = LAST.with(|l| l.borrow().as_ref().filter(|(i, _)| *i == id).map(|(_, k)| *k)) {
+        return k;
+    }
+    let k = derive_signing_key(secret, date, region, service);
+    LAST.with(|l| *l.borrow_mut() = Some((id, k)));
+    k
+}
+
+fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
     let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
