@@ -571,3 +571,45 @@ fn notebooks_run_clean() {
     let e = run_notebook("s3-encryption");
     assert!(e.last().unwrap().contains("plaintext_in_save: false") || e.last().unwrap().contains("\"plaintext_in_save\": false"), "{}", e.last().unwrap());
 }
+
+#[test]
+fn lifecycle_noncurrent_transitions_markers_and_uploads() {
+    // NoncurrentVersionTransitions keep the newest N noncurrent versions where they are;
+    // ExpiredObjectDeleteMarker removes a marker left alone; AbortIncompleteMultipartUpload
+    // cleans up uploads.
+    let r = map(ok(r#"s3::create_bucket("ver"); s3::put_bucket_versioning("ver", "Enabled");
+        for i in 0..4 { s3::put_object(#{ Bucket: "ver", Key: "doc", ContentLength: 200000 }); }
+        s3::put_object("ver", "gone", "x");
+        let v = s3::list_object_versions("ver").Versions.filter(|x| x.Key == "gone")[0].VersionId;
+        s3::delete_object("ver", "gone");
+        s3::delete_object(#{ Bucket: "ver", Key: "gone", VersionId: v });
+        s3::create_multipart_upload(#{ Bucket: "ver", Key: "stale" });
+        s3::put_bucket_lifecycle_configuration(#{ Bucket: "ver", LifecycleConfiguration: #{ Rules: [#{ ID: "nc", Status: "Enabled",
+            NoncurrentVersionTransitions: [#{ NoncurrentDays: 30, StorageClass: "GLACIER", NewerNoncurrentVersions: 1 }],
+            Expiration: #{ ExpiredObjectDeleteMarker: true },
+            AbortIncompleteMultipartUpload: #{ DaysAfterInitiation: 7 } }] } });
+        clock::advance("8d");
+        let uploads = (s3::list_multipart_uploads(#{ Bucket: "ver" }).Uploads ?? []).len();
+        let markers = (s3::list_object_versions("ver").DeleteMarkers ?? []).len();
+        clock::advance("30d");
+        let classes = s3::list_object_versions("ver").Versions.filter(|x| x.Key == "doc").map(|x| x.StorageClass);
+        #{ uploads: uploads, markers: markers, classes: classes }"#));
+    assert_eq!(r["uploads"].as_int().unwrap(), 0);
+    assert_eq!(r["markers"].as_int().unwrap(), 0);
+    let classes: Vec<String> = r["classes"].clone().into_array().unwrap().iter().map(s).collect();
+    // Newest first: current, newest noncurrent (kept), two older noncurrent (moved).
+    assert_eq!(classes, ["STANDARD", "STANDARD", "GLACIER", "GLACIER"]);
+}
+
+#[test]
+fn cross_account_access_needs_the_bucket_policy() {
+    let setup = r#"s3::create_bucket("shared-data"); s3::put_object("shared-data", "f", "x");
+        organizations::create_organization();
+        let other = organizations::create_account(#{ AccountName: "partner", Email: "p@example.com" }).CreateAccountStatus.AccountId;"#;
+    assert_eq!(code(&format!(r#"{setup} as_principal(other, || s3::get_object("shared-data", "f"))"#)).0, "AccessDenied");
+    let body = ok(&format!(
+        r#"{setup} s3::put_bucket_policy("shared-data", `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::${{other}}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-data/*"}}]}}`);
+        as_principal(other, || s3::get_object("shared-data", "f")).Body.as_string()"#
+    ));
+    assert_eq!(s(&body), "x");
+}
