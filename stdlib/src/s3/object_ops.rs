@@ -139,21 +139,26 @@ fn kms_context(extra: &Option<BTreeMap<String, String>>, arn: String) -> BTreeMa
     ctx
 }
 
-/// A bucket key for (bucket, KMS key, requester): reused while fresh, else a new one from KMS.
-fn bucket_key_for(c: &mut Call<'_>, bucket: &str, key_arn: &str, extra: &Option<BTreeMap<String, String>>) -> Result<(Vec<u8>, Vec<u8>), AwsError> {
-    let cache_key = format!("{bucket}|{key_arn}|{}", c.principal().display_name());
+fn bucket_key_cache_key(c: &Call<'_>, bucket: &str, key: &str) -> String {
+    format!("{bucket}|{key}|{}", c.principal().display_name())
+}
+
+/// A bucket key for (bucket, KMS key, requester): reused while fresh, else a new one from
+/// KMS. Returns (plaintext, KMS ciphertext, key ARN). A new key is remembered under the key
+/// id the request named and under its ARN (what reads name).
+fn bucket_key_for(c: &mut Call<'_>, bucket: &str, key_id: &str, extra: &Option<BTreeMap<String, String>>) -> Result<(Vec<u8>, Vec<u8>, String), AwsError> {
+    let cache_key = bucket_key_cache_key(c, bucket, key_id);
     let now = c.now();
-    if let Some(bk) = c.w.s3.bucket_keys.get(&cache_key)
-        && bk.expires > now {
-            return Ok((bk.plaintext.clone(), bk.ciphertext.clone()));
-        }
+    if let Some(bk) = c.w.s3.bucket_keys.get(&cache_key).filter(|bk| bk.expires > now) {
+        return Ok((bk.plaintext.clone(), bk.ciphertext.clone(), bk.kms_key_arn.clone()));
+    }
     let ctx = kms_context(extra, format!("arn:aws:s3:::{bucket}"));
-    let dk = kms_link::generate_data_key(c, key_arn, &ctx).map_err(kms_link::s3_view_of_kms_error)?;
-    c.w.s3.bucket_keys.insert(
-        cache_key,
-        BucketKey { kms_key_arn: dk.key_arn.clone(), plaintext: dk.plaintext.clone(), ciphertext: dk.ciphertext.clone(), expires: now.plus(BUCKET_KEY_LIFETIME) },
-    );
-    Ok((dk.plaintext, dk.ciphertext))
+    let dk = kms_link::generate_data_key(c, key_id, &ctx).map_err(kms_link::s3_view_of_kms_error)?;
+    let entry = BucketKey { kms_key_arn: dk.key_arn.clone(), plaintext: dk.plaintext.clone(), ciphertext: dk.ciphertext.clone(), expires: now.plus(BUCKET_KEY_LIFETIME) };
+    let by_arn = bucket_key_cache_key(c, bucket, &dk.key_arn);
+    c.w.s3.bucket_keys.insert(by_arn, entry.clone());
+    c.w.s3.bucket_keys.insert(cache_key, entry);
+    Ok((dk.plaintext, dk.ciphertext, dk.key_arn))
 }
 
 /// Chooses the encryption for a write (request parameters, else the bucket default) and
@@ -193,7 +198,7 @@ fn encrypt_for_write(c: &mut Call<'_>, bucket: &str, key: &str, o: &NewObject) -
     // DSSE-KMS does not use bucket keys.
     let bucket_key = bucket_key && algorithm == "aws:kms";
     if bucket_key {
-        let (bk_plain, bk_cipher) = bucket_key_for(c, bucket, &key_arn, &context)?;
+        let (bk_plain, bk_cipher, key_arn) = bucket_key_for(c, bucket, &key_arn, &context)?;
         let salt = c.rng().bytes(16);
         let data_key = sse::derive_from_bucket_key(&bk_plain, &salt);
         let ctx = kms_context(&context, format!("arn:aws:s3:::{bucket}"));
@@ -233,7 +238,7 @@ fn data_key_for_read(c: &mut Call<'_>, bucket: &str, key: &str, sse: &Sse, custo
         Sse::Kms { key_arn, encrypted_key, bucket_key, salt, context, .. } => {
             let ctx: BTreeMap<String, String> = serde_json::from_str(context).unwrap_or_default();
             if *bucket_key {
-                let cache_key = format!("{bucket}|{key_arn}|{}", c.principal().display_name());
+                let cache_key = bucket_key_cache_key(c, bucket, key_arn);
                 let now = c.now();
                 let cached = c.w.s3.bucket_keys.get(&cache_key).filter(|bk| bk.expires > now && bk.ciphertext == *encrypted_key).map(|bk| bk.plaintext.clone());
                 let plain = match cached {
