@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::error::S3Error;
-use super::sigv4::{self, ALGORITHM, UNSIGNED_PAYLOAD, percent_decode, uri_encode};
+use super::sigv4::{self, ALGORITHM, UNSIGNED_PAYLOAD, percent_decode};
 use crate::world::service::S3;
 use crate::world::{AwsError, Blob, Caller, ErrorCode, Principal, Timestamp, World};
 
@@ -203,15 +203,11 @@ pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> 
         query.push(("X-Amz-Security-Token".into(), t.clone()));
     }
     query.push(("X-Amz-SignedHeaders".into(), "host".into()));
-    let r = sigv4::Request {
-        method: &method,
-        canonical_uri: sigv4::canonical_uri(&path, false),
-        query: query.clone(),
-        headers: vec![("host".into(), host.clone())],
-        payload_hash: UNSIGNED_PAYLOAD,
-    };
-    let signed = sigv4::sign(&r, &creds.secret_access_key, &amz_date, &region, "s3");
-    let url = format!("{scheme}://{host}{}?{}&X-Amz-Signature={}", uri_encode(&path, true), sigv4::canonical_query(&query), signed.signature);
+    let canonical_uri = sigv4::canonical_uri(&path, false);
+    let cq = sigv4::canonical_query(&query);
+    let r = sigv4::Request { method: &method, canonical_uri, query: Vec::new(), headers: vec![("host".into(), host.clone())], payload_hash: UNSIGNED_PAYLOAD };
+    let signed = sigv4::sign_with(&r, &cq, &creds.secret_access_key, &amz_date, &region, "s3");
+    let url = [scheme.as_str(), "://", &host, &r.canonical_uri, "?", &cq, "&X-Amz-Signature=", &signed.signature].concat();
     Ok(Presigned {
         url,
         method,

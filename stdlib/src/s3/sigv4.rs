@@ -104,8 +104,17 @@ pub fn canonical_uri(raw_path: &str, normalize: bool) -> String {
 /// name and then value (byte order); an empty value keeps its `=`.
 pub fn canonical_query(pairs: &[(String, String)]) -> String {
     let mut enc: Vec<(String, String)> = pairs.iter().map(|(k, v)| (uri_encode(k, false), uri_encode(v, false))).collect();
-    enc.sort();
-    enc.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    enc.sort_unstable();
+    let mut out = String::with_capacity(enc.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (k, v)) in enc.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
 }
 
 /// Canonical headers and the signed-headers list: names lower-cased and sorted, values
@@ -142,8 +151,13 @@ pub struct Request<'a> {
 }
 
 pub fn canonical_request(r: &Request<'_>) -> String {
+    canonical_request_with(r, &canonical_query(&r.query))
+}
+
+/// The canonical request when the canonical query string is already known.
+pub fn canonical_request_with(r: &Request<'_>, canonical_query: &str) -> String {
     let (canon_headers, signed) = canonical_headers(&r.headers);
-    format!("{}\n{}\n{}\n{}\n{}\n{}", r.method, r.canonical_uri, canonical_query(&r.query), canon_headers, signed, r.payload_hash)
+    [r.method, &r.canonical_uri, canonical_query, &canon_headers, &signed, r.payload_hash].join("\n")
 }
 
 /// `YYYYMMDD/region/service/aws4_request`.
@@ -196,8 +210,13 @@ pub struct Signed {
 
 /// Signs `r` for `secret` at `amz_date` (`20130524T000000Z`) in `region`/`service`.
 pub fn sign(r: &Request<'_>, secret: &str, amz_date: &str, region: &str, service: &str) -> Signed {
+    sign_with(r, &canonical_query(&r.query), secret, amz_date, region, service)
+}
+
+/// [`sign`] when the canonical query string is already known.
+pub fn sign_with(r: &Request<'_>, canonical_query: &str, secret: &str, amz_date: &str, region: &str, service: &str) -> Signed {
     let date = &amz_date[..8.min(amz_date.len())];
-    let creq = canonical_request(r);
+    let creq = canonical_request_with(r, canonical_query);
     let sts = string_to_sign(amz_date, &scope(date, region, service), &creq);
     let sig = signature(&signing_key(secret, date, region, service), &sts);
     Signed { canonical_request: creq, string_to_sign: sts, signature: sig }
