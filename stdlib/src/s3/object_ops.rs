@@ -791,6 +791,91 @@ pub fn delete_object(c: &mut Call<'_>, req: DeleteObjectRequest) -> Result<Delet
     }
 }
 
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ObjectIdentifier {
+    pub key: String,
+    #[serde(default)]
+    pub version_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Delete {
+    pub objects: Vec<ObjectIdentifier>,
+    #[serde(default)]
+    pub quiet: Option<bool>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DeleteObjectsRequest {
+    pub bucket: String,
+    pub delete: Delete,
+    #[serde(rename = "MFA", default)]
+    pub mfa: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeletedObject {
+    pub key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_marker: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_marker_version_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteError {
+    pub key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteObjectsResponse {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<DeletedObject>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<DeleteError>,
+}
+
+/// DeleteObjects: up to 1,000 keys in one request, each deleted (and authorized) as
+/// DeleteObject would; failures are reported per key (Quiet mode lists only errors).
+pub fn delete_objects(c: &mut Call<'_>, req: DeleteObjectsRequest) -> Result<DeleteObjectsResponse, AwsError> {
+    data_call(c, &req.bucket, None);
+    bucket(c, &req.bucket)?;
+    if req.delete.objects.is_empty() || req.delete.objects.len() > 1000 {
+        return Err(S3Error::MalformedXML.err(format!(
+            "The XML you provided was not well-formed or did not validate against our published schema: 1 to 1,000 objects per request, not {}",
+            req.delete.objects.len()
+        )));
+    }
+    let quiet = req.delete.quiet.unwrap_or(false);
+    let mut out = DeleteObjectsResponse { deleted: Vec::new(), errors: Vec::new() };
+    for o in req.delete.objects {
+        let one = DeleteObjectRequest { bucket: req.bucket.clone(), key: o.key.clone(), version_id: o.version_id.clone(), mfa: req.mfa.clone(), expected_bucket_owner: None };
+        match delete_object(c, one) {
+            Ok(r) if !quiet => out.deleted.push(DeletedObject {
+                key: o.key,
+                version_id: o.version_id.clone(),
+                delete_marker: r.delete_marker,
+                delete_marker_version_id: if o.version_id.is_none() { r.version_id.filter(|_| r.delete_marker == Some(true)) } else { None },
+            }),
+            Ok(_) => {}
+            Err(e) => out.errors.push(DeleteError { key: o.key, version_id: o.version_id, code: e.code, message: e.message }),
+        }
+    }
+    Ok(out)
+}
+
 // ---------------------------------------------------------------------------------------
 // CopyObject
 

@@ -613,3 +613,16 @@ fn cross_account_access_needs_the_bucket_policy() {
     ));
     assert_eq!(s(&body), "x");
 }
+
+#[test]
+fn delete_objects_reports_per_key() {
+    let r = map(ok(r#"s3::create_bucket("bkt"); s3::put_bucket_versioning("bkt", "Enabled");
+        s3::put_object("bkt", "a", "1"); s3::put_object("bkt", "b", "2");
+        s3::delete_objects(#{ Bucket: "bkt", Delete: #{ Objects: [#{ Key: "a" }, #{ Key: "b" }, #{ Key: "c", VersionId: "bad!" }] } })"#));
+    let deleted = r["Deleted"].clone().into_array().unwrap();
+    assert_eq!(deleted.len(), 2);
+    assert!(map(deleted[0].clone())["DeleteMarker"].as_bool().unwrap());
+    let errors = r["Errors"].clone().into_array().unwrap();
+    assert_eq!(s(&map(errors[0].clone())["Code"]), "InvalidArgument");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::delete_objects(#{ Bucket: "bkt", Delete: #{ Objects: [] } })"#).0, "MalformedXML");
+}
