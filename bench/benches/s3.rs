@@ -52,6 +52,7 @@ fn main() {
         region: Some("us-east-1".into()),
         addressing_style: None,
         scheme: None,
+        endpoint: None,
     };
     let (n, d) = cloudbook_bench::run_for(std::time::Duration::from_secs(2), || {
         std::hint::black_box(generate(&w, &req).expect("presigns"));

@@ -57,6 +57,11 @@ pub struct PresignRequest {
     /// `https` (default) or `http`.
     #[serde(default)]
     pub scheme: Option<String>,
+    /// The S3 endpoint host, e.g. `s3.us-east-1.amazonaws.com` (the regional form of
+    /// us-east-1); by default `s3.amazonaws.com` for us-east-1, `s3.<region>.amazonaws.com`
+    /// elsewhere.
+    #[serde(default)]
+    pub endpoint: Option<String>,
 }
 
 /// A presigned URL and how it was made.
@@ -136,8 +141,12 @@ fn method_of(client_method: &str) -> Result<(&'static str, &'static str), AwsErr
 }
 
 /// Host and path of a bucket/key in `region` for an addressing style.
-pub fn location(bucket: &str, key: &str, region: &str, style: &str) -> (String, String) {
-    let endpoint = if region == "us-east-1" { "s3.amazonaws.com".to_string() } else { format!("s3.{region}.amazonaws.com") };
+pub fn location(bucket: &str, key: &str, region: &str, style: &str, endpoint: Option<&str>) -> (String, String) {
+    let endpoint = match endpoint {
+        Some(e) => e.to_string(),
+        None if region == "us-east-1" => "s3.amazonaws.com".to_string(),
+        None => format!("s3.{region}.amazonaws.com"),
+    };
     let key_path = if key.is_empty() { "/".to_string() } else { format!("/{key}") };
     if style == "path" {
         (endpoint, if key.is_empty() { format!("/{bucket}") } else { format!("/{bucket}/{key}") })
@@ -194,7 +203,13 @@ pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> 
     let now = w.now();
     let amz_date = amz_date(now);
     let date = amz_date[..8].to_string();
-    let (host, path) = location(&bucket, &key, &region, style);
+    if let Some(e) = &req.endpoint {
+        let ok = e == "s3.amazonaws.com" || (e.starts_with("s3.") && e.ends_with(".amazonaws.com") && !e.contains('/'));
+        if !ok {
+            return Err(bad(format!("Endpoint `{e}` is not an S3 endpoint host (s3.amazonaws.com or s3.<region>.amazonaws.com)")));
+        }
+    }
+    let (host, path) = location(&bucket, &key, &region, style, req.endpoint.as_deref());
     query.push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
     query.push(("X-Amz-Credential".into(), format!("{}/{}", creds.access_key_id, sigv4::scope(&date, &region, "s3"))));
     query.push(("X-Amz-Date".into(), amz_date.clone()));
@@ -636,7 +651,17 @@ mod tests {
         let mut params = BTreeMap::new();
         params.insert("Bucket".to_string(), Value::String(bucket.into()));
         params.insert("Key".to_string(), Value::String(key.into()));
-        PresignRequest { client_method: method.into(), params, expires_in: Some(expires), http_method: None, credentials: Some(c), region: Some("us-east-1".into()), addressing_style: None, scheme: None }
+        PresignRequest {
+            client_method: method.into(),
+            params,
+            expires_in: Some(expires),
+            http_method: None,
+            credentials: Some(c),
+            region: Some("us-east-1".into()),
+            addressing_style: None,
+            scheme: None,
+            endpoint: None,
+        }
     }
 
     /// S3 API Reference, "Authenticating Requests: Using Query Parameters": the documented
@@ -663,9 +688,10 @@ mod tests {
 
     #[test]
     fn path_style_and_regions() {
-        assert_eq!(location("b", "k/x", "us-east-1", "virtual"), ("b.s3.amazonaws.com".into(), "/k/x".into()));
-        assert_eq!(location("b", "k", "eu-west-1", "virtual"), ("b.s3.eu-west-1.amazonaws.com".into(), "/k".into()));
-        assert_eq!(location("b", "k", "us-east-1", "path"), ("s3.amazonaws.com".into(), "/b/k".into()));
+        assert_eq!(location("b", "k/x", "us-east-1", "virtual", None), ("b.s3.amazonaws.com".into(), "/k/x".into()));
+        assert_eq!(location("b", "k", "eu-west-1", "virtual", None), ("b.s3.eu-west-1.amazonaws.com".into(), "/k".into()));
+        assert_eq!(location("b", "k", "us-east-1", "path", None), ("s3.amazonaws.com".into(), "/b/k".into()));
+        assert_eq!(location("b", "k", "us-east-1", "virtual", Some("s3.us-east-1.amazonaws.com")), ("b.s3.us-east-1.amazonaws.com".into(), "/k".into()));
         let u = parse_url("https://s3.eu-west-1.amazonaws.com/my.bucket/a%20b/c?x=1").unwrap();
         assert_eq!((u.bucket.as_str(), u.key.as_str(), u.secure), ("my.bucket", "a b/c", true));
         let u = parse_url("http://b.s3.amazonaws.com/k").unwrap();

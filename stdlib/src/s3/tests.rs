@@ -626,3 +626,18 @@ fn delete_objects_reports_per_key() {
     assert_eq!(s(&map(errors[0].clone())["Code"]), "InvalidArgument");
     assert_eq!(code(r#"s3::create_bucket("bkt"); s3::delete_objects(#{ Bucket: "bkt", Delete: #{ Objects: [] } })"#).0, "MalformedXML");
 }
+
+#[test]
+fn presigned_urls_in_every_addressing_style_work() {
+    for opts in [r#"AddressingStyle: "path""#, r#"Endpoint: "s3.us-east-1.amazonaws.com""#, r#"AddressingStyle: "path", Endpoint: "s3.us-east-1.amazonaws.com""#] {
+        let r = map(ok(&format!(
+            r#"{ALICE} let u = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "media", Key: "cat.jpg" }}, {opts} }}));
+            let r = s3::request("GET", u); #{{ status: r.Status, url: u }}"#
+        )));
+        assert_eq!(r["status"].as_int().unwrap(), 200, "{}", s(&r["url"]));
+    }
+    // Signed for the wrong region: S3 names the region it expected.
+    let r = map(ok(&format!(r#"{ALICE} let u = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "media", Key: "cat.jpg" }}, Region: "eu-west-1" }})); s3::request("GET", u)"#)));
+    assert_eq!(s(&r["ErrorCode"]), "AuthorizationQueryParametersError");
+    assert!(s(&r["ErrorMessage"]).contains("expecting 'us-east-1'"));
+}
