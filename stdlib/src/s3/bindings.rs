@@ -110,6 +110,29 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     );
     let h = api.handle();
     api.func(
+        "generate_presigned_url",
+        "A presigned URL for `client_method` (`get_object`, `put_object`, ...) on bucket/key, valid `expires_in` seconds, signed with the current principal's credentials.\n```rhai\nas_principal(\"alice\", || s3::generate_presigned_url(\"get_object\", \"b\", \"k\", 300))\n```",
+        &["client_method: &str", "bucket: &str", "key: &str", "expires_in: i64", "String"],
+        move |ctx: NativeCallContext, method: &str, bucket: &str, key: &str, expires_in: i64| -> RhaiResult<String> {
+            let mut params = std::collections::BTreeMap::new();
+            params.insert("Bucket".to_string(), serde_json::Value::String(bucket.into()));
+            params.insert("Key".to_string(), serde_json::Value::String(key.into()));
+            let req = presign::PresignRequest {
+                client_method: method.into(),
+                params,
+                expires_in: Some(expires_in),
+                http_method: None,
+                credentials: None,
+                region: None,
+                addressing_style: None,
+                scheme: None,
+                endpoint: None,
+            };
+            h.with(&ctx, |w| presign::generate(w, &req).map(|p| p.url))
+        },
+    );
+    let h = api.handle();
+    api.func(
         "presign",
         "Like generate_presigned_url, but returns how the URL was made: `#{ Url, Method, CanonicalRequest, StringToSign, Signature, Expires }`.\n```rhai\ns3::presign(#{ ClientMethod: \"get_object\", Params: #{ Bucket: \"examplebucket\", Key: \"test.txt\" }, ExpiresIn: 86400, Credentials: #{ AccessKeyId: \"AKIAIOSFODNN7EXAMPLE\", SecretAccessKey: \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\" } }).StringToSign\n```",
         &["params: Map", "Map"],

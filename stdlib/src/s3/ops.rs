@@ -138,7 +138,9 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         // New buckets have every Block Public Access setting on.
         return Err(access::blocked_by_bpa(c, "s3:PutBucketAcl", &arn, "BlockPublicAcls", "ACLs"));
     }
-    let _ = req.object_lock_enabled_for_bucket;
+    if req.object_lock_enabled_for_bucket == Some(true) {
+        return Err(super::error::invalid_argument("Object Lock is not modelled by this simulator (create the bucket without ObjectLockEnabledForBucket)"));
+    }
     let root = c.rng().bytes(32);
     let b = Bucket {
         name: req.bucket.clone(),

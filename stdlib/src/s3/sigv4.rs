@@ -226,7 +226,6 @@ pub fn sign_with(r: &Request<'_>, canonical_query: &str, secret: &str, amz_date:
 mod tests {
     use super::*;
 
-    const S3_AKID: &str = "AKIAIOSFODNN7EXAMPLE";
     const S3_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -261,7 +260,6 @@ mod tests {
         );
         assert_eq!(hex::encode(signing_key(S3_SECRET, "20130524", "us-east-1", "s3")), "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378");
         assert_eq!(s.signature, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
-        let _ = S3_AKID;
     }
 
     fn header_example(method: &str, path: &str, query: &[(&str, &str)], extra: &[(&str, &str)], payload: &str) -> Signed {

@@ -326,6 +326,9 @@ fn presigned_urls_verify_signature_expiry_and_use_time_permissions() {
     };
     let (status, _, _, r) = st(r#"s3::request("GET", url)"#);
     assert_eq!(status, 200);
+    // The positional form signs the same URL.
+    let same = ok(&format!(r#"{ALICE} url == as_principal("alice", || s3::generate_presigned_url("get_object", "media", "cat.jpg", 300))"#));
+    assert!(same.as_bool().unwrap());
     assert_eq!(r["Body"].clone().cast::<rhai::Blob>(), b"meow");
     // Tampered: another key, same signature.
     let (status, c, _, _) = st(r#"let u = url; u.replace("cat.jpg", "dog.jpg"); s3::request("GET", u)"#);
