@@ -572,6 +572,7 @@ fn notebooks_run_clean() {
     let c = run_notebook("s3-storage-classes-lifecycle");
     assert!(c.iter().any(|o| o.contains("GLACIER")));
     let e = run_notebook("s3-encryption");
+    assert!(e.iter().any(|o| o.contains("KMS.DisabledException")));
     assert!(e.last().unwrap().contains("plaintext_in_save: false") || e.last().unwrap().contains("\"plaintext_in_save\": false"), "{}", e.last().unwrap());
 }
 
@@ -643,4 +644,99 @@ fn presigned_urls_in_every_addressing_style_work() {
     let r = map(ok(&format!(r#"{ALICE} let u = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "media", Key: "cat.jpg" }}, Region: "eu-west-1" }})); s3::request("GET", u)"#)));
     assert_eq!(s(&r["ErrorCode"]), "AuthorizationQueryParametersError");
     assert!(s(&r["ErrorMessage"]).contains("expecting 'us-east-1'"));
+}
+
+/// A customer managed key with an alias, and a bucket whose default is SSE-KMS with it.
+const KMS_BUCKET: &str = r#"
+    let key = kms::create_key("s3 data").KeyMetadata;
+    kms::create_alias("alias/data", key.KeyId);
+    s3::create_bucket("secure");
+    s3::put_bucket_encryption(#{ Bucket: "secure", ServerSideEncryptionConfiguration: #{ Rules: [#{
+        ApplyServerSideEncryptionByDefault: #{ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/data" } }] } });
+"#;
+
+#[test]
+fn sse_kms_really_calls_kms() {
+    let r = map(ok(&format!(
+        r#"{KMS_BUCKET}
+        let p = s3::put_object("secure", "card.txt", "4111 1111 1111 1111");
+        let body = s3::get_object("secure", "card.txt").Body.as_string();
+        let kms_events = world::trail().filter(|e| e.eventSource == "kms.amazonaws.com").map(|e| e.eventName + "/" + (e.userIdentity.invokedBy ?? ""));
+        #{{ p: p, body: body, kms: kms_events, arn: key.Arn, saved: world::save() }}"#
+    )));
+    let p = map(r["p"].clone());
+    assert_eq!(s(&p["ServerSideEncryption"]), "aws:kms");
+    assert_eq!(s(&p["SSEKMSKeyId"]), s(&r["arn"]));
+    // "SSE-C or SSE-KMS => ETag that is not an MD5 digest".
+    assert_ne!(s(&p["ETag"]), format!("\"{}\"", super::model::md5_hex(b"4111 1111 1111 1111")));
+    assert_eq!(s(&r["body"]), "4111 1111 1111 1111");
+    let kms: Vec<String> = r["kms"].clone().into_array().unwrap().iter().map(s).collect();
+    assert!(kms.contains(&"GenerateDataKey/s3.amazonaws.com".to_string()), "{kms:?}");
+    assert!(kms.contains(&"Decrypt/s3.amazonaws.com".to_string()), "{kms:?}");
+    assert!(!s(&r["saved"]).contains("4111 1111"));
+}
+
+#[test]
+fn a_disabled_key_makes_get_fail_with_the_kms_error() {
+    let (c, m) = code(&format!(r#"{KMS_BUCKET} s3::put_object("secure", "k", "v"); kms::disable_key(key.KeyId); s3::get_object("secure", "k")"#));
+    assert_eq!(c, "KMS.DisabledException", "{m}");
+    // Writes fail too: no data key can be generated.
+    assert_eq!(code(&format!(r#"{KMS_BUCKET} kms::disable_key(key.KeyId); s3::put_object("secure", "k", "v")"#)).0, "KMS.DisabledException");
+}
+
+#[test]
+fn sse_kms_needs_kms_permissions_too() {
+    // alice may read the object in S3 but has no kms:Decrypt: the read fails.
+    let src = format!(
+        r#"{KMS_BUCKET} s3::put_object("secure", "k", "v");
+        iam::create_user("alice");
+        iam::put_user_policy(#{{ UserName: "alice", PolicyName: "s3", PolicyDocument: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::secure/*"}}]}}` }});"#
+    );
+    let (c, m) = code(&format!(r#"{src} as_principal("alice", || s3::get_object("secure", "k"))"#));
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("kms:Decrypt"), "{m}");
+    let body = ok(&format!(
+        r#"{src} iam::put_user_policy(#{{ UserName: "alice", PolicyName: "kms", PolicyDocument: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}}]}}` }});
+        as_principal("alice", || s3::get_object("secure", "k")).Body.as_string()"#
+    ));
+    assert_eq!(s(&body), "v");
+}
+
+#[test]
+fn aws_managed_key_when_no_key_is_named() {
+    let r = map(ok(r#"s3::create_bucket("mk-bucket"); let p = s3::put_object(#{ Bucket: "mk-bucket", Key: "k", Body: "v", ServerSideEncryption: "aws:kms" });
+        #{ key: p.SSEKMSKeyId, alias: kms::list_aliases().Aliases.filter(|a| a.AliasName == "alias/aws/s3")[0].TargetKeyId }"#));
+    assert!(s(&r["key"]).ends_with(&s(&r["alias"])), "{r:?}");
+}
+
+#[test]
+fn bucket_keys_cut_kms_requests() {
+    // "S3 Bucket Keys ... can reduce AWS KMS request costs by up to 99 percent".
+    let count = |bucket_key: bool| {
+        ok(&format!(
+            r#"{KMS_BUCKET}
+            s3::put_bucket_encryption(#{{ Bucket: "secure", ServerSideEncryptionConfiguration: #{{ Rules: [#{{
+                ApplyServerSideEncryptionByDefault: #{{ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/data" }}, BucketKeyEnabled: {bucket_key} }}] }} }});
+            let before = world::trail().filter(|e| e.eventSource == "kms.amazonaws.com").len();
+            for i in 0..50 {{ s3::put_object("secure", `obj-${{i}}`, "data"); s3::get_object("secure", `obj-${{i}}`); }}
+            world::trail().filter(|e| e.eventSource == "kms.amazonaws.com").len() - before"#
+        ))
+        .as_int()
+        .unwrap()
+    };
+    assert_eq!(count(false), 100, "one GenerateDataKey per PUT and one Decrypt per GET");
+    assert_eq!(count(true), 1, "one GenerateDataKey for the bucket key, then none");
+    // The bucket key is time-limited: after it expires S3 asks KMS again.
+    let n = ok(&format!(
+        r#"{KMS_BUCKET}
+        s3::put_bucket_encryption(#{{ Bucket: "secure", ServerSideEncryptionConfiguration: #{{ Rules: [#{{
+            ApplyServerSideEncryptionByDefault: #{{ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/data" }}, BucketKeyEnabled: true }}] }} }});
+        s3::put_object("secure", "a", "1");
+        clock::advance("2h");
+        s3::put_object("secure", "b", "2");
+        s3::get_object("secure", "a");
+        world::trail().filter(|e| e.eventSource == "kms.amazonaws.com" && e.eventName != "CreateKey" && e.eventName != "CreateAlias").map(|e| e.eventName)"#
+    ));
+    let names: Vec<String> = n.into_array().unwrap().iter().map(s).collect();
+    assert_eq!(names, ["GenerateDataKey", "GenerateDataKey", "Decrypt"]);
 }
