@@ -212,7 +212,10 @@ fn arn_account(s: &str) -> Option<&str> {
 /// A one-entry cache of the global condition keys (they only change when the caller, the
 /// clock or the caller's tags do). Not part of the saved world.
 #[derive(Debug, Default)]
-pub struct GlobalsCache(parking_lot::Mutex<Option<(Caller, crate::world::Timestamp, BTreeMap<String, String>, Arc<Context>)>>);
+pub struct GlobalsCache(parking_lot::Mutex<Option<CachedGlobals>>);
+
+/// The caller, clock and tags the cached global keys were built for.
+type CachedGlobals = (Caller, crate::world::Timestamp, BTreeMap<String, String>, Arc<Context>);
 
 impl Clone for GlobalsCache {
     fn clone(&self) -> Self {
