@@ -9,6 +9,7 @@ pub mod complete;
 pub mod install;
 pub mod kernel;
 pub mod notebook;
+pub mod report;
 pub mod script;
 pub mod transport;
 pub mod wire;
