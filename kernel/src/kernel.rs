@@ -73,8 +73,13 @@ pub fn run(connection_file: &Path) -> Result<()> {
 pub struct Handler {
     pub session: Session,
     pub out: Outbox,
+    /// Shell requests, verified, in arrival order.
+    pub requests: std::sync::mpsc::Receiver<Message>,
     /// Set when the kernel should exit (shutdown_request on shell).
     pub exit: Arc<AtomicBool>,
+    /// Requests that were queued when a cell failed with `stop_on_error` (taken before the
+    /// failed cell's reply is sent, so a request sent after that reply is never aborted).
+    queued_after_error: Vec<Message>,
 }
 
 fn s<'a>(c: &'a Value, k: &str) -> &'a str {
@@ -120,16 +125,36 @@ fn glob(pattern: &str, text: &str) -> bool {
 const HISTORY_SESSION: i64 = 1;
 
 impl Handler {
-    /// Handles one shell request, wrapped in busy/idle. Returns true when an execute request
-    /// failed and asked to stop on error (queued execute requests are then aborted).
-    pub fn handle(&mut self, msg: &Message) -> bool {
+    pub fn new(session: Session, out: Outbox, requests: std::sync::mpsc::Receiver<Message>) -> Handler {
+        Handler { session, out, requests, exit: Arc::new(AtomicBool::new(false)), queued_after_error: Vec::new() }
+    }
+
+    /// Handles requests until a shutdown request or until the sockets go away.
+    pub fn run(&mut self) {
+        while let Ok(msg) = self.requests.recv() {
+            self.handle(&msg);
+            // stop_on_error: execute requests queued behind a failed cell are aborted, not run.
+            for next in std::mem::take(&mut self.queued_after_error) {
+                if next.msg_type() == "execute_request" {
+                    self.abort(&next);
+                } else {
+                    self.handle(&next);
+                }
+            }
+            if self.exit.load(Ordering::SeqCst) {
+                break;
+            }
+        }
+    }
+
+    /// Handles one shell request, wrapped in busy/idle.
+    pub fn handle(&mut self, msg: &Message) {
         let parent = msg.header.clone();
         self.out.status(Some(&parent), "busy");
         let c = &msg.content;
-        let mut stop = false;
         match msg.msg_type() {
             "kernel_info_request" => self.out.reply(msg, "kernel_info_reply", kernel_info()),
-            "execute_request" => stop = !self.execute(msg) && flag(c, "stop_on_error", true),
+            "execute_request" => self.execute(msg),
             "complete_request" => {
                 let code = s(c, "code");
                 let cursor = int(c, "cursor_pos").map(|p| p.max(0) as usize).unwrap_or(code.chars().count());
@@ -171,7 +196,6 @@ impl Handler {
             other => eprintln!("cloudbook: ignoring unsupported shell message `{other}`"),
         }
         self.out.status(Some(&parent), "idle");
-        stop
     }
 
     /// Replies `aborted` to an execute request queued behind a failed cell.
@@ -181,8 +205,7 @@ impl Handler {
         self.out.status(Some(&msg.header), "idle");
     }
 
-    /// Runs an execute request; returns whether it succeeded.
-    fn execute(&mut self, msg: &Message) -> bool {
+    fn execute(&mut self, msg: &Message) {
         let c = &msg.content;
         let code = s(c, "code").to_string();
         let silent = flag(c, "silent", false);
@@ -228,6 +251,9 @@ impl Handler {
                 if !silent {
                     self.out.publish(Some(&parent), "error", error_content(e));
                 }
+                if flag(c, "stop_on_error", true) {
+                    self.queued_after_error.extend(self.requests.try_iter());
+                }
                 let mut content = error_content(e);
                 content["status"] = "error".into();
                 content["execution_count"] = count.into();
@@ -236,7 +262,6 @@ impl Handler {
                 self.out.reply(msg, "execute_reply", content);
             }
         }
-        r.error.is_none()
     }
 
     /// Evaluates `user_expressions` (name -> expression) after a cell: always an object, `{}` when none.

@@ -118,24 +118,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
         spawn_engine_thread("cloudbook-engine", move || {
             let mut world = cloudbook_stdlib::World::default();
             world.interrupt = cloudbook_stdlib::world::Interrupt(flag);
-            let exit = Arc::new(AtomicBool::new(false));
-            let mut handler = Handler { session: Session::with_world(world), out, exit: exit.clone() };
-            while let Ok(msg) = req_rx.recv() {
-                let stop = handler.handle(&msg);
-                if exit.load(Ordering::SeqCst) {
-                    break;
-                }
-                if stop {
-                    // stop_on_error: requests queued behind a failed cell are aborted, not run.
-                    while let Ok(next) = req_rx.try_recv() {
-                        if next.msg_type() == "execute_request" {
-                            handler.abort(&next);
-                        } else {
-                            handler.handle(&next);
-                        }
-                    }
-                }
-            }
+            Handler::new(Session::with_world(world), out, req_rx).run();
             let _ = done.send(());
         });
     }
