@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use crate::complete::{self, Sources};
+use crate::complete;
 use crate::session::{CellError, Output, Session};
 use crate::wire::{Builder, Header, Message, PROTOCOL_VERSION};
 
@@ -158,10 +158,7 @@ impl Handler {
             "complete_request" => {
                 let code = s(c, "code");
                 let cursor = int(c, "cursor_pos").map(|p| p.max(0) as usize).unwrap_or(code.chars().count());
-                let variables = self.session.variables().into_iter().map(|v| v.0).collect();
-                let cell_functions = self.session.cell_functions().into_iter().map(|f| f.name).collect();
-                let docs = self.session.engine_docs().clone();
-                let r = complete::complete(code, cursor, &Sources { variables, cell_functions, docs: Some(&docs) });
+                let r = self.session.complete(code, cursor);
                 self.out.reply(
                     msg,
                     "complete_reply",

@@ -231,9 +231,10 @@ impl Session {
                 self.compact_scope();
             }
         }
-        let (help, _) = {
+        let help = {
             let mut h = self.hooks.lock();
-            (std::mem::take(&mut h.help), h.sink.take())
+            h.sink = None;
+            std::mem::take(&mut h.help)
         };
         for name in help {
             result.pages.push(MimeBundle::from([("text/plain".into(), self.help_text(&name).into())]));
@@ -323,6 +324,18 @@ impl Session {
     pub fn engine_docs(&mut self) -> &Docs {
         let engine = &self.engine;
         self.docs.get_or_insert_with(|| Docs::from_engine(engine))
+    }
+
+    /// Completes the name before `cursor` (code points) from the engine's functions, the
+    /// cells' functions and the scope's variables.
+    pub fn complete(&mut self, code: &str, cursor: usize) -> crate::complete::Completion {
+        self.engine_docs();
+        let src = crate::complete::Sources {
+            variables: self.scope.iter_raw().map(|(n, _, _)| n.to_string()).collect(),
+            cell_functions: self.functions.iter_functions().map(|f| f.name.to_string()).collect(),
+            docs: self.docs.as_ref(),
+        };
+        crate::complete::complete(code, cursor, &src)
     }
 
     /// Functions defined in earlier cells, documented by their own `///` comments.
