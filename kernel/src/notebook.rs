@@ -89,13 +89,12 @@ impl Collector {
             self.clear_pending = false;
         }
         // merge consecutive streams of the same name
-        if let (Some(last), Some("stream")) = (self.outputs.last_mut(), out["output_type"].as_str()) {
-            if last["output_type"] == "stream" && last["name"] == out["name"] {
+        if let (Some(last), Some("stream")) = (self.outputs.last_mut(), out["output_type"].as_str())
+            && last["output_type"] == "stream" && last["name"] == out["name"] {
                 let text = joined(&last["text"]) + joined(&out["text"]).as_str();
                 last["text"] = lines(&text);
                 return;
             }
-        }
         self.outputs.push(out);
     }
 

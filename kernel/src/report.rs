@@ -69,7 +69,7 @@ pub fn html(nb: &Value, title: &str) -> String {
                 let mut h = String::new();
                 let opts = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
                 pulldown_cmark::html::push_html(&mut h, pulldown_cmark::Parser::new_ext(&src, opts));
-                let _ = write!(body, "<div class=\"cell md\">{h}</div>\n");
+                let _ = writeln!(body, "<div class=\"cell md\">{h}</div>");
             }
             "code" => {
                 let prompt = match cell["execution_count"].as_u64() {

@@ -422,13 +422,12 @@ impl Session {
                 tb.push(format!("  called from `{name}` at {} line {line}, column {col}", site.unwrap_or(label)));
             }
         }
-        if let EvalAltResult::ErrorVariableNotFound(var, _) = e {
-            if !frames.is_empty() {
+        if let EvalAltResult::ErrorVariableNotFound(var, _) = e
+            && !frames.is_empty() {
                 tb.push(format!(
                     "hint: functions defined with `fn` cannot see notebook variables; pass `{var}` as a parameter, or use a closure (`|x| ...` captures it)"
                 ));
             }
-        }
         if matches!(e, EvalAltResult::ErrorTerminated(..)) {
             tb.push("(interrupted: the notebook's variables are kept)".into());
         }

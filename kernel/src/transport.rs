@@ -129,11 +129,10 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
         let signer = signer.clone();
         tokio::spawn(async move {
             while let Some(m) = shell_out_rx.recv().await {
-                if let Some(z) = to_zmq(wire::encode(&m, &signer)) {
-                    if let Err(e) = shell_send.send(z).await {
+                if let Some(z) = to_zmq(wire::encode(&m, &signer))
+                    && let Err(e) = shell_send.send(z).await {
                         log(format!("shell send failed: {e}"));
                     }
-                }
             }
         });
     }
@@ -180,11 +179,10 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
                     },
                     out = iopub_rx.recv() => match out {
                         Some(m) => {
-                            if let Some(z) = to_zmq(wire::encode(&m, &signer)) {
-                                if let Err(e) = iopub.send(z).await {
+                            if let Some(z) = to_zmq(wire::encode(&m, &signer))
+                                && let Err(e) = iopub.send(z).await {
                                     log(format!("iopub send failed: {e}"));
                                 }
-                            }
                         }
                         None => break,
                     },
@@ -263,11 +261,10 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
                     }
                 };
                 let reply = builder.reply(&msg, reply_type, content.clone());
-                if let Some(z) = to_zmq(wire::encode(&reply, &signer)) {
-                    if let Err(e) = control.send(z).await {
+                if let Some(z) = to_zmq(wire::encode(&reply, &signer))
+                    && let Err(e) = control.send(z).await {
                         log(format!("control send failed: {e}"));
                     }
-                }
                 if shutdown {
                     // Also tell every iopub subscriber (spec: shutdown_reply is broadcast on iopub).
                     let _ = iopub.send(builder.iopub(Some(&msg.header), "shutdown_reply", content));

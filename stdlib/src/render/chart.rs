@@ -46,7 +46,7 @@ fn range(values: impl Iterator<Item = f64>, zero_based: bool) -> std::ops::Range
     if zero_based && lo > 0.0 {
         lo = 0.0;
     }
-    if hi - lo < f64::EPSILON {
+    if (hi - lo).abs() < f64::EPSILON {
         hi = lo + 1.0;
     } else if zero_based {
         hi += (hi - lo) * 0.05;

@@ -80,12 +80,11 @@ pub fn bundle(v: &Dynamic) -> MimeBundle {
         return b;
     }
     if Table::is_tabular(v) {
-        if let Some(rows) = v.read_lock::<Array>() {
-            if let Ok(t) = Table::from_rows(&rows, None) {
+        if let Some(rows) = v.read_lock::<Array>()
+            && let Ok(t) = Table::from_rows(&rows, None) {
                 b.insert("text/plain".into(), t.to_text().into());
                 b.insert("text/html".into(), t.to_html().into());
             }
-        }
         b.insert("application/json".into(), dynamic_to_json(v));
         return b;
     }
@@ -104,11 +103,10 @@ pub fn plain_text(v: &Dynamic) -> String {
     if let Some(s) = v.read_lock::<rhai::ImmutableString>() {
         return s.to_string();
     }
-    if v.is_blob() || v.is::<crate::world::Timestamp>() {
-        if let Value::String(s) = dynamic_to_json(v) {
+    if (v.is_blob() || v.is::<crate::world::Timestamp>())
+        && let Value::String(s) = dynamic_to_json(v) {
             return s;
         }
-    }
     v.to_string()
 }
 

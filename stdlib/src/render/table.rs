@@ -51,15 +51,12 @@ impl Cell {
     /// is a highlighted cell; strings show as they are, `()` as empty, nested maps and arrays
     /// as compact JSON, blobs as base64.
     pub fn from_dynamic(v: &Dynamic) -> Cell {
-        if let Some(m) = v.read_lock::<Map>() {
-            if m.len() == 2 {
-                if let (Some(value), Some(style)) = (m.get("value"), m.get("style").and_then(|s| s.clone().into_string().ok())) {
-                    if let Some(style) = CellStyle::parse(&style) {
+        if let Some(m) = v.read_lock::<Map>()
+            && m.len() == 2
+                && let (Some(value), Some(style)) = (m.get("value"), m.get("style").and_then(|s| s.clone().into_string().ok()))
+                    && let Some(style) = CellStyle::parse(&style) {
                         return Cell { text: cell_text(value), style: Some(style) };
                     }
-                }
-            }
-        }
         Cell::plain(cell_text(v))
     }
 }
