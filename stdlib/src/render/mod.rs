@@ -79,6 +79,11 @@ pub fn bundle(v: &Dynamic) -> MimeBundle {
         b.insert("text/html".into(), t.to_html().into());
         return b;
     }
+    if let Some(c) = v.read_lock::<crate::lab::CheckResult>() {
+        b.insert("text/plain".into(), c.to_string().into());
+        b.insert("text/html".into(), lab_check_html(&c).into());
+        return b;
+    }
     if Table::is_tabular(v) {
         if let Some(rows) = v.read_lock::<Array>()
             && let Ok(t) = Table::from_rows(&rows, None) {
@@ -96,6 +101,25 @@ pub fn bundle(v: &Dynamic) -> MimeBundle {
     }
     b.insert("text/plain".into(), plain_text(v).into());
     b
+}
+
+/// A lab check as a coloured line: PASS in green, FAIL in red with what was seen and the hint.
+fn lab_check_html(c: &crate::lab::CheckResult) -> String {
+    let (label, css) = if c.passed { ("PASS", "background:#e6f4ea;color:#137333") } else { ("FAIL", "background:#fce8e6;color:#a50e0e") };
+    let mut h = format!(
+        "<div class=\"cloudbook-check\"><span style=\"{css};font-weight:bold;padding:0 0.4em\">{label}</span> {}",
+        table::escape_html(&c.name)
+    );
+    if !c.passed {
+        if let Some(d) = &c.detail {
+            h.push_str(&format!(": {}", table::escape_html(d)));
+        }
+        if let Some(hint) = &c.hint {
+            h.push_str(&format!("<br><i>hint: {}</i>", table::escape_html(hint)));
+        }
+    }
+    h.push_str("</div>");
+    h
 }
 
 /// The plain text for a scalar: strings as they are, blobs as base64, timestamps as ISO-8601.
@@ -191,6 +215,30 @@ pub fn register(engine: &mut Engine, _shared: &Shared) {
         .register_get_set("title", |t: &mut Table| t.title.clone().unwrap_or_default(), |t: &mut Table, s: String| t.title = Some(s))
         .register_get("columns", |t: &mut Table| t.columns.iter().map(|c| Dynamic::from(c.clone())).collect::<Array>())
         .register_fn("len", |t: &mut Table| t.rows.len() as i64)
+        .register_fn("rows", |t: &mut Table| t.rows_array())
+        .register_indexer_get(|ctx: NativeCallContext, t: &mut Table, i: i64| -> Result<Dynamic, Box<EvalAltResult>> {
+            let n = t.source.len() as i64;
+            let k = if i < 0 { n + i } else { i };
+            t.source
+                .get(usize::try_from(k).unwrap_or(usize::MAX))
+                .map(|m| Dynamic::from_map(m.clone()))
+                .ok_or_else(|| Box::new(EvalAltResult::ErrorIndexNotFound(i.into(), ctx.call_position())))
+        })
+        .register_iterator::<Table>()
+        .register_fn("filter", |ctx: NativeCallContext, t: &mut Table, f: rhai::FnPtr| -> Result<Table, Box<EvalAltResult>> {
+            // Keeps the rows `f` accepts, with their styles; the result is still a table.
+            let mut out = Table { title: t.title.clone(), columns: t.columns.clone(), rows: vec![], source: vec![] };
+            for (row, src) in t.rows.iter().zip(&t.source) {
+                if f.call_within_context::<bool>(&ctx, (Dynamic::from_map(src.clone()),))? {
+                    out.rows.push(row.clone());
+                    out.source.push(src.clone());
+                }
+            }
+            Ok(out)
+        })
+        .register_fn("map", |ctx: NativeCallContext, t: &mut Table, f: rhai::FnPtr| -> Result<Array, Box<EvalAltResult>> {
+            t.source.iter().map(|m| f.call_within_context::<Dynamic>(&ctx, (Dynamic::from_map(m.clone()),))).collect()
+        })
         .register_fn("to_string", |t: &mut Table| t.to_text())
         .register_fn("to_debug", |t: &mut Table| t.to_text());
     engine

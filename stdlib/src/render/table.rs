@@ -82,11 +82,14 @@ fn cell_text(v: &Dynamic) -> String {
 }
 
 /// A table with named columns. Build one with [`Table::from_rows`] from an array of maps.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Table {
     pub title: Option<String>,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// The rows as the maps they were built from, so scripts can index, iterate and filter
+    /// a table like the array it came from (`t[0].Decision`, `for r in t`, `t.rows()`).
+    pub source: Vec<Map>,
 }
 
 impl Table {
@@ -114,7 +117,27 @@ impl Table {
             .iter()
             .map(|m| columns.iter().map(|c| m.get(c.as_str()).map(Cell::from_dynamic).unwrap_or_else(|| Cell::plain(""))).collect())
             .collect();
-        Ok(Table { title: None, columns, rows })
+        Ok(Table { title: None, columns, rows, source: maps })
+    }
+
+    /// Highlights cells: `style(column, value)` picks a style for each cell (for tables built
+    /// by the simulator, e.g. decisions in an access matrix), leaving the source rows as they are.
+    pub fn styled(mut self, style: impl Fn(&str, &Dynamic) -> Option<CellStyle>) -> Table {
+        for (row, src) in self.rows.iter_mut().zip(&self.source) {
+            for (cell, col) in row.iter_mut().zip(&self.columns) {
+                if let Some(v) = src.get(col.as_str())
+                    && let Some(s) = style(col, v)
+                {
+                    cell.style = Some(s);
+                }
+            }
+        }
+        self
+    }
+
+    /// The source rows as an array of maps.
+    pub fn rows_array(&self) -> rhai::Array {
+        self.source.iter().map(|m| Dynamic::from_map(m.clone())).collect()
     }
 
     /// Whether `v` is an array of maps (the convention for tabular results).
@@ -170,6 +193,22 @@ impl Table {
         }
         h.push_str("</tbody></table>");
         h
+    }
+}
+
+/// Tables are equal when they show the same thing (title, columns, cells).
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        self.title == other.title && self.columns == other.columns && self.rows == other.rows
+    }
+}
+
+/// `for row in table { ... }` walks the source rows.
+impl IntoIterator for Table {
+    type Item = Dynamic;
+    type IntoIter = std::vec::IntoIter<Dynamic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.rows_array().into_iter()
     }
 }
 
