@@ -446,6 +446,9 @@ pub fn delete_user(c: &mut Call<'_>, r: DeleteUserRequest) -> Result<Empty, AwsE
     let u = u?;
     // IAM refuses to delete a user that still has attachments (the CLI's delete-user does not
     // clean up for you).
+    if c.w.iam.accounts.get(&account).is_some_and(|a| super::account::has_login_profile(a, &u.user_name)) {
+        return Err(IamError::DeleteConflict.err("Cannot delete entity, must delete login profile first."));
+    }
     if !u.access_keys.is_empty() {
         return Err(IamError::DeleteConflict.err("Cannot delete entity, must delete access keys first."));
     }
