@@ -106,6 +106,37 @@ fn web_identity_errors_are_awss() {
 }
 
 #[test]
+fn web_identity_session_parameters() {
+    let call = |extra: &str| format!(r#"{OIDC} iam::assume_role_with_web_identity(#{{ RoleArn: role, RoleSessionName: "ci", WebIdentityToken: token, {extra} }})"#);
+    let (c, _) = code(&call(r#"Policy: "{ not json""#));
+    assert_eq!(c, "MalformedPolicyDocument");
+    let (c, m) = code(&call("DurationSeconds: 7200"));
+    assert_eq!((c.as_str(), m.as_str()), ("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+    assert_eq!(code(&call("DurationSeconds: 600")).0, "ValidationError", "at least 900 seconds");
+    // A source identity claim needs sts:SetSourceIdentity in the trust policy.
+    let (c, _) = code(&format!(
+        r#"{OIDC} let t = iam::oidc_token(#{{ Issuer: issuer, Subject: "repo:org/app:x", Audience: "sts.amazonaws.com", Claims: #{{ "https://aws.amazon.com/source_identity": "alice" }} }});
+           iam::assume_role_with_web_identity(#{{ RoleArn: role, RoleSessionName: "ci", WebIdentityToken: t }})"#
+    ));
+    assert_eq!(c, "AccessDenied");
+    // A session policy limits the session to the intersection with the role's policies.
+    let v = strings(ok(&format!(
+        r#"{OIDC}
+           iam::put_role_policy("deploy", "p", `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["iam:ListRoles","iam:ListUsers"],"Resource":"*"}}]}}`);
+           let r = iam::assume_role_with_web_identity(#{{ RoleArn: role, RoleSessionName: "ci", WebIdentityToken: token, DurationSeconds: 900,
+               Policy: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}}]}}` }});
+           let out = [r.Credentials.Expiration];
+           for f in [|| iam::list_roles(), || iam::list_users()] {{
+               let res = "ok";
+               try {{ as_principal(r, f); }} catch (e) {{ res = e.Code; }}
+               out.push(res);
+           }}
+           out"#
+    )));
+    assert_eq!(v, ["2026-01-01T00:15:00Z", "ok", "AccessDenied"]);
+}
+
+#[test]
 fn expired_tokens_name_both_times() {
     // "Token expired: current date/time 1624482533 must be before the expiration date/time 1624482335"
     let (c, m) = code(&format!(
@@ -690,4 +721,19 @@ fn tokens_and_assertions_are_reproducible_and_survive_save_and_load() {
     let b = strings(ok(&script));
     assert_eq!(a, b, "same script, same tokens, assertions and credentials");
     assert_eq!(a[4], "true");
+}
+
+/// The scenario notebook's code cells, run in order in one engine, succeed (the notebook
+/// runs clean; its outputs are filled by `cloudbook run`).
+#[test]
+fn the_federation_notebook_runs_clean() {
+    let nb: serde_json::Value = serde_json::from_str(include_str!("../../../notebooks/iam-federation-mfa.ipynb")).unwrap();
+    let (e, _) = crate::script::engine();
+    let mut scope = rhai::Scope::new();
+    for (i, cell) in nb["cells"].as_array().unwrap().iter().enumerate().filter(|(_, c)| c["cell_type"] == "code") {
+        let src: String = cell["source"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+        if let Err(err) = e.eval_with_scope::<Dynamic>(&mut scope, &src) {
+            panic!("cell {i} failed: {err}\n{src}");
+        }
+    }
 }
