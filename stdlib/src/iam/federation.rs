@@ -187,7 +187,7 @@ pub fn idp_info(w: &mut World, issuer: &str) -> Result<IdpInfo, AwsError> {
         kid: i.kid.clone(),
         jwks: i.jwks(),
         thumbprint: i.thumbprint(),
-        public_key: crate::world::Blob(idp::spki(&i.public_key())),
+        public_key: crate::world::Blob(i.public.clone()),
     })
 }
 

@@ -32,7 +32,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
-use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
@@ -70,6 +70,9 @@ pub struct SimIdp {
     /// The signing key, PKCS#8 DER.
     #[serde(with = "crate::world::blob::b64")]
     pub key: Vec<u8>,
+    /// Its public half, DER SubjectPublicKeyInfo (what relying parties verify with).
+    #[serde(with = "crate::world::blob::b64")]
+    pub public: Vec<u8>,
     /// The JWKS key id (`kid`).
     pub kid: String,
     pub created: Timestamp,
@@ -80,8 +83,9 @@ impl SimIdp {
     pub fn new(issuer: &str, kind: IdpKind, seed: [u8; 32], created: Timestamp) -> Self {
         let key = generate_key(seed);
         let der = key.to_pkcs8_der().expect("a fresh RSA key encodes").as_bytes().to_vec();
-        let kid = hex::encode(&Sha256::digest(spki(&key.to_public_key()))[..8]);
-        SimIdp { issuer: issuer.to_string(), kind, key: der, kid, created }
+        let public = spki(&key.to_public_key());
+        let kid = hex::encode(&Sha256::digest(&public)[..8]);
+        SimIdp { issuer: issuer.to_string(), kind, key: der, public, kid, created }
     }
 
     pub fn private_key(&self) -> RsaPrivateKey {
@@ -89,13 +93,13 @@ impl SimIdp {
     }
 
     pub fn public_key(&self) -> RsaPublicKey {
-        self.private_key().to_public_key()
+        RsaPublicKey::from_public_key_der(&self.public).expect("the world stores only keys it generated")
     }
 
     /// The provider's certificate thumbprint as IAM's ThumbprintList holds it: 40 lower-case
     /// hex digits (SHA-1 of the key's SubjectPublicKeyInfo, standing in for the CA certificate).
     pub fn thumbprint(&self) -> String {
-        thumbprint(&self.public_key())
+        hex::encode(sha1::Sha1::digest(&self.public))
     }
 
     /// The JSON Web Key Set the provider publishes at its `jwks_uri`.
@@ -120,10 +124,6 @@ fn generate_key(seed: [u8; 32]) -> RsaPrivateKey {
 /// DER SubjectPublicKeyInfo of a public key.
 pub fn spki(pk: &RsaPublicKey) -> Vec<u8> {
     pk.to_public_key_der().expect("an RSA public key encodes").as_bytes().to_vec()
-}
-
-pub fn thumbprint(pk: &RsaPublicKey) -> String {
-    hex::encode(sha1::Sha1::digest(spki(pk)))
 }
 
 fn sign(key: &RsaPrivateKey, msg: &[u8]) -> Vec<u8> {
