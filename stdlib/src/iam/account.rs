@@ -53,7 +53,7 @@ use super::model::{
     AccessAdvisorJob, AccountIam, Credential, CredentialReport, LoginProfile, PasswordHash, PasswordPolicy, ServiceLastAccessed,
     TrackedActionLastAccessed,
 };
-use super::ops::{Empty, account_iam, user_of};
+use super::ops::{Empty, Entity, account_iam, entity_arn_guess, key_user, user_of, validation};
 use crate::policy::{EvalDecision, Policy, PolicyType as DeniedBy};
 use crate::world::audit::{AuditEvent, UserIdentity};
 use crate::world::authz::Authz;
@@ -80,10 +80,6 @@ pub const CONSOLE_SESSION: Duration = Duration::hours(12);
 
 const SYMBOLS: &str = "!@#$%^&*()_+-=[]{}|'";
 const VIOLATION: &str = "Password does not conform to the account password policy.";
-
-fn validation(field: &str, value: &str, constraint: &str) -> AwsError {
-    IamError::ValidationError.err(format!("1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"))
-}
 
 // ---------------------------------------------------------------------------------------------
 // Password policy
@@ -308,17 +304,8 @@ pub struct LoginProfileResponse {
     pub login_profile: LoginProfileView,
 }
 
-/// The user a request names, or the calling user.
-fn target_user(c: &Call<'_>, name: &Option<String>) -> Result<String, AwsError> {
-    match (name, c.principal()) {
-        (Some(n), _) => Ok(n.clone()),
-        (None, Principal::User { name, .. }) => Ok(name.clone()),
-        (None, _) => Err(IamError::ValidationError.err("Must specify userName when calling with non-User credentials")),
-    }
-}
-
 fn user_arn_guess(c: &Call<'_>, account: &str, name: &str) -> String {
-    user_of(c, account, name).map(|u| u.arn).unwrap_or_else(|_| format!("arn:aws:iam::{account}:user/{name}"))
+    entity_arn_guess(c, account, Entity::User, name)
 }
 
 fn no_profile(name: &str) -> AwsError {
@@ -331,7 +318,7 @@ fn profile_of(c: &Call<'_>, account: &str, name: &str) -> Option<LoginProfile> {
 
 pub fn create_login_profile(c: &mut Call<'_>, r: CreateLoginProfileRequest) -> Result<LoginProfileResponse, AwsError> {
     let account = c.account();
-    let name = target_user(c, &r.user_name)?;
+    let name = key_user(c, &r.user_name)?;
     let arn = user_arn_guess(c, &account, &name);
     c.authorize(Authz::new("iam:CreateLoginProfile", &arn))?;
     check_password_chars("password", &r.password)?;
@@ -365,7 +352,7 @@ pub struct UserNameRequest {
 
 pub fn get_login_profile(c: &mut Call<'_>, r: UserNameRequest) -> Result<LoginProfileResponse, AwsError> {
     let account = c.account();
-    let name = target_user(c, &r.user_name)?;
+    let name = key_user(c, &r.user_name)?;
     let arn = user_arn_guess(c, &account, &name);
     c.authorize(Authz::new("iam:GetLoginProfile", &arn))?;
     user_of(c, &account, &name)?;
@@ -419,7 +406,7 @@ pub fn update_login_profile(c: &mut Call<'_>, r: UpdateLoginProfileRequest) -> R
 
 pub fn delete_login_profile(c: &mut Call<'_>, r: UserNameRequest) -> Result<Empty, AwsError> {
     let account = c.account();
-    let name = target_user(c, &r.user_name)?;
+    let name = key_user(c, &r.user_name)?;
     let arn = user_arn_guess(c, &account, &name);
     c.authorize(Authz::new("iam:DeleteLoginProfile", &arn))?;
     user_of(c, &account, &name)?;

@@ -50,7 +50,7 @@ use sha1::Digest as _;
 use super::error::{IamError, IdentityError};
 use super::idp::{self, IdpKind, SignatureCheck, SimIdp};
 use super::model::{Credential, OidcProvider, Role, SamlProvider};
-use super::ops::{Doc, Empty, Tag, account_iam, parse_doc, policy_size};
+use super::ops::{Doc, Empty, Tag, account_iam, parse_doc, policy_size, tags_list as tag_list, tags_map as tags_of, validation};
 use super::sts::{AssumedRoleUser, Credentials, PolicyArnType};
 use crate::policy::{self, Context, ContextValue, EvalDecision, PolicyKind, PrincipalInfo, PrincipalKind, Source, SourceType, Sources, ValueType};
 use crate::world::audit::UserIdentity;
@@ -65,20 +65,6 @@ pub const MAX_THUMBPRINTS: usize = 5;
 /// Session policies: 2,048 characters.
 const SESSION_POLICY_SIZE: usize = 2048;
 
-fn validation(field: &str, value: &str, constraint: &str) -> AwsError {
-    IamError::ValidationError.err(format!("1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"))
-}
-
-fn tags_of(tags: &[Tag]) -> Result<BTreeMap<String, String>, AwsError> {
-    if tags.len() > 50 {
-        return Err(IamError::LimitExceeded.err("Cannot exceed quota for TagsPerEntity: 50"));
-    }
-    Ok(tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect())
-}
-
-fn tag_list(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter().map(|(k, v)| Tag { key: k.clone(), value: v.clone() }).collect()
-}
 
 // ---------------------------------------------------------------------------------------------
 // The simulated external IdPs
@@ -894,7 +880,7 @@ pub fn assume_role_with_web_identity(c: &mut Call<'_>, r: AssumeRoleWithWebIdent
     if jwt.alg() != "RS256" {
         return Err(invalid_token(COULD_NOT_VALIDATE));
     }
-    let Some(idp) = c.w.iam.external_idps.get(&iss).filter(|i| i.kind == IdpKind::Oidc && jwt.kid().is_none_or(|k| k == i.kid)).cloned() else {
+    let Some(idp) = c.w.iam.external_idps.get(&iss).filter(|i| jwt.kid().is_none_or(|k| k == i.kid)).cloned() else {
         return Err(invalid_token("Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements"));
     };
     if !provider.thumbprints.contains(&idp.thumbprint()) {
@@ -1094,9 +1080,10 @@ pub fn assume_role_with_saml(c: &mut Call<'_>, r: AssumeRoleWithSamlRequest) -> 
         key("sts:RoleSessionName", session_name.clone()),
     ];
     for (name, ctx_key, multi) in SAML_ATTRIBUTE_KEYS {
-        if let Some(values) = resp.attributes.get(*name) {
-            let v = if *multi { ContextValue::list(ValueType::String, values.clone()) } else { ContextValue::string(values[0].clone()) };
-            keys.push((ctx_key.to_string(), v));
+        match (resp.attributes.get(*name), multi) {
+            (Some(values), true) => keys.push((ctx_key.to_string(), ContextValue::list(ValueType::String, values.clone()))),
+            (Some(values), false) if !values.is_empty() => keys.push(key(*ctx_key, values[0].clone())),
+            _ => {}
         }
     }
     let role = role_of(c, &r.role_arn);

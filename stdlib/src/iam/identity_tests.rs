@@ -298,6 +298,13 @@ fn saml_trust_conditions_read_the_assertion_attributes() {
            out"#
     )));
     assert_eq!(v, ["AccessDenied", "ok"]);
+    // An attribute without values is simply absent from the request context.
+    let v = ok(&format!(
+        r#"{SAML} let a = iam::saml_assertion(#{{ Issuer: idp, Subject: "bob", Roles: [`${{role}},${{provider}}`], RoleSessionName: "bob",
+               Attributes: #{{ "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress": [] }} }});
+           iam::assume_role_with_saml(#{{ RoleArn: role, PrincipalArn: provider, SAMLAssertion: a }}).Subject"#
+    ));
+    assert_eq!(s(&v), "bob");
 }
 
 #[test]

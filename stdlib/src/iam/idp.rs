@@ -805,6 +805,17 @@ mod tests {
         assert_eq!(read_saml_response(&unsigned, &i.public_key()).unwrap().1, SignatureCheck::Missing);
     }
 
+    proptest::proptest! {
+        /// Untrusted input never panics the readers (it is what scripts hand to STS).
+        #[test]
+        fn readers_never_panic(s in "\\PC{0,200}", t in "[<>/=\"'a-z:!?\\[\\]&; -]{0,120}") {
+            let _ = parse_xml(&s);
+            let _ = parse_xml(&t);
+            let _ = parse_jwt(&s);
+            let _ = read_metadata(&t);
+        }
+    }
+
     #[test]
     fn metadata_round_trip() {
         let i = idp();

@@ -1233,6 +1233,17 @@ mod tests {
         assert_eq!(codes(&dup_resource, PolicyType::Resource, false), ["UNIQUE_SIDS_RECOMMENDED"]);
     }
 
+    proptest::proptest! {
+        /// Any text gets findings, never a panic.
+        #[test]
+        fn validation_never_panics(s in "[{}\\[\\]\":, a-zA-Z0-9*$?/-]{0,160}") {
+            for ty in [PolicyType::Identity, PolicyType::Resource, PolicyType::ServiceControl] {
+                let _ = validate(&s, ty, false);
+                let _ = validate(&s, ty, true);
+            }
+        }
+    }
+
     #[test]
     fn condition_checks() {
         let f = identity(
