@@ -512,8 +512,9 @@ pub fn console_login(c: &mut Call<'_>, r: ConsoleLoginRequest) -> Result<Console
         return Err(failed("Failed authentication"));
     }
     let now = c.now();
-    // MFA: a user with a device must give its current code.
-    let mut mfa_at = None;
+    // MFA: a user with a device must give its current code (checked now, consumed only
+    // once the sign-in succeeds: a failed sign-in changes nothing).
+    let mut mfa = None;
     if let Some(serial) = user.mfa_devices.first().cloned() {
         let Some(code) = &r.token_code else { return Err(failed("Failed authentication (MFA code required)")) };
         let dev = c.w.iam.accounts.get(&account).and_then(|a| a.mfa_devices.get(&serial)).cloned();
@@ -523,15 +524,18 @@ pub fn console_login(c: &mut Call<'_>, r: ConsoleLoginRequest) -> Result<Console
             .into_iter()
             .find(|s| format!("{:06}", super::mfa::hotp(&dev.seed, *s as u64, 6)) == *code && dev.last_used_step.is_none_or(|u| *s > u));
         let Some(hit) = hit else { return Err(failed("Failed authentication (invalid MFA code)")) };
-        if let Some(d) = account_iam(c, &account).mfa_devices.get_mut(&serial) {
-            d.last_used_step = Some(hit);
-        }
-        mfa_at = Some(now);
+        mfa = Some((serial, hit));
     }
     let policy = c.w.iam.accounts.get(&account).and_then(|a| a.password_policy.clone());
     let expired = password_expiry(policy.as_ref(), &profile).is_some_and(|t| now >= t);
     if expired && policy.as_ref().is_some_and(|p| p.hard_expiry) {
         return Err(failed("Failed authentication (the password has expired and must be reset by an administrator)"));
+    }
+    let mfa_at = mfa.as_ref().map(|_| now);
+    if let Some((serial, step)) = mfa
+        && let Some(d) = account_iam(c, &account).mfa_devices.get_mut(&serial)
+    {
+        d.last_used_step = Some(step);
     }
     let change_required = expired || profile.password_reset_required;
     let credentials = if change_required {
