@@ -163,6 +163,8 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("simulate_principal_policy", "SimulatePrincipalPolicy", "The IAM policy simulator for a user, group or role: EvaluationResults with EvalDecision (allowed | explicitDeny | implicitDeny) and MatchedStatements.\n```rhai\niam::simulate_principal_policy(#{ PolicySourceArn: alice_arn, ActionNames: [\"s3:GetObject\"], ResourceArns: [\"arn:aws:s3:::b/k\"] })\n```", simulate::simulate_principal_policy);
     api.op("simulate_custom_policy", "SimulateCustomPolicy", "Simulates the given policies alone (PolicyInputList).", simulate::simulate_custom_policy);
     register_questions(&mut api);
+    // Federation, account settings, credential reports, Access Advisor, policy validation.
+    super::identity_bindings::register(&mut api);
 
     api.install(engine);
 

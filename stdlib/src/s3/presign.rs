@@ -336,6 +336,7 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
         source_vpc: None,
         source_vpce: None,
         via_service: None,
+        access_key_id: None,
     };
     let Some(signature) = query_get(&u.query, "X-Amz-Signature") else {
         if query_get(&u.query, "X-Amz-Credential").is_some() || query_get(&u.query, "X-Amz-Algorithm").is_some() {
@@ -400,8 +401,8 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
             "The request signature we calculated does not match the signature you provided. Check your Amazon Web Services secret access key and signing method.",
         )));
     }
-    // From here on the signer is known: failures are recorded as theirs.
-    let signer = base(principal.clone());
+    // From here on the signer is known: failures are recorded as theirs (with the key).
+    let signer = Caller { access_key_id: Some(akid.to_string()), ..base(principal.clone()) };
     let e = |err: AwsError| (err, Vec::new(), Some(signer.clone()));
     let now = w.now();
     if now < signed_at {
