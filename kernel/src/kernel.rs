@@ -59,7 +59,7 @@ pub fn kernel_info() -> Value {
         "debugger": false,
         "help_links": [
             { "text": "Rhai language book", "url": "https://rhai.rs/book/" },
-            { "text": "Cloudbook README", "url": "https://github.com/cloudbook/cloudbook#readme" }
+            { "text": "AWS documentation", "url": "https://docs.aws.amazon.com/" }
         ]
     })
 }
