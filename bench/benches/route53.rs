@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use cloudbook_bench::{rate, report, run_for};
 use cloudbook_stdlib::World;
-use cloudbook_stdlib::route53::domains::{self, ROUTE53_DOMAINS, RegisterDomainRequest};
+use cloudbook_stdlib::route53::domains::{self, RegisterDomainRequest};
+use cloudbook_stdlib::world::service::ROUTE53_DOMAINS;
 use cloudbook_stdlib::route53::model::ResourceRecordSet;
 use cloudbook_stdlib::route53::ops::{self, Change, ChangeBatch, ChangeResourceRecordSetsRequest};
 use cloudbook_stdlib::route53::rdata::RrType;

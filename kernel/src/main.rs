@@ -1,23 +1,31 @@
-//! `cloudbook`: the Jupyter kernel and CLI. (Placeholder: runs a script file.)
+//! `cloudbook`: the Jupyter kernel and the command line.
+//!
+//! ```text
+//! cloudbook install [--user | --sys-prefix | --prefix DIR]   write the kernelspec
+//! cloudbook kernel --connection-file FILE                   run as a Jupyter kernel
+//! cloudbook run NOTEBOOK.ipynb [--output OUT] [--html REPORT.html] [--check]
+//! cloudbook SCRIPT.rhai                                     run a script, print its results
+//! ```
 
-fn main() {
-    let mut engine = rhai::Engine::new();
-    let shared = cloudbook_stdlib::new_shared(cloudbook_stdlib::World::default());
-    cloudbook_stdlib::register_all(&mut engine, &shared);
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: cloudbook SCRIPT.rhai");
-        std::process::exit(2);
-    };
-    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        eprintln!("cannot read {path}: {e}");
-        std::process::exit(2)
-    });
-    match engine.eval::<rhai::Dynamic>(&src) {
-        Ok(v) if !v.is_unit() => println!("{v}"),
-        Ok(_) => {}
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cloudbook install [--user | --sys-prefix | --prefix DIR]
+  cloudbook kernel --connection-file FILE
+  cloudbook run NOTEBOOK.ipynb [--output OUT.ipynb] [--html REPORT.html] [--check]
+  cloudbook SCRIPT.rhai
+  cloudbook --version";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match cloudbook_kernel::cli::main(&args) {
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
+            eprintln!("cloudbook: {e:#}");
+            if e.downcast_ref::<cloudbook_kernel::cli::UsageError>().is_some() {
+                eprintln!("{USAGE}");
+            }
+            ExitCode::from(2)
         }
     }
 }

@@ -163,6 +163,8 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("simulate_principal_policy", "SimulatePrincipalPolicy", "The IAM policy simulator for a user, group or role: EvaluationResults with EvalDecision (allowed | explicitDeny | implicitDeny) and MatchedStatements.\n```rhai\niam::simulate_principal_policy(#{ PolicySourceArn: alice_arn, ActionNames: [\"s3:GetObject\"], ResourceArns: [\"arn:aws:s3:::b/k\"] })\n```", simulate::simulate_principal_policy);
     api.op("simulate_custom_policy", "SimulateCustomPolicy", "Simulates the given policies alone (PolicyInputList).", simulate::simulate_custom_policy);
     register_questions(&mut api);
+    // Federation, account settings, credential reports, Access Advisor, policy validation.
+    super::identity_bindings::register(&mut api);
 
     api.install(engine);
 
@@ -415,8 +417,8 @@ fn register_questions(api: &mut Api) {
     let h = api.handle();
     api.func(
         "access_matrix",
-        "Decides every principal x action x resource combination with `iam::can` and returns one row per combination: `#{ Principal, Action, Resource, Decision, Reason }` (renders as a table).\n```rhai\niam::access_matrix([\"alice\", \"bob\"], [\"kms:Encrypt\"], [key_a, key_b])\n```",
-        &["principals: Array", "actions: Array", "resources: Array", "Array"],
+        "Decides every principal x action x resource combination with `iam::can` and returns a table with one row per combination: Principal, Action, Resource, Decision (allowed | explicitDeny | implicitDeny, coloured) and Reason. Index it like an array of maps (`m[0].Decision`) or get the maps with `m.rows()`.\n```rhai\niam::access_matrix([\"alice\", \"bob\"], [\"kms:Encrypt\"], [key_a, key_b])\n```",
+        &["principals: Array", "actions: Array", "resources: Array", "Table"],
         move |ctx: NativeCallContext, principals: rhai::Array, actions: rhai::Array, resources: rhai::Array| -> RhaiResult {
             let mut rows = rhai::Array::new();
             for p in &principals {
@@ -437,7 +439,15 @@ fn register_questions(api: &mut Api) {
                     }
                 }
             }
-            Ok(rows.into())
+            let t = crate::render::Table::from_rows(&rows, Some(["Principal", "Action", "Resource", "Decision", "Reason"].map(String::from).to_vec()))
+                .map_err(|e| throw(AwsError::new("ValidationError", 400, e), ctx.call_position()))?
+                .styled(|col, v| match (col, v.clone().into_string().ok().as_deref()) {
+                    ("Decision", Some("allowed")) => Some(crate::render::CellStyle::Good),
+                    ("Decision", Some("explicitDeny")) => Some(crate::render::CellStyle::Bad),
+                    ("Decision", Some("implicitDeny")) => Some(crate::render::CellStyle::Warn),
+                    _ => None,
+                });
+            Ok(Dynamic::from(t))
         },
     );
 }

@@ -43,3 +43,21 @@ aws_error_codes! {
         OrganizationalUnitNotEmpty = ("OrganizationalUnitNotEmptyException", 400),
     }
 }
+
+aws_error_codes! {
+    /// Federation, account settings and credential reports (IAM and STS API references).
+    pub enum IdentityError {
+        /// STS: the web identity token or SAML response could not be validated.
+        InvalidIdentityToken = ("InvalidIdentityToken", 400),
+        /// STS: the web identity token or SAML response has expired.
+        ExpiredTokenException = ("ExpiredTokenException", 400),
+        /// STS: the identity provider reported that authentication failed.
+        IdpRejectedClaim = ("IDPRejectedClaim", 403),
+        PasswordPolicyViolation = ("PasswordPolicyViolation", 400),
+        InvalidUserType = ("InvalidUserType", 400),
+        EntityTemporarilyUnmodifiable = ("EntityTemporarilyUnmodifiable", 409),
+        ReportNotPresent = ("ReportNotPresent", 410),
+        ReportExpired = ("ReportExpired", 410),
+        ReportInProgress = ("ReportInProgress", 404),
+    }
+}

@@ -13,12 +13,24 @@
 //! answers "who can do what" questions (`simulate`: the policy simulator, `iam::can`,
 //! `iam::explain`, access matrices).
 //!
-//! Simplified: no login profiles, MFA devices, federation or credential reports yet (a later
-//! issue); names of the few AWS managed policies modelled are listed in [`managed`]; managed
-//! policy ids of AWS policies are derived, not AWS's.
+//! Identity beyond users and policies lives in its own files: [`mfa`] (virtual MFA devices,
+//! GetSessionToken), [`federation`] with [`idp`] (OIDC and SAML providers, the simulated
+//! external IdPs, AssumeRoleWithWebIdentity/SAML), [`account`] (password policy, login profiles,
+//! console sign-in, credential report, access-key last used, Access Advisor) and [`validate`]
+//! with [`catalog`] (Access Analyzer-style policy validation); each module says what it
+//! models and what it simplifies.
+//!
+//! Simplified: names of the few AWS managed policies modelled are listed in [`managed`];
+//! managed policy ids of AWS policies are derived, not AWS's.
 
+pub mod account;
 pub mod bindings;
+pub mod catalog;
+mod catalog_data;
 pub mod error;
+pub mod federation;
+pub mod identity_bindings;
+pub mod idp;
 pub mod managed;
 pub mod mfa;
 pub mod model;
@@ -26,6 +38,9 @@ pub mod ops;
 pub mod org;
 pub mod simulate;
 pub mod sts;
+pub mod validate;
+#[cfg(test)]
+mod identity_tests;
 #[cfg(test)]
 mod tests;
 
@@ -175,6 +190,11 @@ fn managed_doc(a: Option<&AccountIam>, arn: &str) -> Option<(Policy, String, Sou
         return Some((p, m.name.to_string(), SourceType::AwsManaged));
     }
     a.and_then(|a| a.policies.get(arn)).map(|p| (p.default_version().document.clone(), p.policy_name.clone(), SourceType::UserManaged))
+}
+
+/// The document of a managed policy (AWS managed, or `a`'s customer managed) by ARN.
+pub fn managed_document(a: &AccountIam, arn: &str) -> Option<Policy> {
+    managed_doc(Some(a), arn).map(|(p, _, _)| p)
 }
 
 /// Every policy that applies to `p`: identity policies (a user's own and its groups', a

@@ -15,6 +15,10 @@ pub struct IamState {
     /// Access key id -> what it authenticates. Access key ids are globally unique.
     pub credentials: BTreeMap<String, Credential>,
     pub organization: Option<Organization>,
+    /// Simulated identity providers OUTSIDE AWS (by issuer URL or SAML entity id), which issue
+    /// the tokens and assertions the federation calls exchange (see [`super::idp`]).
+    #[serde(default)]
+    pub external_idps: BTreeMap<String, super::idp::SimIdp>,
 }
 
 /// One account's IAM. Entity maps are keyed by the lower-cased name: IAM names are unique
@@ -32,6 +36,137 @@ pub struct AccountIam {
     /// Virtual MFA devices by serial number (their ARN).
     #[serde(default)]
     pub mfa_devices: BTreeMap<String, MfaDevice>,
+    /// IAM OIDC identity providers, by ARN.
+    #[serde(default)]
+    pub oidc_providers: BTreeMap<String, OidcProvider>,
+    /// IAM SAML identity providers, by ARN.
+    #[serde(default)]
+    pub saml_providers: BTreeMap<String, SamlProvider>,
+    /// The custom account password policy (`None`: IAM's default policy applies).
+    #[serde(default)]
+    pub password_policy: Option<PasswordPolicy>,
+    /// Console passwords, by lower-cased user name.
+    #[serde(default)]
+    pub login_profiles: BTreeMap<String, LoginProfile>,
+    /// The one stored credential report.
+    #[serde(default)]
+    pub credential_report: Option<CredentialReport>,
+    /// Access Advisor jobs (GenerateServiceLastAccessedDetails), by job id.
+    #[serde(default)]
+    pub access_advisor_jobs: BTreeMap<String, AccessAdvisorJob>,
+}
+
+/// An IAM OpenID Connect identity provider.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OidcProvider {
+    pub arn: String,
+    /// The issuer URL as registered (`https://host/path`).
+    pub url: String,
+    pub client_ids: Vec<String>,
+    /// Lower-case hex SHA-1 thumbprints (at most five).
+    pub thumbprints: Vec<String>,
+    pub create_date: Timestamp,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An IAM SAML identity provider: the IdP's metadata document as uploaded.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SamlProvider {
+    pub arn: String,
+    pub name: String,
+    pub metadata: String,
+    pub uuid: String,
+    pub create_date: Timestamp,
+    pub valid_until: Option<Timestamp>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The account password policy (UpdateAccountPasswordPolicy's parameters after defaults).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PasswordPolicy {
+    pub minimum_password_length: u32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    /// Days; `None` means passwords never expire.
+    pub max_password_age: Option<u32>,
+    pub password_reuse_prevention: Option<u32>,
+    pub hard_expiry: bool,
+}
+
+/// A password as stored: a random salt and HMAC-SHA256(salt, password). Never the password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PasswordHash {
+    #[serde(with = "crate::world::blob::b64")]
+    pub salt: Vec<u8>,
+    #[serde(with = "crate::world::blob::b64")]
+    pub hash: Vec<u8>,
+}
+
+/// A user's console password.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LoginProfile {
+    pub user_name: String,
+    pub create_date: Timestamp,
+    pub password: PasswordHash,
+    pub password_last_changed: Timestamp,
+    pub password_reset_required: bool,
+    /// Earlier passwords, newest first (for PasswordReusePrevention, at most 24 kept).
+    pub history: Vec<PasswordHash>,
+}
+
+/// A generated credential report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CredentialReport {
+    pub generated: Timestamp,
+    /// The CSV text.
+    pub content: String,
+}
+
+/// One Access Advisor job, computed when generated.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccessAdvisorJob {
+    pub job_id: String,
+    pub arn: String,
+    /// `SERVICE_LEVEL` or `ACTION_LEVEL`.
+    pub granularity: String,
+    pub created: Timestamp,
+    pub services: Vec<ServiceLastAccessed>,
+}
+
+/// Access Advisor's ServiceLastAccessed (also the API's response element).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceLastAccessed {
+    pub service_name: String,
+    pub service_namespace: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_authenticated: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_authenticated_entity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_authenticated_region: Option<String>,
+    pub total_authenticated_entities: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracked_actions_last_accessed: Option<Vec<TrackedActionLastAccessed>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TrackedActionLastAccessed {
+    pub action_name: String,
+    pub last_accessed_entity: String,
+    pub last_accessed_time: Timestamp,
+    pub last_accessed_region: String,
 }
 
 /// A virtual MFA device: a TOTP seed (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits).

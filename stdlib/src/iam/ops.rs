@@ -59,7 +59,7 @@ pub fn parse_doc(doc: &Doc, kind: PolicyKind) -> Result<Policy, AwsError> {
     Policy::parse(&doc.0, kind).map_err(|e| IamError::MalformedPolicyDocument.err(e.to_string()))
 }
 
-fn validation(field: &str, value: &str, constraint: &str) -> AwsError {
+pub(crate) fn validation(field: &str, value: &str, constraint: &str) -> AwsError {
     IamError::ValidationError.err(format!(
         "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
     ))
@@ -101,7 +101,7 @@ fn quota(what: &str, n: usize) -> AwsError {
     IamError::LimitExceeded.err(format!("Cannot exceed quota for {what}: {n}"))
 }
 
-fn tags_map(tags: &[Tag]) -> Result<BTreeMap<String, String>, AwsError> {
+pub(crate) fn tags_map(tags: &[Tag]) -> Result<BTreeMap<String, String>, AwsError> {
     if tags.len() > MAX_TAGS {
         return Err(quota("TagsPerEntity", MAX_TAGS));
     }
@@ -120,7 +120,7 @@ fn tags_map(tags: &[Tag]) -> Result<BTreeMap<String, String>, AwsError> {
     Ok(m)
 }
 
-fn tags_list(m: &BTreeMap<String, String>) -> Vec<Tag> {
+pub(crate) fn tags_list(m: &BTreeMap<String, String>) -> Vec<Tag> {
     m.iter().map(|(k, v)| Tag { key: k.clone(), value: v.clone() }).collect()
 }
 
@@ -446,6 +446,9 @@ pub fn delete_user(c: &mut Call<'_>, r: DeleteUserRequest) -> Result<Empty, AwsE
     let u = u?;
     // IAM refuses to delete a user that still has attachments (the CLI's delete-user does not
     // clean up for you).
+    if c.w.iam.accounts.get(&account).is_some_and(|a| super::account::has_login_profile(a, &u.user_name)) {
+        return Err(IamError::DeleteConflict.err("Cannot delete entity, must delete login profile first."));
+    }
     if !u.access_keys.is_empty() {
         return Err(IamError::DeleteConflict.err("Cannot delete entity, must delete access keys first."));
     }
@@ -995,7 +998,7 @@ fn with_entity<R>(c: &mut Call<'_>, account: &str, e: Entity, name: &str, f: imp
     }
 }
 
-fn entity_arn_guess(c: &Call<'_>, account: &str, e: Entity, name: &str) -> String {
+pub(crate) fn entity_arn_guess(c: &Call<'_>, account: &str, e: Entity, name: &str) -> String {
     entity_parts(c, account, e, name).map(|p| p.0).unwrap_or_else(|_| iam_arn(account, e.word(), "/", name))
 }
 
@@ -1550,7 +1553,7 @@ pub struct CreateAccessKeyResponse {
 }
 
 /// The user a key operation is about: the named one, or the calling user.
-fn key_user(c: &Call<'_>, name: &Option<String>) -> Result<String, AwsError> {
+pub(crate) fn key_user(c: &Call<'_>, name: &Option<String>) -> Result<String, AwsError> {
     match (name, c.principal()) {
         (Some(n), _) => Ok(n.clone()),
         (None, crate::world::Principal::User { name, .. }) => Ok(name.clone()),

@@ -3,6 +3,7 @@
 use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
 use super::CheckResult;
+use crate::render::{CellStyle, Table};
 use crate::script::Shared;
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, as_aws_error, dynamic_to_json, to_dyn};
@@ -111,34 +112,48 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let s = shared.clone();
     api.func(
         "summary",
-        "The lab's pass/fail table: one row per check (failed ones with their hint), then the totals.\n```rhai\nlab::summary()\n```",
-        &["Array"],
+        "The lab's pass/fail table: one row per check (failed ones with what was seen and their hint), then the totals. Scripts can read it like an array of maps (`lab::summary()[0].Result`).\n```rhai\nlab::summary()\n```",
+        &["Table"],
         move || -> Dynamic {
             let w = s.lock();
+            let row = |check: String, result: &str, notes: String| -> Dynamic {
+                let mut m = Map::new();
+                m.insert("Check".into(), check.into());
+                m.insert("Result".into(), result.into());
+                m.insert("Notes".into(), notes.into());
+                Dynamic::from_map(m)
+            };
             let mut rows: rhai::Array = w
                 .lab
                 .checks
                 .iter()
                 .map(|c| {
-                    let mut m = Map::new();
-                    m.insert("Check".into(), c.name.clone().into());
-                    m.insert("Result".into(), (if c.passed { "PASS" } else { "FAIL" }).into());
                     let note = match (&c.detail, &c.hint) {
                         (Some(d), Some(h)) => format!("{d}; hint: {h}"),
                         (Some(d), None) => d.clone(),
                         (None, Some(h)) if !c.passed => format!("hint: {h}"),
                         _ => String::new(),
                     };
-                    m.insert("Notes".into(), note.into());
-                    Dynamic::from_map(m)
+                    row(c.name.clone(), if c.passed { "PASS" } else { "FAIL" }, note)
                 })
                 .collect();
-            let mut total = Map::new();
-            total.insert("Check".into(), format!("{} checks", w.lab.checks.len()).into());
-            total.insert("Result".into(), format!("{} passed, {} failed", w.lab.passed(), w.lab.failed()).into());
-            total.insert("Notes".into(), "".into());
-            rows.push(Dynamic::from_map(total));
-            rows.into()
+            let total = format!("{} passed, {} failed", w.lab.passed(), w.lab.failed());
+            rows.push(row(format!("{} checks", w.lab.checks.len()), &total, String::new()));
+            let all_passed = w.lab.all_passed();
+            let t = Table::from_rows(&rows, Some(vec!["Check".into(), "Result".into(), "Notes".into()]))
+                .expect("rows are maps")
+                .styled(|col, v| {
+                    if col != "Result" {
+                        return None;
+                    }
+                    match v.clone().into_string().ok()?.as_str() {
+                        "PASS" => Some(CellStyle::Good),
+                        "FAIL" => Some(CellStyle::Bad),
+                        _ if all_passed => Some(CellStyle::Good),
+                        _ => Some(CellStyle::Bad),
+                    }
+                });
+            Dynamic::from(t)
         },
     );
     let s = shared.clone();
@@ -196,9 +211,10 @@ mod tests {
 
     #[test]
     fn summary_has_a_row_per_check_and_totals() {
-        let out = run(r#"lab::check("a", true); lab::check("b", false, "h"); lab::summary()"#).cast::<rhai::Array>();
-        assert_eq!(out.len(), 3);
-        let last = out[2].clone().cast::<rhai::Map>();
-        assert_eq!(last["Result"].to_string(), "1 passed, 1 failed");
+        let out = run(r#"lab::check("a", true); lab::check("b", false, "h"); let t = lab::summary(); [t.len(), t[-1].Result, t[1].Notes, t.columns]"#).cast::<rhai::Array>();
+        assert_eq!(out[0].as_int().unwrap(), 3);
+        assert_eq!(out[1].to_string(), "1 passed, 1 failed");
+        assert_eq!(out[2].to_string(), "hint: h");
+        assert_eq!(out[3].to_string(), r#"["Check", "Result", "Notes"]"#);
     }
 }

@@ -236,39 +236,139 @@ impl ContextValue {
 }
 
 /// The request context: condition keys (names compared case-insensitively) and their values.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// A context may sit on a shared `base` (the world keeps the global keys of a caller — time,
+/// source IP, principal — in one `Arc` and layers each operation's own keys on top), so a
+/// request does not rebuild the dozen global keys every call. Keys set on the context shadow
+/// the base's; `remove` hides a base key too.
+#[derive(Clone, Debug, Default)]
 pub struct Context {
-    keys: BTreeMap<String, (String, ContextValue)>,
+    /// lower-cased key -> (original spelling, value); `None` hides a base key.
+    keys: BTreeMap<String, (String, Option<ContextValue>)>,
+    base: Option<Arc<Context>>,
 }
 
 impl Context {
     pub fn new() -> Self {
         Context::default()
     }
+    /// An empty context layered on `base`.
+    pub fn with_base(base: Arc<Context>) -> Self {
+        Context { keys: BTreeMap::new(), base: Some(base) }
+    }
+    /// Puts this context's keys on top of `base` (replacing any earlier base).
+    pub fn set_base(&mut self, base: Arc<Context>) {
+        self.base = Some(base);
+    }
     /// Sets `key` (e.g. `aws:SourceIp`, `kms:EncryptionContext:purpose`); replaces any value.
     pub fn insert(&mut self, key: &str, v: ContextValue) {
-        self.keys.insert(key.to_ascii_lowercase(), (key.to_string(), v));
+        self.keys.insert(key.to_ascii_lowercase(), (key.to_string(), Some(v)));
     }
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.keys.get(&key.to_ascii_lowercase()).map(|(_, v)| v)
+        self.get_lower(&key.to_ascii_lowercase())
     }
     /// Like [`Context::get`] for a key already in lowercase (no allocation).
     pub fn get_lower(&self, lower_key: &str) -> Option<&ContextValue> {
-        self.keys.get(lower_key).map(|(_, v)| v)
+        match self.keys.get(lower_key) {
+            Some((_, v)) => v.as_ref(),
+            None => self.base.as_ref()?.get_lower(lower_key),
+        }
     }
     /// Removes `key`; returns whether it was there.
     pub fn remove(&mut self, key: &str) -> bool {
-        self.keys.remove(&key.to_ascii_lowercase()).is_some()
+        let present = self.get(key).is_some();
+        if self.base.as_ref().is_some_and(|b| b.get(key).is_some()) {
+            self.keys.insert(key.to_ascii_lowercase(), (key.to_string(), None));
+        } else {
+            self.keys.remove(&key.to_ascii_lowercase());
+        }
+        present
     }
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.iter().count()
     }
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.len() == 0
     }
-    /// Keys with their original spelling.
+    /// Keys with their original spelling, in lower-cased key order (base keys included
+    /// unless shadowed).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.keys.values().map(|(k, v)| (k.as_str(), v))
+        self.flat().into_iter().map(|(_, (k, v))| (k, v))
+    }
+
+    fn flat(&self) -> BTreeMap<&str, (&str, &ContextValue)> {
+        let mut out = match &self.base {
+            Some(b) => b.flat(),
+            None => BTreeMap::new(),
+        };
+        for (lower, (orig, v)) in &self.keys {
+            match v {
+                Some(v) => {
+                    out.insert(lower.as_str(), (orig.as_str(), v));
+                }
+                None => {
+                    out.remove(lower.as_str());
+                }
+            }
+        }
+        out
+    }
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Self) -> bool {
+        self.flat() == other.flat()
+    }
+}
+
+/// A context serializes as its flattened keys (original spellings) and values.
+impl Serialize for Context {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let flat = self.flat();
+        let mut m = s.serialize_map(Some(flat.len()))?;
+        for (_, (k, v)) in flat {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Context {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let m = BTreeMap::<String, ContextValue>::deserialize(d)?;
+        let mut c = Context::new();
+        for (k, v) in m {
+            c.insert(&k, v);
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod context_tests {
+    use super::*;
+
+    #[test]
+    fn layers_shadow_and_hide_base_keys() {
+        let mut base = Context::new();
+        base.insert("aws:SourceIp", ContextValue::string("10.0.0.1"));
+        base.insert("aws:username", ContextValue::string("alice"));
+        let base = Arc::new(base);
+        let mut c = Context::with_base(base.clone());
+        c.insert("AWS:SourceIP", ContextValue::string("10.0.0.2"));
+        c.insert("s3:prefix", ContextValue::string("home/"));
+        assert_eq!(c.get("aws:sourceip").unwrap().values, ["10.0.0.2"]);
+        assert_eq!(base.get("aws:sourceip").unwrap().values, ["10.0.0.1"], "the base is not changed");
+        assert_eq!(c.get_lower("aws:username").unwrap().values, ["alice"]);
+        assert!(c.remove("aws:username"));
+        assert!(c.get("aws:username").is_none());
+        assert_eq!(c.len(), 2);
+        let keys: Vec<&str> = c.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["AWS:SourceIP", "s3:prefix"]);
+        let json = serde_json::to_string(&c).unwrap();
+        let back: Context = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c);
     }
 }
 

@@ -121,6 +121,12 @@ pub fn dynamic_to_json(d: &Dynamic) -> Value {
     if let Some(ts) = d.read_lock::<crate::world::Timestamp>() {
         return Value::String(ts.iso());
     }
+    if let Some(t) = d.read_lock::<crate::render::Table>() {
+        return Value::Array(t.source.iter().map(|m| Value::Object(m.iter().map(|(k, v)| (k.to_string(), dynamic_to_json(v))).collect())).collect());
+    }
+    if let Some(c) = d.read_lock::<crate::lab::CheckResult>() {
+        return serde_json::to_value(&*c).unwrap_or_default();
+    }
     Value::String(d.to_string())
 }
 

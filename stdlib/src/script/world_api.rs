@@ -30,7 +30,7 @@ fn caller_of(w: &crate::world::World, who: &Dynamic) -> Result<Caller, AwsError>
     let base = w.caller();
     if let Some(name) = who.read_lock::<rhai::ImmutableString>() {
         let p = crate::iam::resolve_principal(w, &crate::iam::PrincipalSpec::Name(name.to_string()))?;
-        return Ok(Caller { principal: p, via_service: None, ..base });
+        return Ok(Caller { principal: p, via_service: None, access_key_id: None, ..base });
     }
     let Some(m) = who.read_lock::<Map>() else {
         return Err(validation(format!(
@@ -40,20 +40,25 @@ fn caller_of(w: &crate::world::World, who: &Dynamic) -> Result<Caller, AwsError>
     };
     let get = |k: &str| m.get(k).and_then(|v| v.clone().into_string().ok());
     let creds = m.get("Credentials").and_then(|c| c.read_lock::<Map>().map(|c| c.clone())).unwrap_or_else(|| m.clone());
-    let principal = if let Some(key) = creds.get("AccessKeyId").and_then(|v| v.clone().into_string().ok()) {
+    // The access key that signs the calls (CloudTrail's accessKeyId, IAM's "last used" data).
+    let (principal, signed_with) = if let Some(key) = creds.get("AccessKeyId").and_then(|v| v.clone().into_string().ok()) {
         let secret = creds.get("SecretAccessKey").and_then(|v| v.clone().into_string().ok());
         let token = creds.get("SessionToken").and_then(|v| v.clone().into_string().ok());
-        crate::iam::resolve_principal(w, &crate::iam::PrincipalSpec::Credentials { access_key_id: key, secret_access_key: secret, session_token: token })?
+        let spec = crate::iam::PrincipalSpec::Credentials { access_key_id: key.clone(), secret_access_key: secret, session_token: token };
+        (crate::iam::resolve_principal(w, &spec)?, Some(key))
     } else if let Some(p) = m.get("Principal") {
-        caller_of(w, p)?.principal
+        let inner = caller_of(w, p)?;
+        (inner.principal, inner.access_key_id)
     } else {
-        base.principal.clone()
+        (base.principal.clone(), base.access_key_id.clone())
     };
-    let mut c = Caller { principal, via_service: None, ..base };
+    let mut c = Caller { principal, via_service: None, access_key_id: signed_with, ..base };
     for (k, v) in m.iter() {
         match k.as_str() {
             "Principal" | "Credentials" | "AccessKeyId" | "SecretAccessKey" | "SessionToken" | "Expiration" | "AssumedRoleUser"
             | "PackedPolicySize" | "SourceIdentity" | "UserName" | "Status" | "CreateDate" => {}
+            // The rest of AssumeRoleWithWebIdentity / AssumeRoleWithSAML responses.
+            "SubjectFromWebIdentityToken" | "Provider" | "Audience" | "Subject" | "SubjectType" | "Issuer" | "NameQualifier" => {}
             "SourceIp" => c.source_ip = if v.is_unit() { None } else { get("SourceIp") },
             "SecureTransport" => c.secure_transport = v.as_bool().map_err(|_| validation("`SecureTransport` must be true or false"))?,
             "Region" => {

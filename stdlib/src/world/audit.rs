@@ -23,6 +23,9 @@ pub struct UserIdentity {
     pub user_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoked_by: Option<String>,
+    /// For `WebIdentityUser` / `SAMLUser` identities: the identity provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_provider: Option<String>,
 }
 
 impl UserIdentity {
@@ -49,6 +52,7 @@ impl UserIdentity {
                 Principal::Service { service } => Some(service.clone()),
                 _ => None,
             },
+            identity_provider: None,
         }
     }
 }

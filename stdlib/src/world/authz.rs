@@ -8,6 +8,7 @@
 //! engine, [`crate::policy::evaluate`]. The engine decides; this module only gathers.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::policy::{
     self, Context, ContextValue, Decision, EvalDecision, Facts, MatchedStatement, Policy, PrincipalInfo, PrincipalKind,
@@ -200,6 +201,43 @@ pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String
     c
 }
 
+/// The account field of an ARN (`arn:partition:service:region:ACCOUNT:resource`), without
+/// parsing the rest.
+fn arn_account(s: &str) -> Option<&str> {
+    let mut it = s.splitn(6, ':');
+    (it.next()? == "arn").then_some(())?;
+    it.nth(3)
+}
+
+/// A one-entry cache of the global condition keys (they only change when the caller, the
+/// clock or the caller's tags do). Not part of the saved world.
+#[derive(Debug, Default)]
+pub struct GlobalsCache(parking_lot::Mutex<Option<CachedGlobals>>);
+
+/// The caller, clock and tags the cached global keys were built for.
+type CachedGlobals = (Caller, crate::world::Timestamp, BTreeMap<String, String>, Arc<Context>);
+
+impl Clone for GlobalsCache {
+    fn clone(&self) -> Self {
+        GlobalsCache::default()
+    }
+}
+
+/// [`global_context`], shared while nothing it depends on changes.
+pub fn global_context_cached(w: &World, caller: &Caller, tags: &BTreeMap<String, String>) -> Arc<Context> {
+    let mut slot = w.globals_cache.0.lock();
+    if let Some((c, now, t, ctx)) = slot.as_ref()
+        && c == caller
+        && *now == w.clock.now
+        && t == tags
+    {
+        return ctx.clone();
+    }
+    let ctx = Arc::new(global_context(w, caller, tags));
+    *slot = Some((caller.clone(), w.clock.now, tags.clone(), ctx.clone()));
+    ctx
+}
+
 /// Decides `req` for `caller` with everything in the world.
 pub fn decide(w: &World, caller: &Caller, req: &Authz<'_>) -> Decision {
     let g = crate::iam::gather(w, &caller.principal);
@@ -208,23 +246,27 @@ pub fn decide(w: &World, caller: &Caller, req: &Authz<'_>) -> Decision {
 
 /// Decides `req` for `caller` with the given policies (the policy simulator supplies its own).
 pub fn decide_with(w: &World, caller: &Caller, req: &Authz<'_>, g: &Gathered) -> Decision {
+    decide_owned(w, caller, req.clone(), g)
+}
+
+/// [`decide_with`] taking the request by value, so its context keys are layered over the
+/// caller's cached global keys without being copied (the path every API call takes).
+pub fn decide_owned(w: &World, caller: &Caller, mut req: Authz<'_>, g: &Gathered) -> Decision {
     let p = &caller.principal;
-    let mut ctx = global_context(w, caller, &g.principal_tags);
-    for (k, v) in req.context.iter() {
-        ctx.insert(k, v.clone());
-    }
+    req.context.set_base(global_context_cached(w, caller, &g.principal_tags));
     if let Some(o) = req.overrides {
         for (k, v) in o.iter() {
-            ctx.insert(k, v.clone());
+            req.context.insert(k, v.clone());
         }
     }
+    let ctx = &req.context;
     let info = principal_info(p);
     let resource_account = req
         .resource_account
         .map(str::to_string)
         // ARNs without an account (S3) or owned by AWS itself (`arn:aws:iam::aws:policy/...`)
         // are evaluated in the caller's account: only identity policies decide.
-        .or_else(|| req.resource.parse::<super::Arn>().ok().map(|a| a.account).filter(|a| !a.is_empty() && a != "aws"))
+        .or_else(|| arn_account(req.resource).filter(|a| !a.is_empty() && *a != "aws").map(str::to_string))
         .unwrap_or_else(|| info.account.clone());
     let sources = Sources {
         identity: g.identity.iter().map(|(policy, id, ty)| Source { policy, id, ty: *ty }).collect(),
@@ -235,7 +277,7 @@ pub fn decide_with(w: &World, caller: &Caller, req: &Authz<'_>, g: &Gathered) ->
         rcps: g.rcps.iter().map(|lvl| lvl.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::ResourceControl }).collect()).collect(),
     };
     let facts = Facts { same_account: info.account == resource_account, resource_policy_must_grant: req.must_grant };
-    let mut d = policy::evaluate(&info, req.action, req.resource, &ctx, &sources, facts);
+    let mut d = policy::evaluate(&info, req.action, req.resource, ctx, &sources, facts);
     // A KMS grant allows its operations like a resource-policy allow; an explicit deny still wins.
     if let Some(grant_id) = &req.grant
         && d.decision == EvalDecision::ImplicitDeny

@@ -20,7 +20,7 @@ use crate::policy::{Decision, EvalDecision};
 
 /// Who is calling and from where: the principal plus the request's network facts, which
 /// feed global condition keys (`aws:SourceIp`, `aws:SecureTransport`, `aws:SourceVpc`, ...).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Caller {
     pub principal: Principal,
@@ -36,6 +36,11 @@ pub struct Caller {
     /// The service making this call on the principal's behalf (`s3.amazonaws.com` when S3
     /// calls KMS for SSE-KMS): CloudTrail's `invokedBy`, `kms:ViaService`, `aws:CalledVia`.
     pub via_service: Option<String>,
+    /// The access key that signed the request (`AKIA...` or `ASIA...`), when the caller used
+    /// credentials: CloudTrail's `userIdentity.accessKeyId`, from which IAM derives "last used"
+    /// data (credential report, GetAccessKeyLastUsed). `None` when a script names a principal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
 }
 
 /// The documentation address (RFC 5737) callers use unless they say otherwise.
@@ -51,6 +56,7 @@ impl Caller {
             source_vpc: None,
             source_vpce: None,
             via_service: None,
+            access_key_id: None,
         }
     }
 }
@@ -70,6 +76,10 @@ pub struct Call<'w> {
     pub data_event: bool,
     /// CloudTrail `responseElements` (secrets omitted), set by the operation if useful.
     pub response_elements: Value,
+    /// CloudTrail `userIdentity` when it is not the caller's own: unsigned federation calls
+    /// (AssumeRoleWithWebIdentity, AssumeRoleWithSAML) record the external identity
+    /// (`WebIdentityUser`, `SAMLUser`) here.
+    pub user_identity: Option<UserIdentity>,
 }
 
 fn default_read_only(op: &str) -> bool {
@@ -115,17 +125,21 @@ impl World {
             read_only: default_read_only(operation),
             data_event: false,
             response_elements: Value::Null,
+            user_identity: None,
         };
         let result = match call.check_credentials() {
             Ok(()) => f(&mut call),
             Err(e) => Err(e),
         };
-        let Call { caller, resources, read_only, data_event, response_elements, .. } = call;
+        let Call { caller, resources, read_only, data_event, response_elements, user_identity, .. } = call;
         let (error_code, error_message) = match &result {
             Ok(_) => (None, None),
             Err(e) => (Some(e.code.clone()), Some(e.message.clone())),
         };
-        let mut user_identity = UserIdentity::of(&caller.principal);
+        let mut user_identity = user_identity.unwrap_or_else(|| UserIdentity::of(&caller.principal));
+        if user_identity.access_key_id.is_none() {
+            user_identity.access_key_id = caller.access_key_id.clone();
+        }
         if let Some(via) = &caller.via_service {
             user_identity.invoked_by = Some(via.clone());
         }
@@ -205,12 +219,14 @@ impl<'w> Call<'w> {
     /// (identity, resource, boundary, session, SCPs, grants) and fails with the service's
     /// AccessDenied error, in AWS's message format, unless allowed.
     pub fn authorize(&mut self, req: Authz<'_>) -> Result<Decision, AwsError> {
-        let d = authz::decide(self.w, &self.caller, &req);
+        let (action, resource) = (req.action, req.resource);
+        let g = crate::iam::gather(self.w, &self.caller.principal);
+        let d = authz::decide_owned(self.w, &self.caller, req, &g);
         if d.decision == EvalDecision::Allowed {
             Ok(d)
         } else {
             let (code, status) = self.service.access_denied;
-            Err(AwsError::new(code, status, authz::access_denied_message(&self.caller.principal, req.action, req.resource, &d)))
+            Err(AwsError::new(code, status, authz::access_denied_message(&self.caller.principal, action, resource, &d)))
         }
     }
 

@@ -63,6 +63,10 @@ pub struct World {
     /// Set by the kernel to interrupt long native operations (they poll [`World::interrupted`]).
     #[serde(skip)]
     pub interrupt: Interrupt,
+    /// The global condition keys of the last caller, reused while the caller, the clock and
+    /// the caller's tags are unchanged (see `authz::global_context_cached`).
+    #[serde(skip)]
+    pub(crate) globals_cache: authz::GlobalsCache,
 }
 
 /// A shared interrupt flag: the kernel sets it, long native loops check it.
@@ -109,6 +113,7 @@ impl World {
             lab: Default::default(),
             callers: Vec::new(),
             interrupt: Interrupt::default(),
+            globals_cache: Default::default(),
         }
     }
 

@@ -11,7 +11,7 @@ use super::arn::Arn;
 use super::clock::Timestamp;
 
 /// A temporary session from `sts:AssumeRole` (and the federation calls).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RoleSession {
     pub account: String,
@@ -53,7 +53,7 @@ impl RoleSession {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "Type")]
 pub enum Principal {
     /// The account's root user.

@@ -81,8 +81,17 @@ impl SimRng {
         let mut b = self.array::<16>();
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let h = hex::encode(b);
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        // Written straight into one buffer: ids are made on every API call.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(36);
+        for (i, byte) in b.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push(HEX[(byte >> 4) as usize] as char);
+            out.push(HEX[(byte & 0x0f) as usize] as char);
+        }
+        out
     }
     /// An IAM unique id: `prefix` (AIDA, AROA, AGPA, ANPA, AIPA, ...) then upper-case base32
     /// up to 21 characters in all, like `AIDACKCEVSQ6C2EXAMPLE`.
@@ -131,6 +140,8 @@ mod tests {
         let mut r = SimRng::new(7);
         let u = r.uuid();
         assert_eq!(u.len(), 36);
+        assert_eq!(u.matches('-').count(), 4);
+        assert_eq!([u.find('-'), u[9..].find('-').map(|i| i + 9)], [Some(8), Some(13)]);
         assert_eq!(&u[14..15], "4");
         let id = r.iam_unique_id("AIDA");
         assert_eq!(id.len(), 21);

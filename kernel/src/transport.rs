@@ -1,0 +1,282 @@
+//! The only IO of the kernel: the five ZeroMQ sockets, on a single-threaded tokio runtime,
+//! and the engine thread they feed.
+//!
+//! ```text
+//!  shell ROUTER ──recv──> verify ──std mpsc──> engine thread (Handler + Session)
+//!        <──send── shell task <──tokio mpsc── replies        │
+//!  iopub XPUB   <──send── iopub task <──tokio mpsc───────────┘ (status, streams, results)
+//!        ──recv──> subscriptions -> iopub_welcome (JEP 65)
+//!  control ROUTER: kernel_info, interrupt (sets the flag), shutdown — answered at once,
+//!                  even while a cell runs
+//!  stdin ROUTER: bound, read and dropped (the kernel never asks for input)
+//!  hb REP: echoes
+//! ```
+//!
+//! The interrupt flag is the world's (`World::interrupt`): rhai's `on_progress` and long
+//! native stdlib loops both poll it, so an interrupt stops the cell and keeps the scope.
+//! SIGINT sets the same flag, for clients that interrupt with signals.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result, bail};
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::json;
+use zeromq::{RepSocket, RouterSocket, Socket, SocketRecv, SocketSend, XPubSocket, ZmqMessage};
+
+use crate::kernel::{Handler, Outbox, kernel_info};
+use crate::session::{Session, spawn_engine_thread};
+use crate::wire::{self, Builder, Message, Signer};
+
+/// The connection file Jupyter writes for a kernel.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ConnectionInfo {
+    #[serde(default = "tcp")]
+    pub transport: String,
+    pub ip: String,
+    pub shell_port: u16,
+    pub iopub_port: u16,
+    pub stdin_port: u16,
+    pub control_port: u16,
+    pub hb_port: u16,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default = "hmac_sha256")]
+    pub signature_scheme: String,
+}
+
+fn tcp() -> String {
+    "tcp".into()
+}
+
+fn hmac_sha256() -> String {
+    "hmac-sha256".into()
+}
+
+impl ConnectionInfo {
+    pub fn load(path: &Path) -> Result<ConnectionInfo> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the connection file {}", path.display()))?;
+        let info: ConnectionInfo = serde_json::from_str(&text).with_context(|| format!("bad connection file {}", path.display()))?;
+        if info.transport != "tcp" {
+            bail!("transport `{}` is not supported (only tcp)", info.transport);
+        }
+        Ok(info)
+    }
+
+    fn endpoint(&self, port: u16) -> String {
+        let ip = if self.ip == "*" { "0.0.0.0" } else { self.ip.as_str() };
+        format!("tcp://{ip}:{port}")
+    }
+}
+
+fn log(msg: impl std::fmt::Display) {
+    eprintln!("cloudbook: {msg}");
+}
+
+fn to_zmq(frames: Vec<Vec<u8>>) -> Option<ZmqMessage> {
+    ZmqMessage::try_from(frames.into_iter().map(Bytes::from).collect::<Vec<_>>()).ok()
+}
+
+fn frames_of(m: ZmqMessage) -> Vec<Bytes> {
+    m.into_vec()
+}
+
+/// Runs the kernel until it is told to shut down.
+pub fn serve(connection_file: &Path) -> Result<()> {
+    let info = ConnectionInfo::load(connection_file)?;
+    let signer = Signer::new(info.key.as_bytes(), &info.signature_scheme).map_err(anyhow::Error::msg)?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    rt.block_on(serve_async(info, signer))
+}
+
+async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
+    let mut shell = RouterSocket::new();
+    shell.bind(&info.endpoint(info.shell_port)).await.context("cannot bind the shell socket")?;
+    let mut control = RouterSocket::new();
+    control.bind(&info.endpoint(info.control_port)).await.context("cannot bind the control socket")?;
+    let mut stdin = RouterSocket::new();
+    stdin.bind(&info.endpoint(info.stdin_port)).await.context("cannot bind the stdin socket")?;
+    let mut iopub = XPubSocket::new();
+    iopub.bind(&info.endpoint(info.iopub_port)).await.context("cannot bind the iopub socket")?;
+    let mut hb = RepSocket::new();
+    hb.bind(&info.endpoint(info.hb_port)).await.context("cannot bind the heartbeat socket")?;
+
+    let builder = Builder::new();
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (shell_out_tx, mut shell_out_rx) = tokio::sync::mpsc::unbounded_channel::<Message>();
+    let (iopub_tx, mut iopub_rx) = tokio::sync::mpsc::unbounded_channel::<Message>();
+    let (req_tx, req_rx) = std::sync::mpsc::channel::<Message>();
+
+    // The engine thread: builds the session (the stdlib) and handles shell requests in order.
+    {
+        let out = Outbox { builder: builder.clone(), shell: shell_out_tx, iopub: iopub_tx.clone() };
+        let flag = interrupt.clone();
+        let done = done_tx.clone();
+        spawn_engine_thread("cloudbook-engine", move || {
+            let mut world = cloudbook_stdlib::World::default();
+            world.interrupt = cloudbook_stdlib::world::Interrupt(flag);
+            Handler::new(Session::with_world(world), out, req_rx).run();
+            let _ = done.send(());
+        });
+    }
+
+    // shell: receive -> verify -> engine; replies from the engine -> send.
+    let (mut shell_send, mut shell_recv) = shell.split();
+    {
+        let signer = signer.clone();
+        tokio::spawn(async move {
+            while let Some(m) = shell_out_rx.recv().await {
+                if let Some(z) = to_zmq(wire::encode(&m, &signer))
+                    && let Err(e) = shell_send.send(z).await {
+                        log(format!("shell send failed: {e}"));
+                    }
+            }
+        });
+    }
+    {
+        let signer = signer.clone();
+        tokio::spawn(async move {
+            loop {
+                match shell_recv.recv().await {
+                    Ok(z) => match wire::decode(&frames_of(z), &signer) {
+                        Ok(msg) => {
+                            if req_tx.send(msg).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) => log(format!("dropped a shell message: {e}")),
+                    },
+                    Err(e) => log(format!("shell receive failed: {e}")),
+                }
+            }
+        });
+    }
+
+    // iopub: outgoing messages in order; a subscription gets an iopub_welcome on its topic.
+    {
+        let signer = signer.clone();
+        let builder = builder.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    biased;
+                    sub = iopub.recv() => match sub {
+                        Ok(z) => {
+                            let frames = frames_of(z);
+                            if let Some(f) = frames.first().filter(|f| f.first() == Some(&1)) {
+                                let topic = String::from_utf8_lossy(&f[1..]).to_string();
+                                let mut w = builder.iopub(None, "iopub_welcome", json!({ "subscription": topic }));
+                                w.identities = vec![f[1..].to_vec()];
+                                if let Some(z) = to_zmq(wire::encode(&w, &signer)) {
+                                    let _ = iopub.send(z).await;
+                                }
+                            }
+                        }
+                        Err(e) => log(format!("iopub receive failed: {e}")),
+                    },
+                    out = iopub_rx.recv() => match out {
+                        Some(m) => {
+                            if let Some(z) = to_zmq(wire::encode(&m, &signer))
+                                && let Err(e) = iopub.send(z).await {
+                                    log(format!("iopub send failed: {e}"));
+                                }
+                        }
+                        None => break,
+                    },
+                }
+            }
+        });
+    }
+
+    // heartbeat: echo.
+    tokio::spawn(async move {
+        loop {
+            match hb.recv().await {
+                Ok(m) => {
+                    let _ = hb.send(m).await;
+                }
+                Err(e) => log(format!("heartbeat receive failed: {e}")),
+            }
+        }
+    });
+
+    // stdin: nothing to ask; drain.
+    tokio::spawn(async move {
+        while stdin.recv().await.is_ok() {}
+    });
+
+    // SIGINT interrupts like an interrupt_request.
+    {
+        let flag = interrupt.clone();
+        tokio::spawn(async move {
+            #[cfg(unix)]
+            if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()) {
+                while s.recv().await.is_some() {
+                    flag.store(true, Ordering::SeqCst);
+                }
+            }
+        });
+    }
+
+    // control: answered here, at once, even while the engine is busy.
+    {
+        let signer = signer.clone();
+        let builder = builder.clone();
+        let flag = interrupt.clone();
+        let done = done_tx.clone();
+        let iopub = iopub_tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let z = match control.recv().await {
+                    Ok(z) => z,
+                    Err(e) => {
+                        log(format!("control receive failed: {e}"));
+                        continue;
+                    }
+                };
+                let msg = match wire::decode(&frames_of(z), &signer) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        log(format!("dropped a control message: {e}"));
+                        continue;
+                    }
+                };
+                let (reply_type, content, shutdown) = match msg.msg_type() {
+                    "kernel_info_request" => ("kernel_info_reply", kernel_info(), false),
+                    "interrupt_request" => {
+                        flag.store(true, Ordering::SeqCst);
+                        ("interrupt_reply", json!({ "status": "ok" }), false)
+                    }
+                    "shutdown_request" => {
+                        flag.store(true, Ordering::SeqCst);
+                        let restart = msg.content.get("restart").and_then(|r| r.as_bool()).unwrap_or(false);
+                        ("shutdown_reply", json!({ "status": "ok", "restart": restart }), true)
+                    }
+                    other => {
+                        log(format!("ignoring unsupported control message `{other}`"));
+                        continue;
+                    }
+                };
+                let reply = builder.reply(&msg, reply_type, content.clone());
+                if let Some(z) = to_zmq(wire::encode(&reply, &signer))
+                    && let Err(e) = control.send(z).await {
+                        log(format!("control send failed: {e}"));
+                    }
+                if shutdown {
+                    // Also tell every iopub subscriber (spec: shutdown_reply is broadcast on iopub).
+                    let _ = iopub.send(builder.iopub(Some(&msg.header), "shutdown_reply", content));
+                    let _ = done.send(());
+                    break;
+                }
+            }
+        });
+    }
+
+    done_rx.recv().await;
+    // Let queued replies and iopub messages reach their sockets before the process ends.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    Ok(())
+}

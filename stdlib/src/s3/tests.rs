@@ -1,0 +1,742 @@
+//! Script-level tests of S3 behaviour through `register_all` (each cites the AWS rule it pins).
+
+use rhai::{Dynamic, EvalAltResult, Map};
+
+use crate::script::convert::as_aws_error;
+
+fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+    let (e, _) = crate::script::engine();
+    e.eval::<Dynamic>(src)
+}
+
+#[track_caller]
+fn ok(src: &str) -> Dynamic {
+    run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
+}
+
+#[track_caller]
+fn code(src: &str) -> (String, String) {
+    let e = run(src).expect_err("expected an AWS error");
+    as_aws_error(&e).unwrap_or_else(|| panic!("not an AWS error: {e}"))
+}
+
+fn s(d: &Dynamic) -> String {
+    d.clone().into_string().expect("a string")
+}
+
+fn map(d: Dynamic) -> Map {
+    d.cast::<Map>()
+}
+
+/// Setup shared by the access tests: a bucket whose Block Public Access is off, a user
+/// `alice` with an access key, and a helper to presign as her.
+const ALICE: &str = r#"
+    s3::create_bucket("media");
+    s3::put_object("media", "cat.jpg", "meow");
+    iam::create_user("alice");
+    let key = iam::create_access_key("alice").AccessKey;
+    iam::put_user_policy(#{ UserName: "alice", PolicyName: "read", PolicyDocument:
+        `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::media/*"}]}` });
+    let url = as_principal("alice", || s3::generate_presigned_url(#{ ClientMethod: "get_object", Params: #{ Bucket: "media", Key: "cat.jpg" }, ExpiresIn: 300 }));
+"#;
+
+#[test]
+fn bucket_names_and_the_global_namespace() {
+    // "Bucket names must be between 3 (min) and 63 (max) characters long" ... InvalidBucketName.
+    assert_eq!(code(r#"s3::create_bucket("Doc_Example")"#).0, "InvalidBucketName");
+    // us-east-1 re-creation by the owner: 200 OK (legacy); elsewhere BucketAlreadyOwnedByYou.
+    let _ = ok(r#"s3::create_bucket("bk1"); s3::create_bucket("bk1")"#);
+    let (c, _) = code(
+        r#"world::set_region("eu-west-1");
+           s3::create_bucket(#{ Bucket: "bk2", CreateBucketConfiguration: #{ LocationConstraint: "eu-west-1" } });
+           s3::create_bucket(#{ Bucket: "bk2", CreateBucketConfiguration: #{ LocationConstraint: "eu-west-1" } })"#,
+    );
+    assert_eq!(c, "BucketAlreadyOwnedByYou");
+    // Another account: BucketAlreadyExists (409).
+    let e = run(
+        r#"s3::create_bucket("shared-name");
+           organizations::create_organization(); let acct = organizations::create_account(#{ AccountName: "dev", Email: "dev@example.com" }).CreateAccountStatus.AccountId;
+           as_principal(acct, || s3::create_bucket("shared-name"))"#,
+    )
+    .unwrap_err();
+    let m = e.to_string();
+    assert!(m.contains("BucketAlreadyExists") || as_aws_error(&e).is_some_and(|(c, _)| c == "BucketAlreadyExists"), "{m}");
+    // A bucket with an object cannot be deleted.
+    assert_eq!(code(r#"s3::create_bucket("full"); s3::put_object("full", "k", "ver"); s3::delete_bucket("full")"#).0, "BucketNotEmpty");
+    let r = map(ok(r#"s3::create_bucket("xx1"); s3::create_bucket("xx0"); s3::list_buckets()"#));
+    let names: Vec<String> = r["Buckets"].clone().into_array().unwrap().into_iter().map(|b| s(&map(b)["Name"])).collect();
+    assert_eq!(names, ["xx0", "xx1"]);
+    // The documented location constraint for us-east-1 is "no constraint".
+    assert_eq!(code(r#"s3::create_bucket(#{ Bucket: "bk3", CreateBucketConfiguration: #{ LocationConstraint: "us-east-1" } })"#).0, "InvalidLocationConstraint");
+}
+
+#[test]
+fn objects_etags_ranges_and_metadata() {
+    let r = map(ok(r#"s3::create_bucket("bkt");
+        s3::put_object(#{ Bucket: "bkt", Key: "test$file.text", Body: "Welcome to Amazon S3.", Metadata: #{ owner: "me" }, ContentType: "text/plain" })"#));
+    // SSE-S3 single-part ETag is the MD5 of the data (aws-facts §5.6).
+    assert_eq!(s(&r["ETag"]), "\"d447d0e8f289f16a12ff6027ce77c258\"");
+    assert_eq!(s(&r["ServerSideEncryption"]), "AES256");
+    let g = map(ok(r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "k", Body: "0123456789abcdef", Metadata: #{ owner: "me" } });
+        s3::get_object(#{ Bucket: "bkt", Key: "k", Range: "bytes=0-9" })"#));
+    assert_eq!(g["Body"].clone().cast::<rhai::Blob>(), b"0123456789");
+    assert_eq!(s(&g["ContentRange"]), "bytes 0-9/16");
+    assert_eq!(g["ContentLength"].as_int().unwrap(), 10);
+    assert_eq!(s(&map(g["Metadata"].clone())["owner"]), "me");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::put_object("bkt", "k", "x"); s3::get_object(#{ Bucket: "bkt", Key: "k", Range: "bytes=5-" })"#).0, "InvalidRange");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::get_object("bkt", "nope")"#).0, "NoSuchKey");
+    assert_eq!(code(r#"s3::get_object("nobucket", "k")"#).0, "NoSuchBucket");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::head_object("bkt", "nope")"#).0, "NotFound");
+    // A single PUT is limited to 5 GB.
+    let (c, m) = code(r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "big", ContentLength: 5 * 1024 * 1024 * 1024 + 1 })"#);
+    assert_eq!(c, "EntityTooLarge", "{m}");
+    let _ = ok(r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "big", ContentLength: 5 * 1024 * 1024 * 1024 })"#);
+    // Copy keeps content; copying onto itself without changes is illegal.
+    let c2 = ok(r#"s3::create_bucket("bkt"); s3::put_object("bkt", "a", "data"); s3::copy_object("bkt/a", "bkt", "c"); s3::get_object("bkt", "c").Body.as_string()"#);
+    assert_eq!(s(&c2), "data");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::put_object("bkt", "a", "data"); s3::copy_object("bkt/a", "bkt", "a")"#).0, "InvalidRequest");
+}
+
+#[test]
+fn missing_keys_are_403_without_list_permission() {
+    // GetObject: "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP
+    // status code 403 Access Denied error."
+    let src = format!("{ALICE} as_principal(\"alice\", || s3::get_object(\"media\", \"missing.jpg\"))");
+    assert_eq!(code(&src).0, "AccessDenied");
+    let src = format!(
+        "{ALICE} iam::put_user_policy(#{{ UserName: \"alice\", PolicyName: \"list\", PolicyDocument: `{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::media\"}}]}}` }});
+         as_principal(\"alice\", || s3::get_object(\"media\", \"missing.jpg\"))"
+    );
+    assert_eq!(code(&src).0, "NoSuchKey");
+}
+
+#[test]
+fn listing_with_prefix_delimiter_and_continuation() {
+    let r = map(ok(r#"s3::create_bucket("bkt");
+        for k in ["a/1", "a/2", "bkt/1", "c", "d"] { s3::put_object("bkt", k, "x"); }
+        s3::list_objects_v2(#{ Bucket: "bkt", Delimiter: "/" })"#));
+    let cps: Vec<String> = r["CommonPrefixes"].clone().into_array().unwrap().into_iter().map(|c| s(&map(c)["Prefix"])).collect();
+    assert_eq!(cps, ["a/", "bkt/"]);
+    let keys: Vec<String> = r["Contents"].clone().into_array().unwrap().into_iter().map(|c| s(&map(c)["Key"])).collect();
+    assert_eq!(keys, ["c", "d"]);
+    assert_eq!(r["KeyCount"].as_int().unwrap(), 4);
+    // Pages of 2 walk every key exactly once.
+    let all = ok(r#"s3::create_bucket("bkt");
+        for k in ["a/1", "a/2", "bkt/1", "c", "d"] { s3::put_object("bkt", k, "x"); }
+        let out = []; let token = ();
+        loop {
+            let p = #{ Bucket: "bkt", MaxKeys: 2 };
+            if token != () { p.ContinuationToken = token; }
+            let r = s3::list_objects_v2(p);
+            for o in r.Contents ?? [] { out.push(o.Key); }
+            if !r.IsTruncated { break; }
+            token = r.NextContinuationToken;
+        }
+        out"#);
+    let all: Vec<String> = all.into_array().unwrap().iter().map(s).collect();
+    assert_eq!(all, ["a/1", "a/2", "bkt/1", "c", "d"]);
+    let p = map(ok(r#"s3::create_bucket("bkt"); s3::put_object("bkt", "logs/x", "1"); s3::put_object("bkt", "data/y", "1"); s3::list_objects_v2("bkt", "logs/")"#));
+    assert_eq!(p["KeyCount"].as_int().unwrap(), 1);
+}
+
+#[test]
+fn versioning_delete_markers_and_null_versions() {
+    // "After you version-enable a bucket, it can never return to an unversioned state."
+    assert_eq!(code(r#"s3::create_bucket("ver"); s3::put_bucket_versioning("ver", "Enabled"); s3::put_bucket_versioning("ver", "Off")"#).0, "MalformedXML");
+    // Objects stored before versioning have version id null.
+    let r = map(ok(r#"s3::create_bucket("ver"); s3::put_object("ver", "k", "one");
+        s3::put_bucket_versioning("ver", "Enabled");
+        let v2 = s3::put_object("ver", "k", "two").VersionId;
+        let d = s3::delete_object("ver", "k");
+        let err = ""; try { s3::get_object("ver", "k"); } catch (e) { err = e.Code; }
+        let old = s3::get_object(#{ Bucket: "ver", Key: "k", VersionId: "null" }).Body.as_string();
+        let versions = s3::list_object_versions("ver");
+        s3::delete_object(#{ Bucket: "ver", Key: "k", VersionId: d.VersionId });
+        let back = s3::get_object("ver", "k").Body.as_string();
+        #{ v2: v2, marker: d.DeleteMarker, err: err, old: old, nv: versions.Versions.len(), nm: versions.DeleteMarkers.len(), latest_marker: versions.DeleteMarkers[0].IsLatest, back: back }"#));
+    assert_eq!(s(&r["v2"]).len(), 32);
+    assert!(r["marker"].as_bool().unwrap());
+    assert_eq!(s(&r["err"]), "NoSuchKey");
+    assert_eq!(s(&r["old"]), "one");
+    assert_eq!((r["nv"].as_int().unwrap(), r["nm"].as_int().unwrap()), (2, 1));
+    assert!(r["latest_marker"].as_bool().unwrap());
+    assert_eq!(s(&r["back"]), "two");
+    // GET of a delete marker by version id: 405.
+    assert_eq!(
+        code(r#"s3::create_bucket("ver"); s3::put_bucket_versioning("ver", "Enabled"); s3::put_object("ver", "k", "a");
+            let d = s3::delete_object("ver", "k"); s3::get_object(#{ Bucket: "ver", Key: "k", VersionId: d.VersionId })"#)
+        .0,
+        "MethodNotAllowed"
+    );
+    // Suspended: new objects get the null version, overwriting the previous null version;
+    // older non-null versions stay; a simple DELETE leaves a null delete marker.
+    let r = map(ok(r#"s3::create_bucket("ver"); s3::put_bucket_versioning("ver", "Enabled");
+        s3::put_object("ver", "k", "enabled-1");
+        s3::put_bucket_versioning("ver", "Suspended");
+        let a = s3::put_object("ver", "k", "null-1").VersionId;
+        s3::put_object("ver", "k", "null-2");
+        let vs = s3::list_object_versions("ver").Versions;
+        let d = s3::delete_object("ver", "k");
+        let after = s3::list_object_versions("ver");
+        #{ a: a, n: vs.len(), d: d.VersionId, nv: after.Versions.len(), nm: after.DeleteMarkers.len(), status: s3::get_bucket_versioning(#{ Bucket: "ver" }).Status }"#));
+    assert_eq!(s(&r["a"]), "null");
+    assert_eq!(r["n"].as_int().unwrap(), 2);
+    assert_eq!(s(&r["d"]), "null");
+    assert_eq!((r["nv"].as_int().unwrap(), r["nm"].as_int().unwrap()), (1, 1), "the null version was removed, the enabled one kept");
+    assert_eq!(s(&r["status"]), "Suspended");
+    // Never versioned: no Status at all.
+    let g = map(ok(r#"s3::create_bucket("ver"); s3::get_bucket_versioning(#{ Bucket: "ver" })"#));
+    assert!(!g.contains_key("Status"));
+}
+
+#[test]
+fn mfa_delete_is_recorded_and_enforced() {
+    assert_eq!(
+        code(r#"s3::create_bucket("ver"); s3::put_bucket_versioning(#{ Bucket: "ver", VersioningConfiguration: #{ Status: "Enabled", MFADelete: "Enabled" } })"#).1,
+        "Mfa Authentication must be used for this request"
+    );
+    let src = r#"s3::create_bucket("ver");
+        s3::put_bucket_versioning(#{ Bucket: "ver", VersioningConfiguration: #{ Status: "Enabled", MFADelete: "Enabled" }, MFA: "arn:aws:iam::111122223333:mfa/root 123456" });
+        let v = s3::put_object("ver", "k", "x").VersionId;"#;
+    assert_eq!(s(&map(ok(&format!("{src} s3::get_bucket_versioning(#{{ Bucket: \"ver\" }})")))["MFADelete"]), "Enabled");
+    assert_eq!(code(&format!("{src} s3::delete_object(#{{ Bucket: \"ver\", Key: \"k\", VersionId: v }})")).0, "AccessDenied");
+    let _ = ok(&format!("{src} s3::delete_object(#{{ Bucket: \"ver\", Key: \"k\", VersionId: v, MFA: \"arn:aws:iam::111122223333:mfa/root 123456\" }})"));
+}
+
+const PUBLIC_READ: &str = r#"`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}`"#;
+
+#[test]
+fn private_by_default_and_block_public_access() {
+    // New buckets have every Block Public Access setting on: a public policy is refused.
+    let (c, m) = code(&format!(r#"s3::create_bucket("site"); s3::put_bucket_policy("site", {PUBLIC_READ})"#));
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("BlockPublicPolicy"), "{m}");
+    // Anonymous requests fail on a private bucket.
+    let r = map(ok(r#"s3::create_bucket("site"); s3::put_object("site", "index.html", "hi"); s3::request("GET", "https://site.s3.amazonaws.com/index.html")"#));
+    assert_eq!(r["Status"].as_int().unwrap(), 403);
+    assert_eq!(s(&r["ErrorCode"]), "AccessDenied");
+    // With BPA off the public policy works for anonymous callers...
+    let open = format!(
+        r#"s3::create_bucket("site"); s3::put_object("site", "index.html", "hi");
+        s3::put_public_access_block(#{{ Bucket: "site", PublicAccessBlockConfiguration: #{{}} }});
+        s3::put_bucket_policy("site", {PUBLIC_READ});"#
+    );
+    let r = map(ok(&format!(r#"{open} s3::request("GET", "https://site.s3.amazonaws.com/index.html")"#)));
+    assert_eq!(r["Status"].as_int().unwrap(), 200);
+    assert_eq!(r["Body"].clone().cast::<rhai::Blob>(), b"hi");
+    assert!(ok(&format!(r#"{open} s3::get_bucket_policy_status(#{{ Bucket: "site" }}).PolicyStatus.IsPublic"#)).as_bool().unwrap());
+    // ...until RestrictPublicBuckets (here at account level) restricts it to the owner account.
+    let r = map(ok(&format!(
+        r#"{open} s3::put_account_public_access_block(#{{ AccountId: "111122223333", PublicAccessBlockConfiguration: #{{ RestrictPublicBuckets: true }} }});
+        s3::request("GET", "https://site.s3.amazonaws.com/index.html")"#
+    )));
+    assert_eq!(r["Status"].as_int().unwrap(), 403);
+    // A resource policy cannot name a group.
+    let (c, m) = code(
+        r#"s3::create_bucket("site"); iam::create_group("devs");
+        s3::put_bucket_policy("site", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:group/devs"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}`)"#,
+    );
+    assert_eq!((c.as_str(), m.as_str()), ("MalformedPolicy", "Invalid principal in policy"));
+}
+
+#[test]
+fn bucket_policy_conditions_source_ip_and_secure_transport() {
+    let setup = r#"s3::create_bucket("site"); s3::put_object("site", "f", "x");
+        s3::put_public_access_block(#{ Bucket: "site", PublicAccessBlockConfiguration: #{} });
+        s3::put_bucket_policy("site", `{"Version":"2012-10-17","Statement":[
+          {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*","Condition":{"IpAddress":{"aws:SourceIp":"198.51.100.0/24"}}},
+          {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::site/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`);"#;
+    let st = |extra: &str| map(ok(&format!("{setup} {extra}")))["Status"].as_int().unwrap();
+    assert_eq!(st(r#"s3::request(#{ Method: "GET", Url: "https://site.s3.amazonaws.com/f", SourceIp: "198.51.100.7" })"#), 200);
+    assert_eq!(st(r#"s3::request(#{ Method: "GET", Url: "https://site.s3.amazonaws.com/f", SourceIp: "203.0.113.9" })"#), 403);
+    assert_eq!(st(r#"s3::request(#{ Method: "GET", Url: "http://site.s3.amazonaws.com/f", SourceIp: "198.51.100.7" })"#), 403);
+    // Limited to a CIDR: not public, so BlockPublicPolicy would have accepted it.
+    assert!(!ok(&format!("{setup} s3::get_bucket_policy_status(#{{ Bucket: \"site\" }}).PolicyStatus.IsPublic")).as_bool().unwrap());
+}
+
+#[test]
+fn acls_are_disabled_by_default_and_public_acls_obey_bpa() {
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "k", Body: "x", ACL: "public-read" })"#).0, "AccessControlListNotSupported");
+    let setup = r#"s3::create_bucket("bkt");
+        s3::put_bucket_ownership_controls(#{ Bucket: "bkt", OwnershipControls: #{ Rules: [#{ ObjectOwnership: "ObjectWriter" }] } });"#;
+    // BlockPublicAcls (on by default) refuses a public ACL.
+    assert_eq!(code(&format!(r#"{setup} s3::put_object(#{{ Bucket: "bkt", Key: "k", Body: "x", ACL: "public-read" }})"#)).0, "AccessDenied");
+    let open = format!(
+        r#"{setup} s3::put_public_access_block(#{{ Bucket: "bkt", PublicAccessBlockConfiguration: #{{}} }});
+        s3::put_object(#{{ Bucket: "bkt", Key: "k", Body: "x", ACL: "public-read" }});"#
+    );
+    assert_eq!(map(ok(&format!(r#"{open} s3::request("GET", "https://bkt.s3.amazonaws.com/k")"#)))["Status"].as_int().unwrap(), 200);
+    // IgnorePublicAcls: the ACL stays but no longer grants.
+    let r = map(ok(&format!(
+        r#"{open} s3::put_public_access_block(#{{ Bucket: "bkt", PublicAccessBlockConfiguration: #{{ IgnorePublicAcls: true }} }});
+        s3::request("GET", "https://bkt.s3.amazonaws.com/k")"#
+    )));
+    assert_eq!(r["Status"].as_int().unwrap(), 403);
+    let grants = ok(&format!(r#"{open} s3::get_object_acl(#{{ Bucket: "bkt", Key: "k" }}).Grants.len()"#));
+    assert_eq!(grants.as_int().unwrap(), 2);
+}
+
+#[test]
+fn sse_c_keeps_only_a_salted_hmac_of_the_key() {
+    let setup = r#"s3::create_bucket("bkt"); let key = blob(32, 7);
+        let p = s3::put_object(#{ Bucket: "bkt", Key: "secret", Body: "top secret payload", SSECustomerAlgorithm: "AES256", SSECustomerKey: key });"#;
+    let r = map(ok(&format!("{setup} p")));
+    // "The entity tag (ETag) in the response is not the MD5 hash of the object data."
+    assert_ne!(s(&r["ETag"]), format!("\"{}\"", super::model::md5_hex(b"top secret payload")));
+    assert_eq!(s(&r["SSECustomerAlgorithm"]), "AES256");
+    assert!(!r.contains_key("ServerSideEncryption"));
+    assert_eq!(code(&format!(r#"{setup} s3::get_object("bkt", "secret")"#)).0, "InvalidRequest");
+    assert_eq!(code(&format!(r#"{setup} s3::get_object(#{{ Bucket: "bkt", Key: "secret", SSECustomerAlgorithm: "AES256", SSECustomerKey: blob(32, 8) }})"#)).0, "AccessDenied");
+    let body = ok(&format!(r#"{setup} s3::get_object(#{{ Bucket: "bkt", Key: "secret", SSECustomerAlgorithm: "AES256", SSECustomerKey: key }}).Body.as_string()"#));
+    assert_eq!(s(&body), "top secret payload");
+    // Neither the plaintext nor the key is in the saved world.
+    let saved = s(&ok(&format!("{setup} world::save()")));
+    use base64::Engine as _;
+    assert!(!saved.contains("top secret payload"));
+    assert!(!saved.contains(&base64::engine::general_purpose::STANDARD.encode([7u8; 32])));
+    // SSE-C needs HTTPS.
+    let (c, _) = code(r#"s3::create_bucket("bkt"); as_principal(#{ SecureTransport: false }, || s3::put_object(#{ Bucket: "bkt", Key: "k", Body: "x", SSECustomerAlgorithm: "AES256", SSECustomerKey: blob(32, 1) }))"#);
+    assert_eq!(c, "InvalidRequest");
+}
+
+#[test]
+fn bodies_are_encrypted_at_rest_and_worlds_round_trip() {
+    let src = r#"s3::create_bucket("bkt"); s3::put_bucket_versioning("bkt", "Enabled");
+        s3::put_object("bkt", "k", "plaintext-marker-123"); s3::put_object("bkt", "k", "second");
+        s3::put_bucket_tagging(#{ Bucket: "bkt", Tagging: #{ TagSet: [#{ Key: "t", Value: "ver" }] } });
+        s3::put_bucket_lifecycle_configuration(#{ Bucket: "bkt", LifecycleConfiguration: #{ Rules: [#{ Status: "Enabled", Expiration: #{ Days: 10 } }] } });
+        let id = s3::create_multipart_upload(#{ Bucket: "bkt", Key: "mp" }).UploadId;
+        s3::upload_part(#{ Bucket: "bkt", Key: "mp", UploadId: id, PartNumber: 1, Body: "part" });
+        let saved = world::save();
+        world::reset();
+        world::load(saved);
+        let again = world::save();
+        #{ same: saved == again, text: saved, body: s3::get_object(#{ Bucket: "bkt", Key: "k", VersionId: s3::list_object_versions("bkt").Versions[1].VersionId }).Body.as_string() }"#;
+    let r = map(ok(src));
+    assert!(r["same"].as_bool().unwrap(), "save -> load -> save must be identical");
+    assert!(!s(&r["text"]).contains("plaintext-marker-123"));
+    assert_eq!(s(&r["body"]), "plaintext-marker-123");
+}
+
+#[test]
+fn presigned_urls_verify_signature_expiry_and_use_time_permissions() {
+    let st = |extra: &str| {
+        let r = map(ok(&format!("{ALICE} {extra}")));
+        (r["Status"].as_int().unwrap(), r.get("ErrorCode").map(s).unwrap_or_default(), r.get("ErrorMessage").map(s).unwrap_or_default(), r)
+    };
+    let (status, _, _, r) = st(r#"s3::request("GET", url)"#);
+    assert_eq!(status, 200);
+    // The positional form signs the same URL.
+    let same = ok(&format!(r#"{ALICE} url == as_principal("alice", || s3::generate_presigned_url("get_object", "media", "cat.jpg", 300))"#));
+    assert!(same.as_bool().unwrap());
+    assert_eq!(r["Body"].clone().cast::<rhai::Blob>(), b"meow");
+    // Tampered: another key, same signature.
+    let (status, c, _, _) = st(r#"let u = url; u.replace("cat.jpg", "dog.jpg"); s3::request("GET", u)"#);
+    assert_eq!((status, c.as_str()), (403, "SignatureDoesNotMatch"));
+    let (status, c, _, _) = st(r#"let u = url; let i = u.index_of("X-Amz-Signature=") + 16; let ch = u.sub_string(i, 1); u = u.sub_string(0, i) + (if ch == "a" { "bkt" } else { "a" }) + u.sub_string(i + 1); s3::request("GET", u)"#);
+    assert_eq!((status, c.as_str()), (403, "SignatureDoesNotMatch"));
+    // Valid through X-Amz-Date + X-Amz-Expires; one second later "Request has expired".
+    let (status, _, _, _) = st(r#"clock::advance("300s"); s3::request("GET", url)"#);
+    assert_eq!(status, 200);
+    let (status, c, m, r) = st(r#"clock::advance("301s"); s3::request("GET", url)"#);
+    assert_eq!((status, c.as_str(), m.as_str()), (403, "AccessDenied", "Request has expired"));
+    let xml = String::from_utf8(r["Body"].clone().cast::<rhai::Blob>()).unwrap();
+    assert!(xml.contains("<X-Amz-Expires>300</X-Amz-Expires><Expires>2026-01-01T00:05:00Z</Expires><ServerTime>2026-01-01T00:05:01Z</ServerTime>"), "{xml}");
+    // Permissions are checked when the URL is used: revoke, and the old URL fails.
+    let (status, c, _, _) = st(r#"iam::delete_user_policy(#{ UserName: "alice", PolicyName: "read" }); s3::request("GET", url)"#);
+    assert_eq!((status, c.as_str()), (403, "AccessDenied"));
+    // A deactivated key fails too.
+    let (status, c, _, _) = st(r#"iam::update_access_key(#{ UserName: "alice", AccessKeyId: key.AccessKeyId, Status: "Inactive" }); s3::request("GET", url)"#);
+    assert_eq!((status, c.as_str()), (403, "InvalidAccessKeyId"));
+    // More than seven days is refused at use.
+    let (status, c, m, _) = st(r#"let u = as_principal("alice", || s3::generate_presigned_url(#{ ClientMethod: "get_object", Params: #{ Bucket: "media", Key: "cat.jpg" }, ExpiresIn: 604801 })); s3::request("GET", u)"#);
+    assert_eq!((status, c.as_str()), (400, "AuthorizationQueryParametersError"), "{m}");
+    // A presigned PUT stores what is sent.
+    let (status, _, _, _) = st(r#"iam::put_user_policy(#{ UserName: "alice", PolicyName: "w", PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::media/*"}]}` });
+        let u = as_principal("alice", || s3::generate_presigned_url(#{ ClientMethod: "put_object", Params: #{ Bucket: "media", Key: "new.txt" } }));
+        s3::request("PUT", u, "uploaded")"#);
+    assert_eq!(status, 200);
+    // Every request is in the trail as a data event by the signer.
+    let ev = map(ok(&format!(r#"{ALICE} s3::request("GET", url); world::trail().filter(|e| e.eventName == "GetObject")[-1]"#)));
+    assert_eq!(s(&ev["eventCategory"]), "Data");
+    assert_eq!(s(&map(ev["userIdentity"].clone())["userName"]), "alice");
+}
+
+#[test]
+fn presigned_urls_from_role_sessions_expire_with_the_session() {
+    // "If you created a presigned URL using a temporary credential, the URL expires when the
+    // credential expires, even if the URL was created with a later expiration time."
+    let src = format!(
+        r#"{ALICE}
+        let trust = `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::111122223333:root"}},"Action":"sts:AssumeRole"}}]}}`;
+        let role = iam::create_role("reader", trust).Role.Arn;
+        iam::put_role_policy(#{{ RoleName: "reader", PolicyName: "r", PolicyDocument: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::media/*"}}]}}` }});
+        let sess = iam::assume_role(#{{ RoleArn: role, RoleSessionName: "demo", DurationSeconds: 900 }});
+        let u = as_principal(sess, || s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "media", Key: "cat.jpg" }}, ExpiresIn: 3600 }}));
+        let before = s3::request("GET", u);
+        clock::advance("901s");
+        let after = s3::request("GET", u);
+        #{{ u: u, before: before.Status, after: after.Status, code: after.ErrorCode }}"#
+    );
+    let r = map(ok(&src));
+    assert!(s(&r["u"]).contains("X-Amz-Security-Token="));
+    assert_eq!(r["before"].as_int().unwrap(), 200);
+    assert_eq!((r["after"].as_int().unwrap(), s(&r["code"]).as_str()), (400, "ExpiredToken"));
+}
+
+#[test]
+fn archived_objects_need_a_restore_that_takes_tier_time() {
+    let setup = r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "old", Body: "archived", StorageClass: "GLACIER" });"#;
+    assert_eq!(code(&format!(r#"{setup} s3::get_object("bkt", "old")"#)).0, "InvalidObjectState");
+    let r = map(ok(&format!(
+        r#"{setup}
+        let first = s3::restore_object(#{{ Bucket: "bkt", Key: "old", RestoreRequest: #{{ Days: 1, GlacierJobParameters: #{{ Tier: "Bulk" }} }} }});
+        let again = ""; try {{ s3::restore_object(#{{ Bucket: "bkt", Key: "old", RestoreRequest: #{{ Days: 1 }} }}); }} catch (e) {{ again = e.Code; }}
+        clock::advance("11h");
+        let early = ""; try {{ s3::get_object("bkt", "old"); }} catch (e) {{ early = e.Code; }}
+        let ongoing = s3::head_object("bkt", "old").Restore;
+        clock::advance("1h");
+        let body = s3::get_object("bkt", "old").Body.as_string();
+        let restore = s3::head_object("bkt", "old").Restore;
+        clock::advance("2d");
+        let gone = ""; try {{ s3::get_object("bkt", "old"); }} catch (e) {{ gone = e.Code; }}
+        #{{ status: first.ResponseMetadata.HTTPStatusCode, again: again, early: early, ongoing: ongoing, body: body, restore: restore, gone: gone }}"#
+    )));
+    assert_eq!(r["status"].as_int().unwrap(), 202);
+    assert_eq!(s(&r["again"]), "RestoreAlreadyInProgress");
+    assert_eq!(s(&r["early"]), "InvalidObjectState");
+    assert_eq!(s(&r["ongoing"]), "ongoing-request=\"true\"");
+    assert_eq!(s(&r["body"]), "archived");
+    // Bulk = 12 h (done 12:00 on Jan 1); + 1 day = Jan 2 12:00, rounded up to midnight UTC.
+    assert_eq!(s(&r["restore"]), "ongoing-request=\"false\", expiry-date=\"Sat, 03 Jan 2026 00:00:00 GMT\"");
+    assert_eq!(s(&r["gone"]), "InvalidObjectState");
+    assert_eq!(code(&format!(r#"{setup} s3::put_object("bkt", "hot", "x"); s3::restore_object(#{{ Bucket: "bkt", Key: "hot", RestoreRequest: #{{ Days: 1 }} }})"#)).0, "InvalidObjectState");
+}
+
+#[test]
+fn lifecycle_runs_on_the_clock() {
+    let r = map(ok(r#"s3::create_bucket("logs");
+        s3::put_object(#{ Bucket: "logs", Key: "logs/big", ContentLength: 1048576 });
+        s3::put_object(#{ Bucket: "logs", Key: "logs/small", Body: "tiny" });
+        s3::put_object(#{ Bucket: "logs", Key: "keep/big", ContentLength: 1048576 });
+        s3::put_bucket_lifecycle_configuration(#{ Bucket: "logs", LifecycleConfiguration: #{ Rules: [#{ ID: "age-out", Status: "Enabled", Filter: #{ Prefix: "logs/" },
+            Transitions: [#{ Days: 30, StorageClass: "STANDARD_IA" }, #{ Days: 90, StorageClass: "GLACIER" }], Expiration: #{ Days: 365 } }] } });
+        clock::advance("29d");
+        let d29 = s3::head_object("logs", "logs/big").StorageClass;
+        clock::advance("2d");
+        let d31 = s3::head_object("logs", "logs/big").StorageClass;
+        let small = s3::head_object("logs", "logs/small").StorageClass;
+        clock::advance("60d");
+        let d91 = s3::head_object("logs", "logs/big").StorageClass;
+        clock::advance("300d");
+        let left = s3::list_objects_v2("logs").Contents.map(|o| o.Key);
+        let ev = s3::lifecycle_events("logs");
+        #{ d29: d29, d31: d31, small: small, d91: d91, left: left, actions: ev.map(|e| e.Action + ":" + e.Key), first: ev[0].Time }"#));
+    assert!(r["d29"].is_unit(), "STANDARD is not reported");
+    assert_eq!(s(&r["d31"]), "STANDARD_IA");
+    // Objects under 128 KB are not transitioned by default.
+    assert!(r["small"].is_unit());
+    assert_eq!(s(&r["d91"]), "GLACIER");
+    let left: Vec<String> = r["left"].clone().into_array().unwrap().iter().map(s).collect();
+    assert_eq!(left, ["keep/big"]);
+    let actions: Vec<String> = r["actions"].clone().into_array().unwrap().iter().map(s).collect();
+    assert_eq!(actions, ["Transition:logs/big", "Transition:logs/big", "Expire:logs/big", "Expire:logs/small"]);
+    // Created 2026-01-01 00:00 + 30 days = Jan 31 00:00 (already midnight).
+    assert_eq!(s(&r["first"]), "2026-01-31T00:00:00Z");
+    let (c, m) = code(r#"s3::create_bucket("lcy"); s3::put_bucket_lifecycle_configuration(#{ Bucket: "lcy", LifecycleConfiguration: #{ Rules: [#{ Status: "Enabled", Transitions: [#{ Days: 7, StorageClass: "ONEZONE_IA" }] }] } })"#);
+    assert_eq!((c.as_str(), m.as_str()), ("InvalidArgument", "'Days' in Transition action must be greater than or equal to 30 for storageClass 'ONEZONE_IA'"));
+}
+
+#[test]
+fn lifecycle_on_versioned_buckets() {
+    // Expiration of a current version in a versioned bucket adds a delete marker;
+    // NoncurrentVersionExpiration removes versions for good.
+    let r = map(ok(r#"s3::create_bucket("ver"); s3::put_bucket_versioning("ver", "Enabled");
+        s3::put_object("ver", "k", "one"); s3::put_object("ver", "k", "two");
+        s3::put_bucket_lifecycle_configuration(#{ Bucket: "ver", LifecycleConfiguration: #{ Rules: [#{ ID: "r", Status: "Enabled",
+            Expiration: #{ Days: 10 }, NoncurrentVersionExpiration: #{ NoncurrentDays: 5 } }] } });
+        clock::advance("6d");
+        let after6 = s3::list_object_versions("ver");
+        clock::advance("5d");
+        let after11 = s3::list_object_versions("ver");
+        #{ v6: after6.Versions.len(), m6: (after6.DeleteMarkers ?? []).len(), v11: after11.Versions.len(), m11: after11.DeleteMarkers.len() }"#));
+    assert_eq!((r["v6"].as_int().unwrap(), r["m6"].as_int().unwrap()), (1, 0));
+    assert_eq!((r["v11"].as_int().unwrap(), r["m11"].as_int().unwrap()), (1, 1));
+}
+
+#[test]
+fn multipart_limits_and_etag() {
+    let setup = r#"s3::create_bucket("bkt"); let id = s3::create_multipart_upload(#{ Bucket: "bkt", Key: "big" }).UploadId;
+        let e1 = s3::upload_part(#{ Bucket: "bkt", Key: "big", UploadId: id, PartNumber: 1, Body: blob(5 * 1024 * 1024, 97) }).ETag;
+        let e2 = s3::upload_part(#{ Bucket: "bkt", Key: "big", UploadId: id, PartNumber: 2, Body: "hello world" }).ETag;"#;
+    // aws-facts §5.6: 5 MiB of 'a' + "hello world" -> "4ba54d90a25d93d94b7b41c987352341-2".
+    let r = map(ok(&format!(
+        r#"{setup} let c = s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id, MultipartUpload: #{{ Parts: [#{{ PartNumber: 1, ETag: e1 }}, #{{ PartNumber: 2, ETag: e2 }}] }} }});
+        #{{ etag: c.ETag, len: s3::get_object("bkt", "big").Body.len(), parts: s3::head_object("bkt", "big").PartsCount }}"#
+    )));
+    assert_eq!(s(&r["etag"]), "\"4ba54d90a25d93d94b7b41c987352341-2\"");
+    assert_eq!(r["len"].as_int().unwrap(), 5 * 1024 * 1024 + 11);
+    assert_eq!(r["parts"].as_int().unwrap(), 2);
+    assert_eq!(code(&format!(r#"{setup} s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id, MultipartUpload: #{{ Parts: [#{{ PartNumber: 2, ETag: e2 }}, #{{ PartNumber: 1, ETag: e1 }}] }} }})"#)).0, "InvalidPartOrder");
+    assert_eq!(code(&format!(r#"{setup} s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id, MultipartUpload: #{{ Parts: [#{{ PartNumber: 1, ETag: e2 }}] }} }})"#)).0, "InvalidPart");
+    assert_eq!(code(&format!(r#"{setup} s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id, MultipartUpload: #{{ Parts: [#{{ PartNumber: 2, ETag: e2 }}, #{{ PartNumber: 3, ETag: s3::upload_part(#{{ Bucket: "bkt", Key: "big", UploadId: id, PartNumber: 3, Body: "x" }}).ETag }}] }} }})"#)).0, "EntityTooSmall");
+    assert_eq!(code(&format!(r#"{setup} s3::upload_part(#{{ Bucket: "bkt", Key: "big", UploadId: id, PartNumber: 10001, Body: "x" }})"#)).0, "InvalidArgument");
+    assert_eq!(code(&format!(r#"{setup} s3::upload_part(#{{ Bucket: "bkt", Key: "big", UploadId: id, PartNumber: 3, ContentLength: 5 * 1024 * 1024 * 1024 + 1 }})"#)).0, "EntityTooLarge");
+    assert_eq!(code(&format!(r#"{setup} s3::abort_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id }}); s3::list_parts(#{{ Bucket: "bkt", Key: "big", UploadId: id }})"#)).0, "NoSuchUpload");
+    // 5 TiB: 1,024 parts of 5 GiB reach it exactly; one more part exceeds it.
+    let big = r#"s3::create_bucket("bkt"); let id = s3::create_multipart_upload(#{ Bucket: "bkt", Key: "huge" }).UploadId;
+        let parts = [];
+        for n in 1..=1025 { parts.push(#{ PartNumber: n, ETag: s3::upload_part(#{ Bucket: "bkt", Key: "huge", UploadId: id, PartNumber: n, ContentLength: 5 * 1024 * 1024 * 1024 }).ETag }); }"#;
+    assert_eq!(code(&format!(r#"{big} s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "huge", UploadId: id, MultipartUpload: #{{ Parts: parts }} }})"#)).0, "EntityTooLarge");
+    let ok_size = ok(&format!(
+        r#"{big} parts.pop(); s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "huge", UploadId: id, MultipartUpload: #{{ Parts: parts }} }}); s3::head_object("bkt", "huge").ContentLength"#
+    ));
+    assert_eq!(ok_size.as_int().unwrap(), 5 * 1024 * 1024 * 1024 * 1024);
+}
+
+#[test]
+fn object_calls_are_data_events_and_denials_are_audited() {
+    let r = map(ok(r#"s3::create_bucket("bkt"); s3::put_object("bkt", "k", "ver");
+        let denied = ""; try { as_principal("anonymous", || s3::get_object("bkt", "k")); } catch (e) { denied = e.Code; }
+        let t = world::trail();
+        #{ create: t[0].eventCategory, put: t[1].eventCategory, put_res: t[1].resources.len(), denied: denied, last: t[-1].errorCode, n: t.len() }"#));
+    assert_eq!(s(&r["create"]), "Management");
+    assert_eq!(s(&r["put"]), "Data");
+    assert_eq!(r["put_res"].as_int().unwrap(), 2);
+    assert_eq!(s(&r["denied"]), "AccessDenied");
+    assert_eq!(s(&r["last"]), "AccessDenied");
+    assert_eq!(r["n"].as_int().unwrap(), 3);
+}
+
+#[test]
+fn unknown_parameters_and_bad_values_are_errors_not_panics() {
+    assert_eq!(code(r#"s3::create_bucket(#{ Bucket: "bkt", Bogus: 1 })"#).0, "InvalidArgument");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "k", StorageClass: "COLD" })"#).0, "InvalidStorageClass");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "k", Tagging: "a=1&a=2" })"#).0, "InvalidTag");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::get_object(#{ Bucket: "bkt", Key: "k", VersionId: "bad!" })"#).0, "InvalidArgument");
+    let r = map(ok(r#"s3::request("GET", "not a url")"#));
+    assert_eq!(r["Status"].as_int().unwrap(), 400);
+    let costs = ok(r#"s3::compare_storage_classes(#{ Objects: 1000, ObjectSize: 1048576, Days: 365, GetsPerMonth: 100 })"#).into_array().unwrap();
+    assert_eq!(costs.len(), 8);
+}
+
+#[test]
+fn the_documented_presigned_url_from_a_cell() {
+    // S3 API Reference, "Authenticating Requests: Using Query Parameters" example.
+    let url = ok(r#"clock::set("2013-05-24T00:00:00Z");
+        s3::generate_presigned_url(#{ ClientMethod: "get_object", Params: #{ Bucket: "examplebucket", Key: "test.txt" }, ExpiresIn: 86400,
+            Credentials: #{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } })"#);
+    assert_eq!(
+        s(&url),
+        "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+    );
+    // Keys unknown to this world's IAM: InvalidAccessKeyId, recorded in the trail.
+    let r = map(ok(&format!(r#"s3::create_bucket("examplebucket"); clock::set("2013-05-24T00:00:00Z"); let r = s3::request("GET", "{}"); #{{ code: r.ErrorCode, trail: world::trail()[-1].errorCode }}"#, s(&url))));
+    assert_eq!(s(&r["code"]), "InvalidAccessKeyId");
+    assert_eq!(s(&r["trail"]), "InvalidAccessKeyId");
+    // Root has no access keys to sign with unless given.
+    assert_eq!(code(r#"s3::generate_presigned_url(#{ ClientMethod: "get_object", Params: #{ Bucket: "bkt", Key: "k" } })"#).0, "InvalidArgument");
+}
+
+#[test]
+fn presigned_urls_are_not_valid_before_their_date() {
+    let r = map(ok(&format!(r#"{ALICE} clock::set("2025-12-31T23:00:00Z"); s3::request("GET", url)"#)));
+    assert_eq!(s(&r["ErrorMessage"]), "Request is not yet valid");
+    let r = map(ok(&format!(r#"{ALICE} let u = url; u.replace("https://media.s3.amazonaws.com/", "https://s3.amazonaws.com/media/"); s3::request("GET", u)"#)));
+    assert_eq!(s(&r["ErrorCode"]), "SignatureDoesNotMatch", "the host is signed: path style is a different request");
+}
+
+/// Runs every code cell of a notebook in one session (one scope, like the kernel) and
+/// returns each cell's value as text.
+fn run_notebook(name: &str) -> Vec<String> {
+    let path = format!("{}/../notebooks/{name}.ipynb", env!("CARGO_MANIFEST_DIR"));
+    let nb: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("notebook exists")).expect("notebook is JSON");
+    let (engine, _) = crate::script::engine();
+    let mut scope = rhai::Scope::new();
+    let mut outs = Vec::new();
+    for cell in nb["cells"].as_array().expect("cells").iter().filter(|c| c["cell_type"] == "code") {
+        let src: String = cell["source"].as_array().expect("source").iter().map(|l| l.as_str().unwrap_or_default()).collect();
+        let v = engine.eval_with_scope::<Dynamic>(&mut scope, &src).unwrap_or_else(|e| panic!("{name}: cell failed: {e}\n{src}"));
+        outs.push(v.to_string());
+    }
+    outs
+}
+
+#[test]
+fn notebooks_run_clean() {
+    let p = run_notebook("s3-presigned-url-expiry");
+    assert_eq!(p[2], "true", "the documented signature");
+    assert!(p.iter().any(|o| o.contains("Request has expired")));
+    let v = run_notebook("s3-versioning");
+    assert!(v.iter().any(|o| o.contains("NoSuchKey")));
+    let c = run_notebook("s3-storage-classes-lifecycle");
+    assert!(c.iter().any(|o| o.contains("GLACIER")));
+    let e = run_notebook("s3-encryption");
+    assert!(e.iter().any(|o| o.contains("KMS.DisabledException")));
+    assert!(e.last().unwrap().contains("plaintext_in_save: false") || e.last().unwrap().contains("\"plaintext_in_save\": false"), "{}", e.last().unwrap());
+}
+
+#[test]
+fn lifecycle_noncurrent_transitions_markers_and_uploads() {
+    // NoncurrentVersionTransitions keep the newest N noncurrent versions where they are;
+    // ExpiredObjectDeleteMarker removes a marker left alone; AbortIncompleteMultipartUpload
+    // cleans up uploads.
+    let r = map(ok(r#"s3::create_bucket("ver"); s3::put_bucket_versioning("ver", "Enabled");
+        for i in 0..4 { s3::put_object(#{ Bucket: "ver", Key: "doc", ContentLength: 200000 }); }
+        s3::put_object("ver", "gone", "x");
+        let v = s3::list_object_versions("ver").Versions.filter(|x| x.Key == "gone")[0].VersionId;
+        s3::delete_object("ver", "gone");
+        s3::delete_object(#{ Bucket: "ver", Key: "gone", VersionId: v });
+        s3::create_multipart_upload(#{ Bucket: "ver", Key: "stale" });
+        s3::put_bucket_lifecycle_configuration(#{ Bucket: "ver", LifecycleConfiguration: #{ Rules: [#{ ID: "nc", Status: "Enabled",
+            NoncurrentVersionTransitions: [#{ NoncurrentDays: 30, StorageClass: "GLACIER", NewerNoncurrentVersions: 1 }],
+            Expiration: #{ ExpiredObjectDeleteMarker: true },
+            AbortIncompleteMultipartUpload: #{ DaysAfterInitiation: 7 } }] } });
+        clock::advance("8d");
+        let uploads = (s3::list_multipart_uploads(#{ Bucket: "ver" }).Uploads ?? []).len();
+        let markers = (s3::list_object_versions("ver").DeleteMarkers ?? []).len();
+        clock::advance("30d");
+        let classes = s3::list_object_versions("ver").Versions.filter(|x| x.Key == "doc").map(|x| x.StorageClass);
+        #{ uploads: uploads, markers: markers, classes: classes }"#));
+    assert_eq!(r["uploads"].as_int().unwrap(), 0);
+    assert_eq!(r["markers"].as_int().unwrap(), 0);
+    let classes: Vec<String> = r["classes"].clone().into_array().unwrap().iter().map(s).collect();
+    // Newest first: current, newest noncurrent (kept), two older noncurrent (moved).
+    assert_eq!(classes, ["STANDARD", "STANDARD", "GLACIER", "GLACIER"]);
+}
+
+#[test]
+fn cross_account_access_needs_the_bucket_policy() {
+    let setup = r#"s3::create_bucket("shared-data"); s3::put_object("shared-data", "f", "x");
+        organizations::create_organization();
+        let other = organizations::create_account(#{ AccountName: "partner", Email: "p@example.com" }).CreateAccountStatus.AccountId;"#;
+    assert_eq!(code(&format!(r#"{setup} as_principal(other, || s3::get_object("shared-data", "f"))"#)).0, "AccessDenied");
+    let body = ok(&format!(
+        r#"{setup} s3::put_bucket_policy("shared-data", `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::${{other}}:root"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::shared-data/*"}}]}}`);
+        as_principal(other, || s3::get_object("shared-data", "f")).Body.as_string()"#
+    ));
+    assert_eq!(s(&body), "x");
+}
+
+#[test]
+fn delete_objects_reports_per_key() {
+    let r = map(ok(r#"s3::create_bucket("bkt"); s3::put_bucket_versioning("bkt", "Enabled");
+        s3::put_object("bkt", "a", "1"); s3::put_object("bkt", "b", "2");
+        s3::delete_objects(#{ Bucket: "bkt", Delete: #{ Objects: [#{ Key: "a" }, #{ Key: "b" }, #{ Key: "c", VersionId: "bad!" }] } })"#));
+    let deleted = r["Deleted"].clone().into_array().unwrap();
+    assert_eq!(deleted.len(), 2);
+    assert!(map(deleted[0].clone())["DeleteMarker"].as_bool().unwrap());
+    let errors = r["Errors"].clone().into_array().unwrap();
+    assert_eq!(s(&map(errors[0].clone())["Code"]), "InvalidArgument");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::delete_objects(#{ Bucket: "bkt", Delete: #{ Objects: [] } })"#).0, "MalformedXML");
+}
+
+#[test]
+fn presigned_urls_in_every_addressing_style_work() {
+    for opts in [r#"AddressingStyle: "path""#, r#"Endpoint: "s3.us-east-1.amazonaws.com""#, r#"AddressingStyle: "path", Endpoint: "s3.us-east-1.amazonaws.com""#] {
+        let r = map(ok(&format!(
+            r#"{ALICE} let u = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "media", Key: "cat.jpg" }}, {opts} }}));
+            let r = s3::request("GET", u); #{{ status: r.Status, url: u }}"#
+        )));
+        assert_eq!(r["status"].as_int().unwrap(), 200, "{}", s(&r["url"]));
+    }
+    // Signed for the wrong region: S3 names the region it expected.
+    let r = map(ok(&format!(r#"{ALICE} let u = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "media", Key: "cat.jpg" }}, Region: "eu-west-1" }})); s3::request("GET", u)"#)));
+    assert_eq!(s(&r["ErrorCode"]), "AuthorizationQueryParametersError");
+    assert!(s(&r["ErrorMessage"]).contains("expecting 'us-east-1'"));
+}
+
+/// A customer managed key with an alias, and a bucket whose default is SSE-KMS with it.
+const KMS_BUCKET: &str = r#"
+    let key = kms::create_key("s3 data").KeyMetadata;
+    kms::create_alias("alias/data", key.KeyId);
+    s3::create_bucket("secure");
+    s3::put_bucket_encryption(#{ Bucket: "secure", ServerSideEncryptionConfiguration: #{ Rules: [#{
+        ApplyServerSideEncryptionByDefault: #{ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/data" } }] } });
+"#;
+
+#[test]
+fn sse_kms_really_calls_kms() {
+    let r = map(ok(&format!(
+        r#"{KMS_BUCKET}
+        let p = s3::put_object("secure", "card.txt", "4111 1111 1111 1111");
+        let body = s3::get_object("secure", "card.txt").Body.as_string();
+        let kms_events = world::trail().filter(|e| e.eventSource == "kms.amazonaws.com").map(|e| e.eventName + "/" + (e.userIdentity.invokedBy ?? ""));
+        #{{ p: p, body: body, kms: kms_events, arn: key.Arn, saved: world::save() }}"#
+    )));
+    let p = map(r["p"].clone());
+    assert_eq!(s(&p["ServerSideEncryption"]), "aws:kms");
+    assert_eq!(s(&p["SSEKMSKeyId"]), s(&r["arn"]));
+    // "SSE-C or SSE-KMS => ETag that is not an MD5 digest".
+    assert_ne!(s(&p["ETag"]), format!("\"{}\"", super::model::md5_hex(b"4111 1111 1111 1111")));
+    assert_eq!(s(&r["body"]), "4111 1111 1111 1111");
+    let kms: Vec<String> = r["kms"].clone().into_array().unwrap().iter().map(s).collect();
+    assert!(kms.contains(&"GenerateDataKey/s3.amazonaws.com".to_string()), "{kms:?}");
+    assert!(kms.contains(&"Decrypt/s3.amazonaws.com".to_string()), "{kms:?}");
+    assert!(!s(&r["saved"]).contains("4111 1111"));
+}
+
+#[test]
+fn a_disabled_key_makes_get_fail_with_the_kms_error() {
+    let (c, m) = code(&format!(r#"{KMS_BUCKET} s3::put_object("secure", "k", "v"); kms::disable_key(key.KeyId); s3::get_object("secure", "k")"#));
+    assert_eq!(c, "KMS.DisabledException", "{m}");
+    // Writes fail too: no data key can be generated.
+    assert_eq!(code(&format!(r#"{KMS_BUCKET} kms::disable_key(key.KeyId); s3::put_object("secure", "k", "v")"#)).0, "KMS.DisabledException");
+}
+
+#[test]
+fn sse_kms_needs_kms_permissions_too() {
+    // alice may read the object in S3 but has no kms:Decrypt: the read fails.
+    let src = format!(
+        r#"{KMS_BUCKET} s3::put_object("secure", "k", "v");
+        iam::create_user("alice");
+        iam::put_user_policy(#{{ UserName: "alice", PolicyName: "s3", PolicyDocument: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::secure/*"}}]}}` }});"#
+    );
+    let (c, m) = code(&format!(r#"{src} as_principal("alice", || s3::get_object("secure", "k"))"#));
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("kms:Decrypt"), "{m}");
+    let body = ok(&format!(
+        r#"{src} iam::put_user_policy(#{{ UserName: "alice", PolicyName: "kms", PolicyDocument: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}}]}}` }});
+        as_principal("alice", || s3::get_object("secure", "k")).Body.as_string()"#
+    ));
+    assert_eq!(s(&body), "v");
+}
+
+#[test]
+fn aws_managed_key_when_no_key_is_named() {
+    let r = map(ok(r#"s3::create_bucket("mk-bucket"); let p = s3::put_object(#{ Bucket: "mk-bucket", Key: "k", Body: "v", ServerSideEncryption: "aws:kms" });
+        #{ key: p.SSEKMSKeyId, alias: kms::list_aliases().Aliases.filter(|a| a.AliasName == "alias/aws/s3")[0].TargetKeyId }"#));
+    assert!(s(&r["key"]).ends_with(&s(&r["alias"])), "{r:?}");
+}
+
+#[test]
+fn bucket_keys_cut_kms_requests() {
+    // "S3 Bucket Keys ... can reduce AWS KMS request costs by up to 99 percent".
+    let count = |bucket_key: bool| {
+        ok(&format!(
+            r#"{KMS_BUCKET}
+            s3::put_bucket_encryption(#{{ Bucket: "secure", ServerSideEncryptionConfiguration: #{{ Rules: [#{{
+                ApplyServerSideEncryptionByDefault: #{{ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/data" }}, BucketKeyEnabled: {bucket_key} }}] }} }});
+            let before = world::trail().filter(|e| e.eventSource == "kms.amazonaws.com").len();
+            for i in 0..50 {{ s3::put_object("secure", `obj-${{i}}`, "data"); s3::get_object("secure", `obj-${{i}}`); }}
+            world::trail().filter(|e| e.eventSource == "kms.amazonaws.com").len() - before"#
+        ))
+        .as_int()
+        .unwrap()
+    };
+    assert_eq!(count(false), 100, "one GenerateDataKey per PUT and one Decrypt per GET");
+    assert_eq!(count(true), 1, "one GenerateDataKey for the bucket key, then none");
+    // The bucket key is time-limited: after it expires S3 asks KMS again.
+    let n = ok(&format!(
+        r#"{KMS_BUCKET}
+        s3::put_bucket_encryption(#{{ Bucket: "secure", ServerSideEncryptionConfiguration: #{{ Rules: [#{{
+            ApplyServerSideEncryptionByDefault: #{{ SSEAlgorithm: "aws:kms", KMSMasterKeyID: "alias/data" }}, BucketKeyEnabled: true }}] }} }});
+        s3::put_object("secure", "a", "1");
+        clock::advance("2h");
+        s3::put_object("secure", "b", "2");
+        s3::get_object("secure", "a");
+        world::trail().filter(|e| e.eventSource == "kms.amazonaws.com" && e.eventName != "CreateKey" && e.eventName != "CreateAlias").map(|e| e.eventName)"#
+    ));
+    let names: Vec<String> = n.into_array().unwrap().iter().map(s).collect();
+    assert_eq!(names, ["GenerateDataKey", "GenerateDataKey", "Decrypt"]);
+}

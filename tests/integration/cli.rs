@@ -1,0 +1,88 @@
+//! The command line: scripts, `run --check` on the committed notebooks, usage errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cloudbook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cloudbook")).args(args).current_dir(root()).output().unwrap()
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("cloudbook-cli-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn every_committed_notebook_passes_run_check() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("notebooks")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "ipynb") {
+            let out = cloudbook(&["run", p.to_str().unwrap(), "--check"]);
+            assert!(out.status.success(), "{}: {}", p.display(), text(&out.stderr));
+            assert!(text(&out.stderr).contains("outputs match"), "{}", text(&out.stderr));
+            n += 1;
+        }
+    }
+    assert!(n >= 1, "notebooks/ has the tour at least");
+}
+
+#[test]
+fn run_check_fails_with_a_readable_diff_when_an_output_changed() {
+    let nb = std::fs::read_to_string(root().join("notebooks/tour.ipynb")).unwrap();
+    assert!(nb.contains("\"42\""), "the tour's first result");
+    let edited = temp("edited.ipynb");
+    std::fs::write(&edited, nb.replacen("\"42\"", "\"41\"", 1)).unwrap();
+    let out = cloudbook(&["run", edited.to_str().unwrap(), "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("1 cell(s) differ"), "{err}");
+    assert!(err.contains("- stored: \"text/plain\": \"41\"") && err.contains("+ now:    \"text/plain\": \"42\""), "{err}");
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), nb.replacen("\"42\"", "\"41\"", 1), "--check alone writes nothing");
+    std::fs::remove_file(edited).unwrap();
+}
+
+#[test]
+fn run_writes_the_same_bytes_as_committed_and_an_html_report() {
+    let out_nb = temp("tour-out.ipynb");
+    let html = temp("tour.html");
+    let out = cloudbook(&["run", "notebooks/tour.ipynb", "--output", out_nb.to_str().unwrap(), "--html", html.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let committed = std::fs::read_to_string(root().join("notebooks/tour.ipynb")).unwrap();
+    assert_eq!(std::fs::read_to_string(&out_nb).unwrap(), committed, "outputs are byte-identical between runs");
+    let h = std::fs::read_to_string(&html).unwrap();
+    assert!(h.starts_with("<!DOCTYPE html>") && h.contains("<svg") && h.contains("<table"), "charts and tables inline");
+    assert!(!h.contains("<script") && !h.contains("<link"), "self-contained");
+    std::fs::remove_file(out_nb).unwrap();
+    std::fs::remove_file(html).unwrap();
+}
+
+#[test]
+fn a_script_prints_its_output_and_value() {
+    let script = temp("ok.rhai");
+    std::fs::write(&script, "print(\"hi\");\nlet t = clock::advance(\"1h\");\nt").unwrap();
+    let out = cloudbook(&[script.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "hi\n2026-01-01T01:00:00Z\n");
+    std::fs::write(&script, "let x = 1;\nclock::advance(\"later\")").unwrap();
+    let out = cloudbook(&[script.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("ValidationException: `later` is not a duration"), "{err}");
+    assert!(err.contains(&format!("at {} line 2, column 8", script.display())), "{err}");
+    std::fs::remove_file(script).unwrap();
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = cloudbook(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown command `frobnicate`") && text(&out.stderr).contains("usage:"));
+}
