@@ -17,26 +17,12 @@ use crate::world::{AwsError, Blob, Call};
 /// The AWS managed key EBS uses when no key is named.
 pub const EBS_MANAGED_ALIAS: &str = "alias/aws/ebs";
 
-/// Runs a KMS operation for this EC2 call, in `region`.
-fn kms_call<R>(
-    c: &mut Call,
-    region: &str,
-    op: &'static str,
-    params: serde_json::Value,
-    f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
-) -> Result<R, AwsError> {
-    let mut caller = c.caller.clone();
-    caller.via_service = Some(c.service.event_source.to_string());
-    caller.region = region.to_string();
-    c.w.call_as(caller, &KMS, op, params, f)
-}
-
 /// Generates a volume data key under `key` (None: `alias/aws/ebs`, created on first use) in
 /// `region`; returns the key ARN and the encrypted data key (GenerateDataKeyWithoutPlaintext).
 pub fn new_data_key(c: &mut Call, key: Option<&str>, region: &str) -> Result<(String, Vec<u8>), AwsError> {
     let named = key.map(str::to_string);
     let params = json!({ "keyId": named.clone().unwrap_or_else(|| EBS_MANAGED_ALIAS.into()), "keySpec": "AES_256" });
-    let r = kms_call(c, region, "GenerateDataKeyWithoutPlaintext", params, |kc| {
+    let r = c.nested_in(region, &KMS, "GenerateDataKeyWithoutPlaintext", params, |kc| {
         let key_id = match named {
             Some(k) => k,
             None => kms::aws_managed_key(kc, EBS_MANAGED_ALIAS)?,
@@ -52,7 +38,7 @@ pub fn new_data_key(c: &mut Call, key: Option<&str>, region: &str) -> Result<(St
 /// Asks KMS to decrypt a volume's data key (at attach time).
 pub fn decrypt_data_key(c: &mut Call, key_arn: &str, blob: &[u8], region: &str) -> Result<(), AwsError> {
     let params = json!({ "keyId": key_arn, "ciphertextBlob": "HIDDEN_DUE_TO_SECURITY_REASONS" });
-    kms_call(c, region, "Decrypt", params, |kc| {
+    c.nested_in(region, &KMS, "Decrypt", params, |kc| {
         kms::decrypt(kc, kms::DecryptRequest { ciphertext_blob: Blob(blob.to_vec()), key_id: Some(key_arn.to_string()), ..Default::default() })
     })?;
     Ok(())
@@ -60,7 +46,7 @@ pub fn decrypt_data_key(c: &mut Call, key_arn: &str, blob: &[u8], region: &str) 
 
 /// Resolves a key id, ARN or alias to the key ARN (for ModifyEbsDefaultKmsKeyId).
 pub fn resolve_key(c: &mut Call, key: &str, region: &str) -> Result<String, AwsError> {
-    let r = kms_call(c, region, "DescribeKey", json!({ "keyId": key }), |kc| {
+    let r = c.nested_in(region, &KMS, "DescribeKey", json!({ "keyId": key }), |kc| {
         kms::describe_key(kc, kms::DescribeKeyRequest { key_id: key.to_string(), grant_tokens: None })
     })?;
     Ok(r.key_metadata.arn)
