@@ -77,8 +77,11 @@ pub fn parse_phases(v: &Value, max_io_kib: f64) -> Result<Vec<(Duration, Demand)
     Ok(out)
 }
 
+/// A figure rounded to 3 decimals; whole numbers as integers (AWS's tables say 1,862, not
+/// 1862.0).
 fn r3(x: f64) -> Value {
-    json!((x * 1000.0).round() / 1000.0)
+    let r = (x * 1000.0).round() / 1000.0;
+    if r.fract() == 0.0 && r.abs() < 9.0e15 { json!(r as i64) } else { json!(r) }
 }
 
 fn opt(x: Option<f64>) -> Value {
@@ -236,13 +239,13 @@ mod tests {
         // Bursting, throttled at the baseline, idle refilling, idle full, and the end row.
         assert_eq!(rows.len(), 5);
         assert_eq!(rows[1]["Time"], "2026-01-01T00:33:20Z");
-        assert_eq!(rows[1]["DeliveredIops"], json!(300.0));
+        assert_eq!(rows[1]["DeliveredIops"], json!(300));
         assert_eq!(rows[1]["Throttled"], true);
-        assert_eq!(j["Summary"]["CreditsExhaustedAfterSeconds"], json!(2000.0));
+        assert_eq!(j["Summary"]["CreditsExhaustedAfterSeconds"], json!(2000));
         // Refill from empty at 300/s takes 18,000 s, starting at 3,600 s.
-        assert_eq!(j["Summary"]["RefilledAfterSeconds"], json!(21_600.0));
-        assert_eq!(j["Summary"]["ThrottledSeconds"], json!(1600.0));
-        assert_eq!(j["Summary"]["FinalBurstBalance"], json!(100.0));
+        assert_eq!(j["Summary"]["RefilledAfterSeconds"], json!(21_600));
+        assert_eq!(j["Summary"]["ThrottledSeconds"], json!(1600));
+        assert_eq!(j["Summary"]["FinalBurstBalance"], json!(100));
         let c = sim_chart(&m, &out, "gp2 100 GiB");
         assert_eq!(c.series.len(), 3);
         assert!(c.series[2].right_axis && !c.series[2].step);

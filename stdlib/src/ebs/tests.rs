@@ -280,19 +280,19 @@ fn burst_table_and_simulation_from_a_script() {
     assert_eq!(
         r["rows"],
         serde_json::json!([
-            [1, 100.0, 1862.0, 54000.0],
-            [33, 100.0, 1862.0, 54000.0],
-            [100, 300.0, 2000.0, 18000.0],
-            [334, 1002.0, 2703.0, 5389.0],
-            [750, 2250.0, 7200.0, 2400.0],
-            [1000, 3000.0, null, null],
-            [5334, 16000.0, null, null]
+            [1, 100, 1862, 54000],
+            [33, 100, 1862, 54000],
+            [100, 300, 2000, 18000],
+            [334, 1002, 2703, 5389],
+            [750, 2250, 7200, 2400],
+            [1000, 3000, null, null],
+            [5334, 16000, null, null]
         ])
     );
-    assert_eq!(r["summary"]["CreditsExhaustedAfterSeconds"], 2000.0);
-    assert_eq!(r["summary"]["RefilledAfterSeconds"], 21600.0);
-    assert_eq!(r["summary"]["ThrottledSeconds"], 3200.0, "1,600 s throttled each night");
-    assert_eq!(r["summary"]["FinalBurstBalance"], 100.0);
+    assert_eq!(r["summary"]["CreditsExhaustedAfterSeconds"], 2000);
+    assert_eq!(r["summary"]["RefilledAfterSeconds"], 21600);
+    assert_eq!(r["summary"]["ThrottledSeconds"], 3200, "1,600 s throttled each night");
+    assert_eq!(r["summary"]["FinalBurstBalance"], 100);
     assert_eq!(r["n"], 9, "four changes a day plus the end row");
     assert!(r["chart"].as_str().unwrap().ends_with("Chart"), "{}", r["chart"]);
     assert_eq!(r["gp3"]["CreditsExhaustedAfterSeconds"], serde_json::Value::Null);
@@ -530,9 +530,9 @@ fn encrypted_volumes_use_kms_and_a_disabled_key_blocks_attach() {
     assert!(r["west"]["KmsKeyId"].as_str().unwrap().starts_with("arn:aws:kms:us-west-2:"), "{}", r["west"]);
     // EC2 calls KMS on the caller's behalf: audited as KMS events invoked by EC2.
     let w = shared.lock();
-    let gen = w.trail.events.iter().find(|e| e.event_name == "GenerateDataKeyWithoutPlaintext").expect("audited");
-    assert_eq!(gen.event_source, "kms.amazonaws.com");
-    assert_eq!(gen.user_identity.invoked_by.as_deref(), Some("ec2.amazonaws.com"));
+    let generated = w.trail.events.iter().find(|e| e.event_name == "GenerateDataKeyWithoutPlaintext").expect("audited");
+    assert_eq!(generated.event_source, "kms.amazonaws.com");
+    assert_eq!(generated.user_identity.invoked_by.as_deref(), Some("ec2.amazonaws.com"));
     assert!(w.trail.events.iter().any(|e| e.event_name == "Decrypt" && e.error_code.as_deref() == Some("DisabledException")));
 }
 
