@@ -95,6 +95,29 @@ fn no_instance(id: &str) -> AwsError {
     EbsError::InvalidInstanceIdNotFound.err(format!("The instance ID '{id}' does not exist"))
 }
 
+/// The instance `id` as EBS sees it: one of EBS's light instances (`ebs::run_instances`), or
+/// one the vpc module launched into a subnet (`vpc::run_instances`) — one EC2, whose
+/// instances either module can launch. A vpc instance is viewed here, and recorded in EBS's
+/// state only when an attach succeeds.
+fn find_instance(w: &crate::world::World, account: &str, region: &str, id: &str) -> Option<Instance> {
+    if let Some(i) = w.ebs.region(account, region).and_then(|st| st.instances.get(id)) {
+        return Some(i.clone());
+    }
+    let v = w.vpc.net(account, region)?.instances.get(id)?;
+    Some(Instance {
+        instance_id: v.id.clone(),
+        reservation_id: v.reservation_id.clone(),
+        instance_type: v.instance_type.clone(),
+        image_id: v.image_id.clone(),
+        availability_zone: v.az.clone(),
+        nitro: nitro_instance_type(&v.instance_type).unwrap_or(true),
+        state: if v.state == "running" { InstanceState::Running } else { InstanceState::Terminated },
+        launch_time: Timestamp::parse(&v.launch_time).unwrap_or(w.clock.now),
+        until: None,
+        tags: Vec::new(),
+    })
+}
+
 fn here(c: &Call) -> (String, String) {
     (c.account(), c.region())
 }
@@ -470,9 +493,9 @@ pub fn attach_volume(c: &mut Call, req: AttachVolumeRequest) -> Result<VolumeAtt
     allow(c, "ec2:AttachVolume", &volume_arn(&region, &account, &req.volume_id), "AWS::EC2::Volume")?;
     allow(c, "ec2:AttachVolume", &instance_arn(&region, &account, &req.instance_id), "AWS::EC2::Instance")?;
     dry_run(req.dry_run)?;
+    let inst = find_instance(c.w, &account, &region, &req.instance_id).ok_or_else(|| no_instance(&req.instance_id))?;
     let st = c.w.ebs.region_mut(&account, &region);
     let v = st.volumes.get(&req.volume_id).ok_or_else(|| no_volume(&req.volume_id))?;
-    let inst = st.instances.get(&req.instance_id).ok_or_else(|| no_instance(&req.instance_id))?;
     if !matches!(inst.state, InstanceState::Running) {
         return Err(EbsError::IncorrectInstanceState.err(format!("Instance '{}' is not 'running'.", inst.instance_id)));
     }
@@ -526,7 +549,9 @@ pub fn attach_volume(c: &mut Call, req: AttachVolumeRequest) -> Result<VolumeAtt
         until: Some(now.plus(timing::ATTACH)),
     };
     let out = attachment_out(&req.volume_id, &a);
-    let v = c.w.ebs.region_mut(&account, &region).volumes.get_mut(&req.volume_id).expect("checked above");
+    let st = c.w.ebs.region_mut(&account, &region);
+    st.instances.entry(inst.instance_id.clone()).or_insert(inst);
+    let v = st.volumes.get_mut(&req.volume_id).expect("checked above");
     v.attachments.push(a);
     v.state = VolumeState::InUse;
     Ok(out)

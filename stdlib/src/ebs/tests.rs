@@ -553,3 +553,28 @@ fn encryption_by_default_and_the_default_key() {
     assert_eq!(err(&e, r#"ebs::create_volume(#{ AvailabilityZone: "us-east-1a", Size: 10, KmsKeyId: "alias/x" })"#).0, "InvalidParameterDependency");
     assert_eq!(err(&e, r#"ebs::modify_ebs_default_kms_key_id(#{ KmsKeyId: "alias/nope" })"#).0, "NotFoundException");
 }
+
+#[test]
+fn instances_launched_by_the_vpc_module_take_volumes_too() {
+    let (e, shared) = engine();
+    let r = json(&run(&e, r#"
+        let net = vpc::create_vpc(#{ CidrBlock: "10.0.0.0/16" }).Vpc.VpcId;
+        let s = vpc::create_subnet(#{ VpcId: net, CidrBlock: "10.0.1.0/24", AvailabilityZone: "us-east-1b" }).Subnet.SubnetId;
+        let g = vpc::create_security_group(#{ GroupName: "app", Description: "app", VpcId: net }).GroupId;
+        let i = vpc::run_instances(s, [g]).Instances[0].InstanceId;
+        let far = ebs::create_volume("us-east-1a", 10, "gp3").VolumeId;
+        let near = ebs::create_volume("us-east-1b", 10, "gp3").VolumeId;
+        ebs::wait("volume-available", far);
+        ebs::wait("volume-available", near);
+        let mismatch = "";
+        try { ebs::attach_volume(far, i, "/dev/sdf"); } catch (err) { mismatch = err.Code; }
+        #{ mismatch: mismatch, i: i, near: near }
+    "#));
+    assert_eq!(r["mismatch"], "InvalidVolume.ZoneMismatch");
+    // A failed attach records nothing: the vpc instance is not copied into EBS's state.
+    let count = |s: &Shared| s.lock().ebs.region("111122223333", "us-east-1").map_or(0, |st| st.instances.len());
+    assert_eq!(count(&shared), 0);
+    let a = json(&run(&e, &format!(r#"ebs::attach_volume("{}", "{}", "/dev/sdf")"#, r["near"].as_str().unwrap(), r["i"].as_str().unwrap())));
+    assert_eq!((a["State"].as_str(), a["InstanceId"].as_str()), (Some("attaching"), r["i"].as_str()));
+    assert_eq!(count(&shared), 1);
+}
