@@ -14,6 +14,17 @@ fn short(v: &serde_json::Value) -> String {
     if s.chars().count() > 120 { format!("{}...", s.chars().take(117).collect::<String>()) } else { s }
 }
 
+/// JSON equality with numbers compared by value (a script's `2000` and an API's `2000.0`).
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::{Array, Number, Object};
+    match (a, b) {
+        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
+        (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        _ => a == b,
+    }
+}
+
 pub fn register(engine: &mut Engine, shared: &Shared) {
     let mut api = Api::new(shared, &CLOUDBOOK);
     engine.register_type_with_name::<CheckResult>("LabCheck").register_fn("to_string", |c: &mut CheckResult| c.to_string());
@@ -42,36 +53,23 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         move |name: &str, cond: bool, hint: &str| rec(CheckResult { name: name.into(), passed: cond, hint: Some(hint.into()), detail: None }),
     );
     let rec = record.clone();
+    let expect_eq = move |name: &str, actual: &Dynamic, expected: &Dynamic, hint: Option<String>| {
+        let (a, e) = (dynamic_to_json(actual), dynamic_to_json(expected));
+        let passed = same(&a, &e);
+        rec(CheckResult { name: name.into(), passed, hint, detail: (!passed).then(|| format!("expected {}, got {}", short(&e), short(&a))) })
+    };
+    let eq = expect_eq.clone();
     api.func(
         "expect_eq",
-        "Records a check that passes when `actual` equals `expected` (compared as JSON).\n```rhai\nlab::expect_eq(\"usable addresses\", s.AvailableIpAddressCount, 251)\n```",
+        "Records a check that passes when `actual` equals `expected` (compared as JSON; numbers by value, so `2000` equals `2000.0`).\n```rhai\nlab::expect_eq(\"usable addresses\", s.AvailableIpAddressCount, 251)\n```",
         &["name: &str", "actual: Dynamic", "expected: Dynamic", "LabCheck"],
-        move |name: &str, actual: Dynamic, expected: Dynamic| {
-            let (a, e) = (dynamic_to_json(&actual), dynamic_to_json(&expected));
-            let passed = a == e;
-            rec(CheckResult {
-                name: name.into(),
-                passed,
-                hint: None,
-                detail: (!passed).then(|| format!("expected {}, got {}", short(&e), short(&a))),
-            })
-        },
+        move |name: &str, actual: Dynamic, expected: Dynamic| eq(name, &actual, &expected, None),
     );
-    let rec = record.clone();
     api.func(
         "expect_eq",
         "`lab::expect_eq` with a hint shown when it fails.",
         &["name: &str", "actual: Dynamic", "expected: Dynamic", "hint: &str", "LabCheck"],
-        move |name: &str, actual: Dynamic, expected: Dynamic, hint: &str| {
-            let (a, e) = (dynamic_to_json(&actual), dynamic_to_json(&expected));
-            let passed = a == e;
-            rec(CheckResult {
-                name: name.into(),
-                passed,
-                hint: Some(hint.into()),
-                detail: (!passed).then(|| format!("expected {}, got {}", short(&e), short(&a))),
-            })
-        },
+        move |name: &str, actual: Dynamic, expected: Dynamic, hint: &str| expect_eq(name, &actual, &expected, Some(hint.into())),
     );
     let expect_error = move |ctx: &NativeCallContext, name: &str, code: &str, f: &FnPtr, hint: Option<String>| -> RhaiResult {
         let out = f.call_within_context::<Dynamic>(ctx, ());
@@ -191,6 +189,19 @@ mod tests {
     }
 
     #[test]
+    fn expect_eq_compares_numbers_by_value_but_not_across_types() {
+        let out = run(r#"
+            [lab::expect_eq("int vs float", [2000, #{ n: 0 }], [2000.0, #{ n: 0.0 }]).passed,
+             lab::expect_eq("different value", 2000, 2000.5).passed,
+             lab::expect_eq("number vs string", 1, "1").passed,
+             lab::expect_eq("extra key", #{ a: 1, b: 2 }, #{ a: 1 }).passed]
+        "#)
+        .cast::<rhai::Array>();
+        let got: Vec<bool> = out.iter().map(|d| d.as_bool().unwrap()).collect();
+        assert_eq!(got, [true, false, false, false]);
+    }
+
+    #[test]
     fn expect_error_matches_the_aws_code_only() {
         let out = run(r#"
             iam::create_user("u");
@@ -218,3 +229,4 @@ mod tests {
         assert_eq!(out[3].to_string(), r#"["Check", "Result", "Notes"]"#);
     }
 }
+

@@ -611,8 +611,8 @@ impl NetworkInterface {
 
 /// A minimal EC2 instance, enough for addressing and reachability: it lives in one subnet
 /// with one primary network interface (which holds its private/public IPs and security
-/// groups). Volumes and instance types are the EBS module's concern; the lead unifies the
-/// two instance models (both keyed by `i-` ids).
+/// groups). Volumes are the EBS module's concern: `ebs::attach_volume` accepts these
+/// instances too (it views them through `ebs::ops::find_instance`; both models use `i-` ids).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
     pub id: String,

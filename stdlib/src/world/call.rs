@@ -244,8 +244,23 @@ impl<'w> Call<'w> {
         request_parameters: Value,
         f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
     ) -> Result<R, AwsError> {
+        let region = self.caller.region.clone();
+        self.nested_in(&region, service, operation, request_parameters, f)
+    }
+
+    /// [`Call::nested`] in another region (EC2 calling KMS in the volume's region: keys are
+    /// regional).
+    pub fn nested_in<R>(
+        &mut self,
+        region: &str,
+        service: &'static Service,
+        operation: &'static str,
+        request_parameters: Value,
+        f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
+    ) -> Result<R, AwsError> {
         let mut caller = self.caller.clone();
         caller.via_service = Some(self.service.event_source.to_string());
+        caller.region = region.to_string();
         self.w.call_as(caller, service, operation, request_parameters, f)
     }
 
