@@ -416,6 +416,20 @@ fn register_questions(api: &mut Api) {
     );
     let h = api.handle();
     api.func(
+        "explain",
+        "Explains a decision as a table: one row per policy in play (SCPs, the resource's policy, identity policies, the permissions boundary, session policies) with what it says on its own and the statements that apply, then the decision of all of them together.\n```rhai\niam::explain(\"alice\", \"s3:DeleteObject\", \"arn:aws:s3:::reports/q1.csv\")\n```",
+        &["principal: Dynamic", "action: &str", "resource: &str", "Table"],
+        move |ctx: NativeCallContext, who: Dynamic, action: &str, resource: &str| -> RhaiResult { explain(&h, &ctx, who, action, resource, Map::new()) },
+    );
+    let h = api.handle();
+    api.func(
+        "explain",
+        "`iam::explain` with extra request context (as for `iam::can`).",
+        &["principal: Dynamic", "action: &str", "resource: &str", "context: Map", "Table"],
+        move |ctx: NativeCallContext, who: Dynamic, action: &str, resource: &str, context: Map| -> RhaiResult { explain(&h, &ctx, who, action, resource, context) },
+    );
+    let h = api.handle();
+    api.func(
         "access_matrix",
         "Decides every principal x action x resource combination with `iam::can` and returns a table with one row per combination: Principal, Action, Resource, Decision (allowed | explicitDeny | implicitDeny, coloured) and Reason. Index it like an array of maps (`m[0].Decision`) or get the maps with `m.rows()`.\n```rhai\niam::access_matrix([\"alice\", \"bob\"], [\"kms:Encrypt\"], [key_a, key_b])\n```",
         &["principals: Array", "actions: Array", "resources: Array", "Table"],
@@ -490,8 +504,8 @@ fn context_from_map(m: &Map) -> Result<crate::policy::Context, AwsError> {
     Ok(c)
 }
 
-fn can(h: &Handle, ctx: &NativeCallContext, who: Dynamic, action: &str, resource: &str, context: Map) -> RhaiResult {
-    let w = h.shared.lock();
+/// The principal a script names (a user/role name or ARN, or credentials) and its request context.
+fn principal_and_context(w: &crate::World, ctx: &NativeCallContext, who: &Dynamic, context: &Map) -> Result<(crate::world::Principal, crate::policy::Context), Box<rhai::EvalAltResult>> {
     let spec = if let Some(s) = who.read_lock::<rhai::ImmutableString>() {
         PrincipalSpec::Name(s.to_string())
     } else if let Some(m) = who.read_lock::<Map>() {
@@ -504,8 +518,54 @@ fn can(h: &Handle, ctx: &NativeCallContext, who: Dynamic, action: &str, resource
     } else {
         return Err(throw(AwsError::new("ValidationError", 400, format!("name a principal with a string or credentials, not a {}", who.type_name())), ctx.call_position()));
     };
-    let p = super::resolve_principal(&w, &spec).map_err(|e| throw(e, ctx.call_position()))?;
-    let c = context_from_map(&context).map_err(|e| throw(e, ctx.call_position()))?;
-    let out = simulate::can(&w, &p, action, resource, &c);
-    to_dyn(&out)
+    let p = super::resolve_principal(w, &spec).map_err(|e| throw(e, ctx.call_position()))?;
+    let c = context_from_map(context).map_err(|e| throw(e, ctx.call_position()))?;
+    Ok((p, c))
+}
+
+fn can(h: &Handle, ctx: &NativeCallContext, who: Dynamic, action: &str, resource: &str, context: Map) -> RhaiResult {
+    let w = h.shared.lock();
+    let (p, c) = principal_and_context(&w, ctx, &who, &context)?;
+    to_dyn(&simulate::can(&w, &p, action, resource, &c))
+}
+
+/// `iam::explain`: one row per policy in play (what it says on its own, and which statements
+/// applied), then the decision of all of them together.
+fn explain(h: &Handle, ctx: &NativeCallContext, who: Dynamic, action: &str, resource: &str, context: Map) -> RhaiResult {
+    use crate::render::{CellStyle, Table};
+    let w = h.shared.lock();
+    let (p, c) = principal_and_context(&w, ctx, &who, &context)?;
+    let (out, verdicts) = simulate::explain(&w, &p, action, resource, &c);
+    let statements = |m: &[crate::policy::MatchedStatement]| {
+        m.iter()
+            .map(|s| format!("{} {} (line {})", s.effect, s.sid.as_ref().map_or_else(|| format!("#{}", s.index), |sid| format!("`{sid}`")), s.start.0))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut rows: rhai::Array = verdicts
+        .iter()
+        .map(|v| {
+            Dynamic::from_map(map(vec![
+                ("Policy", v.id.clone().into()),
+                ("Type", simulate::source_type_word(v.ty).into()),
+                ("On its own", v.decision.as_str().into()),
+                ("Statements that apply", statements(&v.matched).into()),
+            ]))
+        })
+        .collect();
+    rows.push(Dynamic::from_map(map(vec![
+        ("Policy", "all policies together".into()),
+        ("Type", "".into()),
+        ("On its own", out.decision.as_str().into()),
+        ("Statements that apply", out.explanation.clone().into()),
+    ])));
+    let mut t = Table::from_rows(&rows, Some(["Policy", "Type", "On its own", "Statements that apply"].map(String::from).to_vec()))
+        .map_err(|e| throw(AwsError::new("ValidationError", 400, e), ctx.call_position()))?
+        .styled(|col, v| match (col, v.clone().into_string().ok().as_deref()) {
+            ("On its own", Some("allowed")) => Some(CellStyle::Good),
+            ("On its own", Some("explicitDeny")) => Some(CellStyle::Bad),
+            _ => None,
+        });
+    t.title = Some(format!("{} → {action} on {resource}: {}", p.display_name(), out.decision.as_str()));
+    Ok(Dynamic::from(t))
 }

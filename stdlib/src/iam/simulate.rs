@@ -422,6 +422,19 @@ pub fn explain_sentence(principal: &Principal, action: &str, resource: &str, d: 
 /// Decides a request the way the world would, without performing it: the principal's
 /// policies, the resource's own policy (looked up from the ARN), SCPs and boundaries.
 pub fn can(w: &World, principal: &Principal, action: &str, resource: &str, ctx: &Context) -> CanResponse {
+    let d = with_request(w, principal, action, resource, ctx, |caller, req| authz::decide(w, caller, req));
+    can_response(principal, action, resource, &d)
+}
+
+/// `iam::explain`: the decision, and what each policy in play says about the request on its own.
+pub fn explain(w: &World, principal: &Principal, action: &str, resource: &str, ctx: &Context) -> (CanResponse, Vec<authz::PolicyVerdict>) {
+    let (d, verdicts) = with_request(w, principal, action, resource, ctx, |caller, req| authz::explain(w, caller, req, &super::gather(w, principal)));
+    (can_response(principal, action, resource, &d), verdicts)
+}
+
+/// Runs `f` on the request `iam::can` decides: the resource's own policy found in the world,
+/// the caller's context overrides.
+fn with_request<R>(w: &World, principal: &Principal, action: &str, resource: &str, ctx: &Context, f: impl FnOnce(&Caller, &Authz<'_>) -> R) -> R {
     let caller = Caller::new(principal.clone(), &w.region);
     let rp = authz::resource_policy_of(w, resource);
     let mut req = Authz::new(action, resource);
@@ -431,7 +444,10 @@ pub fn can(w: &World, principal: &Principal, action: &str, resource: &str, ctx: 
         req.resource_account = Some(rp.owner.as_str());
     }
     req.overrides = Some(ctx);
-    let d = authz::decide(w, &caller, &req);
+    f(&caller, &req)
+}
+
+fn can_response(principal: &Principal, action: &str, resource: &str, d: &Decision) -> CanResponse {
     CanResponse {
         decision: d.decision,
         allowed: d.decision == EvalDecision::Allowed,
@@ -440,6 +456,6 @@ pub fn can(w: &World, principal: &Principal, action: &str, resource: &str, ctx: 
             .iter()
             .map(|m| Reason { policy: m.source_policy_id.clone(), kind: source_type_word(m.source_policy_type), sid: m.sid.clone(), effect: m.effect.clone() })
             .collect(),
-        explanation: explain_sentence(principal, action, resource, &d),
+        explanation: explain_sentence(principal, action, resource, d),
     }
 }

@@ -415,3 +415,36 @@ fn ip_address_conditions_follow_the_callers_source_ip() {
     .cast::<rhai::Array>();
     assert_eq!(v.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["ok", "AccessDenied", "allowed"]);
 }
+
+#[test]
+fn explain_shows_what_each_policy_says_and_the_decision() {
+    // The decision path, policy by policy: AdministratorAccess allows on its own, the group's
+    // Deny does not apply to this bucket, and the boundary (s3:GetObject only) does not allow
+    // PutObject — "the effective permissions are the intersection of identity-based policies
+    // and the permissions boundary", so the request is implicitly denied.
+    let v = ok(r#"
+        let b = iam::create_policy("read-only-boundary", `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyRead","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`).Policy.Arn;
+        iam::create_user(#{ UserName: "alice", PermissionsBoundary: b });
+        iam::attach_user_policy("alice", "arn:aws:iam::aws:policy/AdministratorAccess");
+        iam::create_group("g"); iam::add_user_to_group("alice", "g");
+        iam::put_group_policy("g", "no-logs", `{"Version":"2012-10-17","Statement":[{"Sid":"DenyLogs","Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::*log*"}]}`);
+        let put = iam::explain("alice", "s3:PutObject", "arn:aws:s3:::carlossalazar/x");
+        let logs = iam::explain("alice", "s3:GetObject", "arn:aws:s3:::carlossalazar-logs/x");
+        [put.rows().map(|r| [r.Type, r["On its own"], r["Statements that apply"]]), put.title,
+         logs.rows().map(|r| r["On its own"])]
+    "#)
+    .cast::<rhai::Array>();
+    let rows: Vec<Vec<String>> = v[0].clone().cast::<rhai::Array>().into_iter().map(|r| r.cast::<rhai::Array>().into_iter().map(|c| c.to_string()).collect()).collect();
+    let kinds: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    assert_eq!(
+        kinds,
+        [("aws-managed", "allowed"), ("group", "implicitDeny"), ("permissions-boundary", "implicitDeny"), ("", "implicitDeny")]
+    );
+    assert_eq!(rows[0][2], "Allow #0 (line 4)", "AdministratorAccess's only statement, at line 4 of its document");
+    assert_eq!(rows[1][2], "");
+    assert!(rows[3][2].contains("because no permissions boundary allows the s3:PutObject action"), "{}", rows[3][2]);
+    assert_eq!(s(v[1].clone()), "arn:aws:iam::111122223333:user/alice → s3:PutObject on arn:aws:s3:::carlossalazar/x: implicitDeny");
+    // GetObject on a log bucket: the boundary allows, the group's Deny applies and wins.
+    let logs: Vec<String> = v[2].clone().cast::<rhai::Array>().into_iter().map(|c| c.to_string()).collect();
+    assert_eq!(logs, ["allowed", "explicitDeny", "allowed", "explicitDeny"]);
+}

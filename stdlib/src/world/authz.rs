@@ -252,32 +252,8 @@ pub fn decide_with(w: &World, caller: &Caller, req: &Authz<'_>, g: &Gathered) ->
 /// [`decide_with`] taking the request by value, so its context keys are layered over the
 /// caller's cached global keys without being copied (the path every API call takes).
 pub fn decide_owned(w: &World, caller: &Caller, mut req: Authz<'_>, g: &Gathered) -> Decision {
-    let p = &caller.principal;
-    req.context.set_base(global_context_cached(w, caller, &g.principal_tags));
-    if let Some(o) = req.overrides {
-        for (k, v) in o.iter() {
-            req.context.insert(k, v.clone());
-        }
-    }
-    let ctx = &req.context;
-    let info = principal_info(p);
-    let resource_account = req
-        .resource_account
-        .map(str::to_string)
-        // ARNs without an account (S3) or owned by AWS itself (`arn:aws:iam::aws:policy/...`)
-        // are evaluated in the caller's account: only identity policies decide.
-        .or_else(|| arn_account(req.resource).filter(|a| !a.is_empty() && *a != "aws").map(str::to_string))
-        .unwrap_or_else(|| info.account.clone());
-    let sources = Sources {
-        identity: g.identity.iter().map(|(policy, id, ty)| Source { policy, id, ty: *ty }).collect(),
-        resource: req.resource_policy.map(|(policy, id)| Source { policy, id, ty: SourceType::Resource }),
-        boundary: g.boundary.as_ref().map(|(policy, id)| Source { policy, id, ty: SourceType::PermissionsBoundary }),
-        session: g.session.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::Session }).collect(),
-        scps: g.scps.iter().map(|lvl| lvl.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::ServiceControl }).collect()).collect(),
-        rcps: g.rcps.iter().map(|lvl| lvl.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::ResourceControl }).collect()).collect(),
-    };
-    let facts = Facts { same_account: info.account == resource_account, resource_policy_must_grant: req.must_grant };
-    let mut d = policy::evaluate(&info, req.action, req.resource, ctx, &sources, facts);
+    let (info, sources, facts) = prepare(w, caller, &mut req, g);
+    let mut d = policy::evaluate(&info, req.action, req.resource, &req.context, &sources, facts);
     // A KMS grant allows its operations like a resource-policy allow; an explicit deny still wins.
     if let Some(grant_id) = &req.grant
         && d.decision == EvalDecision::ImplicitDeny
@@ -298,6 +274,68 @@ pub fn decide_owned(w: &World, caller: &Caller, mut req: Authz<'_>, g: &Gathered
         }
     }
     d
+}
+
+/// The request's context (global keys under the operation's own, then the caller's
+/// overrides), the principal as the engine sees it, the policies in play and the facts.
+fn prepare<'s, 'r: 's>(w: &World, caller: &Caller, req: &mut Authz<'r>, g: &'s Gathered) -> (PrincipalInfo, Sources<'s>, Facts) {
+    req.context.set_base(global_context_cached(w, caller, &g.principal_tags));
+    if let Some(o) = req.overrides {
+        for (k, v) in o.iter() {
+            req.context.insert(k, v.clone());
+        }
+    }
+    let info = principal_info(&caller.principal);
+    let resource_account = req
+        .resource_account
+        .map(str::to_string)
+        // ARNs without an account (S3) or owned by AWS itself (`arn:aws:iam::aws:policy/...`)
+        // are evaluated in the caller's account: only identity policies decide.
+        .or_else(|| arn_account(req.resource).filter(|a| !a.is_empty() && *a != "aws").map(str::to_string))
+        .unwrap_or_else(|| info.account.clone());
+    let sources = Sources {
+        identity: g.identity.iter().map(|(policy, id, ty)| Source { policy, id, ty: *ty }).collect(),
+        resource: req.resource_policy.map(|(policy, id)| Source { policy, id, ty: SourceType::Resource }),
+        boundary: g.boundary.as_ref().map(|(policy, id)| Source { policy, id, ty: SourceType::PermissionsBoundary }),
+        session: g.session.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::Session }).collect(),
+        scps: g.scps.iter().map(|lvl| lvl.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::ServiceControl }).collect()).collect(),
+        rcps: g.rcps.iter().map(|lvl| lvl.iter().map(|(policy, id)| Source { policy, id, ty: SourceType::ResourceControl }).collect()).collect(),
+    };
+    let facts = Facts { same_account: info.account == resource_account, resource_policy_must_grant: req.must_grant };
+    (info, sources, facts)
+}
+
+/// What one policy in play says about a request on its own.
+#[derive(Clone, Debug)]
+pub struct PolicyVerdict {
+    pub ty: SourceType,
+    pub id: String,
+    /// allowed: one of its Allow statements applies (and none of its Denies); explicitDeny: a
+    /// Deny applies; implicitDeny: none applies.
+    pub decision: EvalDecision,
+    /// The statements that applied.
+    pub matched: Vec<MatchedStatement>,
+}
+
+/// The decision, and what each policy in play says on its own (for `iam::explain`): the one
+/// engine decides each policy alone (a resource policy in the resource slot, any other in the
+/// identity slot, same account), in AWS's order: SCPs, RCPs, the resource policy, identity
+/// policies, the permissions boundary, session policies.
+pub fn explain(w: &World, caller: &Caller, req: &Authz<'_>, g: &Gathered) -> (Decision, Vec<PolicyVerdict>) {
+    let decision = decide_with(w, caller, req, g);
+    let mut req = req.clone();
+    let (info, all, facts) = prepare(w, caller, &mut req, g);
+    let alone = |src: &Source<'_>| {
+        let sources = if src.ty == SourceType::Resource {
+            Sources { resource: Some(*src), ..Sources::default() }
+        } else {
+            Sources { identity: vec![*src], ..Sources::default() }
+        };
+        let d = policy::evaluate(&info, req.action, req.resource, &req.context, &sources, Facts { same_account: true, ..facts });
+        PolicyVerdict { ty: src.ty, id: src.id.to_string(), decision: d.decision, matched: d.matched }
+    };
+    let ordered = all.scps.iter().flatten().chain(all.rcps.iter().flatten()).chain(&all.resource).chain(&all.identity).chain(&all.boundary).chain(&all.session);
+    (decision, ordered.map(alone).collect())
 }
 
 /// The policy type as AWS's AccessDenied messages name it, with its article:
