@@ -103,7 +103,7 @@ fn find_instance(w: &crate::world::World, account: &str, region: &str, id: &str)
     if let Some(i) = w.ebs.region(account, region).and_then(|st| st.instances.get(id)) {
         return Some(i.clone());
     }
-    let v = w.vpc.net(account, region)?.instances.get(id)?;
+    let v = crate::vpc::instance(w, account, region, id)?;
     Some(Instance {
         instance_id: v.id.clone(),
         reservation_id: v.reservation_id.clone(),

@@ -72,3 +72,9 @@ pub fn run_due(_w: &mut World, _now: Timestamp) {}
 pub fn vpc_exists(w: &World, account: &str, region: &str, vpc_id: &str) -> bool {
     w.vpc.net(account, region).is_some_and(|n| n.vpcs.contains_key(vpc_id))
 }
+
+/// The instance `id` launched by `vpc::run_instances` in `account`'s `region` (for EBS, which
+/// attaches volumes to any EC2 instance).
+pub fn instance<'w>(w: &'w World, account: &str, region: &str, id: &str) -> Option<&'w model::Instance> {
+    w.vpc.net(account, region)?.instances.get(id)
+}
