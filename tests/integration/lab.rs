@@ -105,3 +105,21 @@ fn parameters_are_injected_typed_and_never_overwrite_the_template() {
     assert!(report.contains("```rhai\n// Parameters (injected by cloudbook run -p)\nlet size = 500;\n"), "{report}");
     std::fs::remove_dir_all(d).unwrap();
 }
+
+#[test]
+fn one_scenario_notebook_many_reports() {
+    let d = temp_dir("scenario");
+    let nb = "notebooks/ebs-nightly-batch-scenario.ipynb";
+    let template = std::fs::read(root().join(nb)).unwrap();
+    let out_nb = d.join("gp2-100.ipynb");
+    let out = cloudbook(&["run", nb, "-p", "volume_type=gp2", "--output", out_nb.to_str().unwrap(), "--check"]);
+    assert_eq!(out.status.code(), Some(1), "a 100 GiB gp2 volume is throttled: the lab check fails");
+    let err = text(&out.stderr);
+    assert!(err.contains("FAIL  the job is never throttled: expected 0, got 4800"), "{err}");
+    let ran = std::fs::read_to_string(&out_nb).unwrap();
+    assert!(ran.contains("\"let volume_type = \\\"gp2\\\";\""), "the injected cell");
+    let out = cloudbook(&["run", nb, "-p", "volume_type=gp2", "-p", "size=1000", "--output", out_nb.to_str().unwrap()]);
+    assert!(text(&out.stderr).contains("lab checks: 2 of 2 passed"), "1,000 GiB of gp2 has a 3,000 IOPS baseline: {}", text(&out.stderr));
+    assert_eq!(std::fs::read(root().join(nb)).unwrap(), template, "the template is never rewritten");
+    std::fs::remove_dir_all(d).unwrap();
+}

@@ -69,3 +69,15 @@ def test_cloudbook_run_p_injects_the_same_way(tmp_path):
     assert nb["cells"][2]["metadata"]["tags"] == ["injected-parameters"]
     assert nb["cells"][3]["outputs"][0]["data"]["text/plain"][0].startswith("500:i64 gp3:string 0.5:f64 false:bool")
     nbformat.validate(nbformat.reads(out.read_text(), as_version=4))
+
+
+def test_papermill_parameterizes_the_committed_scenario(tmp_path):
+    out = tmp_path / "gp2-1000.ipynb"
+    scenario = ROOT / "notebooks" / "ebs-nightly-batch-scenario.ipynb"
+    papermill.execute_notebook(str(scenario), str(out), parameters={"volume_type": "gp2", "size": 1000}, kernel_name="cloudbook", progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    assert "injected-parameters" in nb.cells[2].metadata.tags
+    cell = next(c for c in nb.cells if c.source.endswith("run.Summary"))
+    summary = json.loads(cell.outputs[0]["data"]["text/plain"])
+    assert (summary["VolumeType"], summary["BaselineIops"], summary["ThrottledSeconds"]) == ("gp2", 3000, 0)
+    assert "2 passed, 0 failed" in nb.cells[-1].outputs[0]["data"]["text/plain"]
