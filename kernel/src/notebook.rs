@@ -3,9 +3,10 @@
 //! optionally renders a self-contained HTML report or checks the outputs against those stored
 //! in the notebook.
 //!
-//! Design for what comes later (lab checks, parameters, markdown export, grading): running is
-//! [`execute_notebook`] (notebook JSON in, notebook JSON with outputs out, plus a per-cell
-//! record); writing, checking and reporting are separate functions over its result.
+//! Running is [`execute_notebook`] (notebook JSON in, notebook JSON with outputs out, plus a
+//! per-cell record and the world's seed, clock and lab checks); writing, checking (outputs
+//! and lab checks), reporting (crate::report), parameters (crate::params) and grading
+//! (crate::grade) are separate functions over it.
 //!
 //! Rules, matching nbclient: cells run in order in one session; a cell tagged
 //! `raises-exception` may fail, any other error stops the run (later cells keep no outputs)
@@ -513,6 +514,25 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].starts_with("cell 0 (In [1]): outputs differ\n  source: 1 + 1\n"), "{}", d[0]);
         assert!(d[0].contains("  - stored: \"text/plain\": \"3\"\n  + now:    \"text/plain\": \"2\"\n"), "{}", d[0]);
+    }
+
+    #[test]
+    fn lab_checks_clock_and_seed_are_reported_and_survive_world_reset() {
+        let r = execute_notebook(
+            nb(&[
+                ("code", "lab::check(\"before\", true); clock::advance(\"1h\");"),
+                ("code", "world::reset(); world::seed(9); lab::expect_eq(\"after\", 1, 2, \"hint\")"),
+            ]),
+            false,
+        )
+        .unwrap();
+        let w = &r.world;
+        assert_eq!((w.seed, w.final_seed), (1, 9));
+        assert_eq!((w.clock_start.as_str(), w.clock_end.as_str()), ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"), "reset restarts the clock");
+        let names: Vec<(&str, bool)> = w.checks.iter().map(|c| (c.name.as_str(), c.passed)).collect();
+        assert_eq!(names, [("before", true), ("after", false)]);
+        assert_eq!(w.failed_checks().next().unwrap().hint.as_deref(), Some("hint"));
+        assert_eq!(r.notebook["metadata"]["cloudbook"]["seed"], 1);
     }
 
     #[test]
