@@ -56,6 +56,10 @@ pub fn main(args: &[String]) -> Result<u8> {
             let opts = parse_run(rest)?;
             crate::notebook::run_command(&opts)
         }
+        "grade" => {
+            let opts = parse_grade(rest)?;
+            crate::grade::grade_command(&opts)
+        }
         path if path.ends_with(".rhai") || Path::new(path).is_file() => {
             if !rest.is_empty() {
                 return Err(usage("a script takes no arguments"));
@@ -84,7 +88,11 @@ pub struct RunOptions {
     pub notebook: PathBuf,
     pub output: Option<PathBuf>,
     pub html: Option<PathBuf>,
+    /// Markdown export (`--md REPORT.md`; charts go to `REPORT_files/`).
+    pub md: Option<PathBuf>,
     pub check: bool,
+    /// `-p name=value` (or `-p name value`), in order; see [`crate::params`].
+    pub params: Vec<(String, String)>,
 }
 
 fn parse_run(args: &[String]) -> Result<RunOptions> {
@@ -95,7 +103,17 @@ fn parse_run(args: &[String]) -> Result<RunOptions> {
         match a.as_str() {
             "--output" | "-o" => o.output = Some(it.next().ok_or_else(|| usage("--output needs a file"))?.into()),
             "--html" => o.html = Some(it.next().ok_or_else(|| usage("--html needs a file"))?.into()),
+            "--md" => o.md = Some(it.next().ok_or_else(|| usage("--md needs a file"))?.into()),
             "--check" => o.check = true,
+            "-p" | "--parameter" => {
+                let p = it.next().ok_or_else(|| usage("-p needs name=value"))?;
+                let (name, value) = match p.split_once('=') {
+                    Some((n, v)) => (n.to_string(), v.to_string()),
+                    None => (p.clone(), it.next().ok_or_else(|| usage(format!("-p {p} needs a value")))?.clone()),
+                };
+                crate::params::check_name(&name).map_err(usage)?;
+                o.params.push((name, value));
+            }
             f if f.starts_with('-') => return Err(usage(format!("run: unknown option `{f}`"))),
             f => {
                 if notebook.replace(PathBuf::from(f)).is_some() {
@@ -105,6 +123,26 @@ fn parse_run(args: &[String]) -> Result<RunOptions> {
         }
     }
     o.notebook = notebook.ok_or_else(|| usage("run needs a notebook"))?;
+    Ok(o)
+}
+
+fn parse_grade(args: &[String]) -> Result<crate::grade::GradeOptions> {
+    let mut o = crate::grade::GradeOptions::default();
+    let mut dir = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--html" => o.html = Some(it.next().ok_or_else(|| usage("--html needs a file"))?.into()),
+            "--csv" => o.csv = Some(it.next().ok_or_else(|| usage("--csv needs a file"))?.into()),
+            f if f.starts_with('-') => return Err(usage(format!("grade: unknown option `{f}`"))),
+            f => {
+                if dir.replace(PathBuf::from(f)).is_some() {
+                    bail!(usage("grade takes one folder"));
+                }
+            }
+        }
+    }
+    o.dir = dir.ok_or_else(|| usage("grade needs a folder of notebooks"))?;
     Ok(o)
 }
 
@@ -118,19 +156,37 @@ mod tests {
 
     #[test]
     fn run_options() {
-        let o = parse_run(&args("nb.ipynb --output out.ipynb --html r.html --check")).unwrap();
+        let o = parse_run(&args("nb.ipynb --output out.ipynb --html r.html --md r.md --check -p seed=7 -p name bob")).unwrap();
         assert_eq!(
             o,
-            RunOptions { notebook: "nb.ipynb".into(), output: Some("out.ipynb".into()), html: Some("r.html".into()), check: true }
+            RunOptions {
+                notebook: "nb.ipynb".into(),
+                output: Some("out.ipynb".into()),
+                html: Some("r.html".into()),
+                md: Some("r.md".into()),
+                check: true,
+                params: vec![("seed".into(), "7".into()), ("name".into(), "bob".into())],
+            }
         );
+        assert_eq!(parse_run(&args("nb.ipynb -p msg=a=b")).unwrap().params, [("msg".to_string(), "a=b".to_string())]);
+        assert!(parse_run(&args("nb.ipynb -p 2x=1")).unwrap_err().to_string().contains("`2x` is not a Rhai variable name"));
+        assert!(parse_run(&args("nb.ipynb -p x")).unwrap_err().to_string().contains("-p x needs a value"));
         assert!(parse_run(&args("--check")).unwrap_err().to_string().contains("run needs a notebook"));
         assert!(parse_run(&args("a.ipynb b.ipynb")).is_err());
         assert!(parse_run(&args("a.ipynb --frob")).unwrap_err().to_string().contains("unknown option `--frob`"));
     }
 
     #[test]
+    fn grade_options() {
+        let o = parse_grade(&args("class/ --csv g.csv --html g.html")).unwrap();
+        assert_eq!(o, crate::grade::GradeOptions { dir: "class/".into(), csv: Some("g.csv".into()), html: Some("g.html".into()) });
+        assert!(parse_grade(&args("")).unwrap_err().to_string().contains("needs a folder"));
+        assert!(parse_grade(&args("a b")).is_err());
+    }
+
+    #[test]
     fn bad_command_lines_are_usage_errors() {
-        for bad in ["", "frobnicate", "install --everywhere", "kernel"] {
+        for bad in ["", "frobnicate", "install --everywhere", "kernel", "grade", "grade --csv"] {
             let e = main(&args(bad)).unwrap_err();
             assert!(e.downcast_ref::<UsageError>().is_some(), "{bad}: {e}");
         }

@@ -3,12 +3,14 @@
 //! See ARCHITECTURE.md, section "kernel".
 
 pub mod docs;
+pub mod grade;
 pub mod session;
 pub mod cli;
 pub mod complete;
 pub mod install;
 pub mod kernel;
 pub mod notebook;
+pub mod params;
 pub mod report;
 pub mod script;
 pub mod transport;

@@ -3,7 +3,8 @@
 //! ```text
 //! cloudbook install [--user | --sys-prefix | --prefix DIR]   write the kernelspec
 //! cloudbook kernel --connection-file FILE                   run as a Jupyter kernel
-//! cloudbook run NOTEBOOK.ipynb [--output OUT] [--html REPORT.html] [--check]
+//! cloudbook run NOTEBOOK.ipynb [--output OUT] [--html REPORT.html] [--md REPORT.md] [--check] [-p NAME=VALUE]...
+//! cloudbook grade DIR [--html REPORT.html] [--csv REPORT.csv]              grade a folder of lab notebooks
 //! cloudbook SCRIPT.rhai                                     run a script, print its results
 //! ```
 
@@ -12,7 +13,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cloudbook install [--user | --sys-prefix | --prefix DIR]
   cloudbook kernel --connection-file FILE
-  cloudbook run NOTEBOOK.ipynb [--output OUT.ipynb] [--html REPORT.html] [--check]
+  cloudbook run NOTEBOOK.ipynb [--output OUT.ipynb] [--html REPORT.html] [--md REPORT.md] [--check] [-p NAME=VALUE]...
+  cloudbook grade DIR [--html REPORT.html] [--csv REPORT.csv]
   cloudbook SCRIPT.rhai
   cloudbook --version";
 

@@ -3,9 +3,10 @@
 //! optionally renders a self-contained HTML report or checks the outputs against those stored
 //! in the notebook.
 //!
-//! Design for what comes later (lab checks, parameters, markdown export, grading): running is
-//! [`execute_notebook`] (notebook JSON in, notebook JSON with outputs out, plus a per-cell
-//! record); writing, checking and reporting are separate functions over its result.
+//! Running is [`execute_notebook`] (notebook JSON in, notebook JSON with outputs out, plus a
+//! per-cell record and the world's seed, clock and lab checks); writing, checking (outputs
+//! and lab checks), reporting (crate::report), parameters (crate::params) and grading
+//! (crate::grade) are separate functions over it.
 //!
 //! Rules, matching nbclient: cells run in order in one session; a cell tagged
 //! `raises-exception` may fail, any other error stops the run (later cells keep no outputs)
@@ -19,6 +20,8 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use parking_lot::Mutex;
 use serde_json::{Map, Value, json};
+
+use cloudbook_stdlib::lab::CheckResult;
 
 use crate::cli::RunOptions;
 use crate::session::{Output, Session, spawn_engine_thread};
@@ -39,6 +42,28 @@ pub struct RunResult {
     pub cells: Vec<CellRecord>,
     /// The first unexpected error (a cell not tagged `raises-exception`), if any.
     pub failed: Option<String>,
+    /// The world's seed, clock and lab checks before and after the run.
+    pub world: WorldInfo,
+}
+
+/// What a report says about the world a notebook ran in.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorldInfo {
+    /// The seed the world started with (also in the notebook metadata).
+    pub seed: u64,
+    /// The seed at the end (differs when the notebook called `world::seed(n)`).
+    pub final_seed: u64,
+    /// The simulated clock before the first cell and after the last, ISO 8601.
+    pub clock_start: String,
+    pub clock_end: String,
+    /// Lab checks recorded in the world at the end, in the order first run.
+    pub checks: Vec<CheckResult>,
+}
+
+impl WorldInfo {
+    pub fn failed_checks(&self) -> impl Iterator<Item = &CheckResult> {
+        self.checks.iter().filter(|c| !c.passed)
+    }
 }
 
 /// A cell's `source` (a string or a list of lines) as one string.
@@ -136,9 +161,12 @@ pub fn execute_notebook(mut nb: Value, progress: bool) -> Result<RunResult> {
         .collect();
     let total = sources.iter().flatten().count();
     type CellRun = (Vec<Value>, u32, Option<String>, u128);
-    let (runs, seed): (Vec<Option<CellRun>>, u64) = spawn_engine_thread("cloudbook-run", move || {
+    let (runs, world): (Vec<Option<CellRun>>, WorldInfo) = spawn_engine_thread("cloudbook-run", move || {
         let mut session = Session::new();
-        let seed = session.shared().lock().seed();
+        let (seed, clock_start) = {
+            let w = session.shared().lock();
+            (w.seed(), w.now().iso())
+        };
         let mut stopped = false;
         let mut n = 0;
         let runs = sources
@@ -176,7 +204,10 @@ pub fn execute_notebook(mut nb: Value, progress: bool) -> Result<RunResult> {
                 Some((col.outputs, count, err, ms))
             })
             .collect();
-        (runs, seed)
+        let w = session.shared().lock();
+        let info = WorldInfo { seed, final_seed: w.seed(), clock_start, clock_end: w.now().iso(), checks: w.lab.checks.clone() };
+        drop(w);
+        (runs, info)
     })
     .join()
     .map_err(|_| anyhow::anyhow!("the engine thread panicked"))?;
@@ -205,9 +236,9 @@ pub fn execute_notebook(mut nb: Value, progress: bool) -> Result<RunResult> {
         }
         obj.entry("metadata").or_insert_with(|| json!({}));
     }
-    stamp_metadata(&mut nb, seed);
+    stamp_metadata(&mut nb, world.seed);
     add_missing_ids(&mut nb);
-    Ok(RunResult { notebook: nb, cells: records, failed })
+    Ok(RunResult { notebook: nb, cells: records, failed, world })
 }
 
 /// Kernel and language info, and the Cloudbook version and world seed, in the notebook metadata.
@@ -218,7 +249,12 @@ fn stamp_metadata(nb: &mut Value, seed: u64) {
     }
     meta["kernelspec"] = json!({ "name": crate::install::KERNEL_NAME, "display_name": "Cloudbook (Rhai)", "language": "rhai" });
     meta["language_info"] = crate::kernel::kernel_info()["language_info"].clone();
-    meta["cloudbook"] = json!({ "version": crate::VERSION, "seed": seed });
+    // Merged, so `cloudbook.parameters` (see crate::params) stays.
+    if !meta["cloudbook"].is_object() {
+        meta["cloudbook"] = json!({});
+    }
+    meta["cloudbook"]["version"] = crate::VERSION.into();
+    meta["cloudbook"]["seed"] = seed.into();
 }
 
 /// nbformat 4.5+ requires cell ids: give missing ones a stable id from the cell's position.
@@ -335,11 +371,15 @@ pub fn diff_outputs(stored: &Value, fresh: &Value) -> Vec<String> {
 /// `cloudbook run`.
 pub fn run_command(o: &RunOptions) -> Result<u8> {
     let text = std::fs::read_to_string(&o.notebook).with_context(|| format!("cannot read {}", o.notebook.display()))?;
-    let stored: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", o.notebook.display()))?;
+    let mut stored: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", o.notebook.display()))?;
+    if !o.params.is_empty() && !crate::params::inject(&mut stored, &o.params)? {
+        eprintln!("cloudbook run: no cell is tagged `parameters`; the parameters go in a first cell");
+    }
     let started = Instant::now();
     let run = execute_notebook(stored.clone(), true)?;
     let out_text = to_ipynb_text(&run.notebook);
-    let target = match (&o.output, o.check) {
+    // A parameterized run never overwrites its template.
+    let target = match (&o.output, o.check || !o.params.is_empty()) {
         (Some(p), _) => Some(p.as_path()),
         (None, false) => Some(o.notebook.as_path()),
         (None, true) => None,
@@ -347,9 +387,12 @@ pub fn run_command(o: &RunOptions) -> Result<u8> {
     if let Some(p) = target {
         std::fs::write(p, &out_text).with_context(|| format!("cannot write {}", p.display()))?;
     }
+    let title = o.notebook.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     if let Some(h) = &o.html {
-        let title = o.notebook.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        std::fs::write(h, crate::report::html(&run.notebook, &title)).with_context(|| format!("cannot write {}", h.display()))?;
+        std::fs::write(h, crate::report::html(&run.notebook, &title, &run.world)).with_context(|| format!("cannot write {}", h.display()))?;
+    }
+    if let Some(m) = &o.md {
+        crate::report::write_markdown(&run.notebook, &title, &run.world, m)?;
     }
     eprintln!(
         "cloudbook run: {} code cells of {} in {:.2}s",
@@ -361,6 +404,18 @@ pub fn run_command(o: &RunOptions) -> Result<u8> {
     if let Some(f) = &run.failed {
         eprintln!("cloudbook run: stopped at an unexpected error in {f}");
         code = 1;
+    }
+    let checks = &run.world.checks;
+    if !checks.is_empty() {
+        let failed: Vec<&CheckResult> = run.world.failed_checks().collect();
+        eprintln!("cloudbook run: lab checks: {} of {} passed", checks.len() - failed.len(), checks.len());
+        for c in &failed {
+            eprintln!("  {}", c.to_string().replace('\n', "\n  "));
+        }
+        if o.check && !failed.is_empty() {
+            eprintln!("cloudbook run --check: {} lab check(s) failed in {}", failed.len(), o.notebook.display());
+            code = 1;
+        }
     }
     if o.check {
         let diffs = diff_outputs(&stored, &run.notebook);
@@ -459,6 +514,25 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].starts_with("cell 0 (In [1]): outputs differ\n  source: 1 + 1\n"), "{}", d[0]);
         assert!(d[0].contains("  - stored: \"text/plain\": \"3\"\n  + now:    \"text/plain\": \"2\"\n"), "{}", d[0]);
+    }
+
+    #[test]
+    fn lab_checks_clock_and_seed_are_reported_and_survive_world_reset() {
+        let r = execute_notebook(
+            nb(&[
+                ("code", "lab::check(\"before\", true); clock::advance(\"1h\");"),
+                ("code", "world::reset(); world::seed(9); lab::expect_eq(\"after\", 1, 2, \"hint\")"),
+            ]),
+            false,
+        )
+        .unwrap();
+        let w = &r.world;
+        assert_eq!((w.seed, w.final_seed), (1, 9));
+        assert_eq!((w.clock_start.as_str(), w.clock_end.as_str()), ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"), "reset restarts the clock");
+        let names: Vec<(&str, bool)> = w.checks.iter().map(|c| (c.name.as_str(), c.passed)).collect();
+        assert_eq!(names, [("before", true), ("after", false)]);
+        assert_eq!(w.failed_checks().next().unwrap().hint.as_deref(), Some("hint"));
+        assert_eq!(r.notebook["metadata"]["cloudbook"]["seed"], 1);
     }
 
     #[test]

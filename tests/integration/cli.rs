@@ -19,15 +19,21 @@ fn temp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("cloudbook-cli-{}-{name}", std::process::id()))
 }
 
+/// Every notebook's outputs and lab checks pass `--check`, and re-running it writes the
+/// committed file byte for byte (the committed file was itself a run: two runs, same bytes).
 #[test]
 fn every_committed_notebook_passes_run_check() {
     let mut n = 0;
     for entry in std::fs::read_dir(root().join("notebooks")).unwrap() {
         let p = entry.unwrap().path();
         if p.extension().is_some_and(|e| e == "ipynb") {
-            let out = cloudbook(&["run", p.to_str().unwrap(), "--check"]);
+            let rerun = temp(&format!("rerun-{}", p.file_name().unwrap().to_string_lossy()));
+            let out = cloudbook(&["run", p.to_str().unwrap(), "--check", "--output", rerun.to_str().unwrap()]);
             assert!(out.status.success(), "{}: {}", p.display(), text(&out.stderr));
             assert!(text(&out.stderr).contains("outputs match"), "{}", text(&out.stderr));
+            let (committed, again) = (std::fs::read(&p).unwrap(), std::fs::read(&rerun).unwrap());
+            assert!(committed == again, "{}: a re-run is not byte-identical to the committed file", p.display());
+            std::fs::remove_file(rerun).unwrap();
             n += 1;
         }
     }

@@ -2,4 +2,5 @@
 //! Jupyter client would) and from the command line. All in one test binary.
 
 mod cli;
+mod lab;
 mod sockets;

@@ -141,7 +141,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     let h = world.handle();
     world.func(
         "reset",
-        "Replaces the world with a fresh one (default account, clock at 2026-01-01T00:00:00Z) keeping the current seed.",
+        "Replaces the world with a fresh one (default account, clock at 2026-01-01T00:00:00Z) keeping the current seed. Recorded lab checks are kept (`lab::reset()` clears them).",
         &["()"],
         move || {
             let mut w = h.shared.lock();
