@@ -80,6 +80,7 @@
 //! [`ops::aws_managed_key`] for `alias/aws/s3` / `alias/aws/ebs`. Inside a nested call
 //! `kms:ViaService` is `<service>.<region>.amazonaws.com` and CloudTrail records `invokedBy`.
 
+pub mod asymmetric;
 pub mod bindings;
 pub mod crypto;
 pub mod error;
