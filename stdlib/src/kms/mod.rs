@@ -56,15 +56,32 @@
 //!   RSAES_OAEP_SHA_1), ImportKeyMaterial (only the same material can be re-imported; optional
 //!   `ValidTo` expiry, a `DeleteExpiredKeyMaterial` service event, back to PendingImport),
 //!   DeleteImportedKeyMaterial. No automatic or on-demand rotation for such keys.
+//! - Asymmetric and HMAC keys ([`asymmetric`], [`ops::get_public_key`], [`ops::sign`], ...):
+//!   KeySpec RSA_2048/3072/4096 (ENCRYPT_DECRYPT or SIGN_VERIFY), ECC_NIST_P256/P384
+//!   (SIGN_VERIFY), HMAC_224/256/384/512 (GENERATE_VERIFY_MAC), key pairs generated from the
+//!   world's seeded generator. GetPublicKey (DER SubjectPublicKeyInfo), Sign/Verify with AWS's
+//!   algorithm names and MessageType RAW (1–4,096 bytes) or DIGEST (`Digest is invalid length
+//!   for algorithm ...`), KMSInvalidSignatureException; Encrypt/Decrypt with RSAES_OAEP_SHA_1/256
+//!   and AWS's per-algorithm plaintext limits (Decrypt needs KeyId and EncryptionAlgorithm; no
+//!   encryption context); GenerateMac/VerifyMac, KMSInvalidMacException. Key usage is checked
+//!   with AWS's message (`<ARN> key usage is SIGN_VERIFY which is not valid for Encrypt.`);
+//!   such keys never rotate; grants may name only the operations the key supports.
+//!   `kms::verify_with_public_key` (not an API) checks a signature with the DER public key only.
 //! - AWS managed keys (`alias/aws/s3`, `alias/aws/ebs`, ...) are created on first use
 //!   ([`ops::aws_managed_key`], or any call naming the alias): KeyManager AWS, a policy that
 //!   allows use only through the service by principals of the account, yearly rotation, and
 //!   no changes by anyone.
 //!
 //! # Simplified or not modelled
-//! - Asymmetric, HMAC and ML-DSA/ML-KEM keys, custom key stores (CloudHSM, external) and
-//!   therefore the `Unavailable` state: CreateKey refuses them with
-//!   `UnsupportedOperationException` naming the simulator.
+//! - ECC_NIST_P521, ECC_SECG_P256K1, Ed25519, SM2, ML-DSA/ML-KEM keys, KEY_AGREEMENT,
+//!   imported asymmetric material, custom key stores (CloudHSM, external) and therefore the
+//!   `Unavailable` state: CreateKey refuses them with `UnsupportedOperationException` naming
+//!   the simulator. GenerateDataKeyPair(WithoutPlaintext) and ReEncrypt with an asymmetric
+//!   key are not modelled (an RSA ciphertext fails ReEncrypt as invalid). Messages AWS does
+//!   not document are the simulator's wording in AWS's style: the RSA plaintext limit, an
+//!   encryption context on an RSA key (ValidationException), GetPublicKey on a symmetric or
+//!   HMAC key and rotation of an asymmetric key (UnsupportedOperationException), a data key
+//!   from an RSA key (`... key spec is RSA_2048 which is not valid for GenerateDataKey.`).
 //! - Multi-Region replication (ReplicateKey, UpdatePrimaryRegion), and the 2025 flow that
 //!   imports new material into an EXTERNAL key for on-demand rotation.
 //! - The deletion waiting period is exact (AWS says "might be up to 24 hours longer"); an

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::asymmetric::Spec;
 use super::error::KmsError;
 use crate::policy::Policy;
 use crate::world::{Arn, AwsError, ErrorCode, Timestamp};
@@ -220,6 +221,19 @@ pub struct Key {
     pub imported: Option<Imported>,
     /// Grants in creation order.
     pub grants: Vec<Grant>,
+    /// For a multi-Region key: where its primary and replicas are (the same on every
+    /// related key, kept in step by ReplicateKey, UpdatePrimaryRegion and deletion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_region_links: Option<MultiRegionLinks>,
+}
+
+/// The regions of a family of related multi-Region keys (same key id, same account).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MultiRegionLinks {
+    pub primary_region: String,
+    /// Replica regions in the order they were created.
+    pub replica_regions: Vec<String>,
 }
 
 impl Key {
@@ -233,6 +247,17 @@ impl Key {
     }
     pub fn is_aws_managed(&self) -> bool {
         self.key_manager == KeyManager::AWS
+    }
+    /// The asymmetric or HMAC key spec; `None` for SYMMETRIC_DEFAULT.
+    pub fn spec(&self) -> Option<Spec> {
+        Spec::parse(&self.key_spec)
+    }
+    pub fn is_symmetric(&self) -> bool {
+        self.key_spec == "SYMMETRIC_DEFAULT"
+    }
+    /// Whether this is a multi-Region replica key (not the primary).
+    pub fn is_replica(&self) -> bool {
+        self.multi_region_links.as_ref().is_some_and(|l| l.primary_region != self.region)
     }
     /// `GetKeyRotationStatus.KeyRotationEnabled`: false while pending deletion.
     pub fn rotation_enabled(&self) -> bool {
@@ -255,6 +280,25 @@ pub fn not_pending_deletion(arn: &str) -> AwsError {
 }
 pub fn wrong_origin(arn: &str, origin: Origin) -> AwsError {
     KmsError::UnsupportedOperationException.err(format!("{arn} origin is {} which is not valid for this operation.", origin.as_str()))
+}
+/// `<key ARN> key usage is SIGN_VERIFY which is not valid for Encrypt.` (AWS's wording).
+pub fn wrong_usage(key: &Key, op: &str) -> AwsError {
+    KmsError::InvalidKeyUsageException.err(format!("{} key usage is {} which is not valid for {op}.", key.arn, key.key_usage))
+}
+/// An operation that needs a symmetric encryption key, on an asymmetric or HMAC key with
+/// the right usage (an RSA ENCRYPT_DECRYPT key asked for a data key).
+pub fn wrong_spec(key: &Key, op: &str) -> AwsError {
+    KmsError::InvalidKeyUsageException.err(format!("{} key spec is {} which is not valid for {op}.", key.arn, key.key_spec))
+}
+/// Fails unless `key` has `usage` (and, for symmetric-only operations, SYMMETRIC_DEFAULT).
+pub fn require_usage(key: &Key, usage: &str, symmetric_only: bool, op: &str) -> Result<(), AwsError> {
+    if key.key_usage != usage {
+        return Err(wrong_usage(key, op));
+    }
+    if symmetric_only && !key.is_symmetric() {
+        return Err(wrong_spec(key, op));
+    }
+    Ok(())
 }
 fn other_state(arn: &str, s: KeyState) -> AwsError {
     let word = match s {
@@ -316,6 +360,8 @@ pub fn gate(key: &Key, g: Gate) -> Result<(), AwsError> {
             KeyState::PendingImport => Err(pending_import(arn)),
             _ => Err(other_state(arn, s)),
         },
+        Gate::Rotation | Gate::GetKeyRotationStatus if !key.is_symmetric() => Err(KmsError::UnsupportedOperationException
+            .err(format!("{arn} key spec is {} which is not valid for this operation: only symmetric encryption keys rotate.", key.key_spec))),
         Gate::Rotation => {
             if key.origin == Origin::EXTERNAL {
                 return Err(wrong_origin(arn, key.origin));
@@ -535,6 +581,7 @@ mod tests {
             rotation: Rotation::default(),
             imported: None,
             grants: vec![],
+            multi_region_links: None,
         }
     }
 
