@@ -66,6 +66,8 @@ const SIGN: &str = "Signs a message (`MessageType` RAW, up to 4,096 bytes, the d
 const VERIFY: &str = "Verifies a signature inside KMS: returns `#{ SignatureValid: true, ... }` or throws KMSInvalidSignatureException.\n```rhai\nkms::verify(#{ KeyId: \"alias/signer\", Message: \"release 1.2\", Signature: s.Signature, SigningAlgorithm: \"ECDSA_SHA_256\" }).SignatureValid\n```";
 const GENERATE_MAC: &str = "Computes an HMAC of a message (up to 4,096 bytes) with an HMAC key; returns `#{ Mac, MacAlgorithm, KeyId }`.\n```rhai\nlet m = kms::generate_mac(#{ KeyId: \"alias/mac\", Message: \"token\", MacAlgorithm: \"HMAC_SHA_256\" });\n```";
 const VERIFY_MAC: &str = "Verifies an HMAC: returns `#{ MacValid: true, ... }` or throws KMSInvalidMacException.\n```rhai\nkms::verify_mac(#{ KeyId: \"alias/mac\", Message: \"token\", Mac: m.Mac, MacAlgorithm: \"HMAC_SHA_256\" }).MacValid\n```";
+const REPLICATE_KEY: &str = "Replicates a multi-Region primary key (`mrk-...`) into another Region of the account: the replica shares the key id and key material (a ciphertext from one Region decrypts in the other) and has its own policy, description and tags. Returns `#{ ReplicaKeyMetadata, ReplicaPolicy, ReplicaTags }`.\n```rhai\nlet k = kms::create_key(#{ MultiRegion: true }).KeyMetadata;\nkms::replicate_key(k.KeyId, \"eu-west-1\")\n```";
+const UPDATE_PRIMARY_REGION: &str = "Makes the replica in `PrimaryRegion` the primary key; the old primary becomes a replica.\n```rhai\nkms::update_primary_region(#{ KeyId: k.KeyId, PrimaryRegion: \"eu-west-1\" })\n```";
 const DESCRIBE_KEY: &str = "Returns `#{ KeyMetadata }` of a key named by key id, key ARN, alias name or alias ARN (works in every key state).\n```rhai\nkms::describe_key(\"alias/demo\").KeyMetadata.KeyState\n```";
 const ENCRYPT: &str = "Encrypts up to 4,096 bytes under a KMS key; returns `#{ CiphertextBlob, KeyId, EncryptionAlgorithm }`. An `EncryptionContext` map is bound to the ciphertext and must be given again to decrypt.\n```rhai\nlet c = kms::encrypt(#{ KeyId: \"alias/demo\", Plaintext: \"hello\", EncryptionContext: #{ purpose: \"demo\" } });\n```";
 const DECRYPT: &str = "Decrypts a ciphertext blob; the key is read from the blob. Returns `#{ Plaintext, KeyId, EncryptionAlgorithm, KeyMaterialId }`.\n```rhai\nlet p = kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, EncryptionContext: #{ purpose: \"demo\" } });\np.Plaintext.as_string()\n```";
@@ -219,6 +221,11 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     overload!(api, "verify", "Verify", ops::verify, "Verifies a signature over a RAW message inside KMS.\n```rhai\nkms::verify(\"alias/signer\", \"release 1.2\", s.Signature, \"ECDSA_SHA_256\").SignatureValid\n```", [key_id: ImmutableString => "KeyId", message: Dynamic => "Message", signature: rhai::Blob => "Signature", algorithm: ImmutableString => "SigningAlgorithm"]);
     api.op("generate_mac", "GenerateMac", GENERATE_MAC, ops::generate_mac);
     api.op("verify_mac", "VerifyMac", VERIFY_MAC, ops::verify_mac);
+
+    api.op("replicate_key", "ReplicateKey", REPLICATE_KEY, ops::replicate_key);
+    overload!(api, "replicate_key", "ReplicateKey", ops::replicate_key, REPLICATE_KEY, [key_id: ImmutableString => "KeyId", region: ImmutableString => "ReplicaRegion"]);
+    api.op("update_primary_region", "UpdatePrimaryRegion", UPDATE_PRIMARY_REGION, ops::update_primary_region);
+    overload!(api, "update_primary_region", "UpdatePrimaryRegion", ops::update_primary_region, UPDATE_PRIMARY_REGION, [key_id: ImmutableString => "KeyId", region: ImmutableString => "PrimaryRegion"]);
 
     api.op("get_parameters_for_import", "GetParametersForImport", GET_IMPORT_PARAMS, ops::get_parameters_for_import);
     api.op("import_key_material", "ImportKeyMaterial", IMPORT_MATERIAL, ops::import_key_material);

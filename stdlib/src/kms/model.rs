@@ -52,6 +52,51 @@ impl KmsState {
     pub fn all_keys(&self) -> impl Iterator<Item = &Key> {
         self.regions.values().flat_map(|rs| rs.values()).flat_map(|r| r.keys.values())
     }
+    /// The multi-Region keys related to `r` (same account and key id) in other regions.
+    pub fn related(&self, r: &KeyRef) -> Vec<KeyRef> {
+        let Some(regions) = self.regions.get(&r.account) else { return vec![] };
+        regions
+            .iter()
+            .filter(|(region, reg)| **region != r.region && reg.keys.contains_key(&r.key_id))
+            .map(|(region, _)| KeyRef { account: r.account.clone(), region: region.clone(), key_id: r.key_id.clone() })
+            .collect()
+    }
+    /// Sets the primary/replica regions on `r` and every related key.
+    pub fn set_links(&mut self, r: &KeyRef, links: &MultiRegionLinks) {
+        for k in self.related(r).into_iter().chain([r.clone()]) {
+            if let Some(key) = self.key_mut(&k) {
+                key.multi_region_links = Some(links.clone());
+            }
+        }
+    }
+    /// Copies `r`'s key material (every version) to its related multi-Region keys: related
+    /// keys share their material, so a ciphertext of one decrypts with the others.
+    pub fn share_materials(&mut self, r: &KeyRef) {
+        let Some(materials) = self.key(r).filter(|k| k.multi_region).map(|k| k.materials.clone()) else { return };
+        for k in self.related(r) {
+            if let Some(key) = self.key_mut(&k) {
+                key.materials = materials.clone();
+            }
+        }
+    }
+    /// After the replica at `r` was deleted: drops its region from the family's links and,
+    /// when it was the last replica of a primary waiting in PendingReplicaDeletion, starts
+    /// the primary's own waiting period ("When the last of its replica keys is deleted, the
+    /// primary key's state changes to PendingDeletion").
+    pub fn forget_replica(&mut self, r: &KeyRef, now: Timestamp) {
+        let Some(other) = self.related(r).into_iter().next() else { return };
+        let Some(mut links) = self.key(&other).and_then(|k| k.multi_region_links.clone()) else { return };
+        links.replica_regions.retain(|x| *x != r.region);
+        self.set_links(&other, &links);
+        let primary = KeyRef { account: r.account.clone(), region: links.primary_region.clone(), key_id: r.key_id.clone() };
+        if let Some(p) = self.key_mut(&primary)
+            && p.state == KeyState::PendingReplicaDeletion
+            && links.replica_regions.is_empty()
+        {
+            p.state = KeyState::PendingDeletion;
+            p.deletion_date = Some(now.plus(crate::world::Duration::days(p.pending_window_days.unwrap_or(30) as i64)));
+        }
+    }
     /// Removes a key and every alias that points to it.
     pub fn delete_key(&mut self, r: &KeyRef) {
         if let Some(reg) = self.regions.get_mut(&r.account).and_then(|m| m.get_mut(&r.region)) {
@@ -362,6 +407,8 @@ pub fn gate(key: &Key, g: Gate) -> Result<(), AwsError> {
         },
         Gate::Rotation | Gate::GetKeyRotationStatus if !key.is_symmetric() => Err(KmsError::UnsupportedOperationException
             .err(format!("{arn} key spec is {} which is not valid for this operation: only symmetric encryption keys rotate.", key.key_spec))),
+        Gate::Rotation if key.is_replica() => Err(KmsError::UnsupportedOperationException
+            .err(format!("{arn} is a multi-Region replica key: rotation is managed on its primary key."))),
         Gate::Rotation => {
             if key.origin == Origin::EXTERNAL {
                 return Err(wrong_origin(arn, key.origin));

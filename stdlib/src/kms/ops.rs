@@ -18,7 +18,9 @@ use super::asymmetric;
 use super::model::require_usage;
 
 mod keypairs;
+mod multi_region;
 pub use keypairs::*;
+pub use multi_region::*;
 use super::crypto::{self, EncryptionContext, Wrapping};
 use super::error::{INCORRECT_KEY, INVALID_CIPHERTEXT, KmsError, constraint};
 use super::model::{
@@ -612,7 +614,7 @@ pub fn metadata(k: &Key) -> KeyMetadata {
         mac_algorithms: algorithms(k, "GENERATE_VERIFY_MAC"),
         multi_region: k.multi_region,
         multi_region_configuration: multi_region_configuration(k),
-        pending_deletion_window_in_days: k.pending_window_days.filter(|_| k.state == KeyState::PendingDeletion),
+        pending_deletion_window_in_days: k.pending_window_days.filter(|_| matches!(k.state, KeyState::PendingDeletion | KeyState::PendingReplicaDeletion)),
         current_key_material_id: k.current().map(|(_, b)| b.id.clone()),
     }
 }
@@ -862,7 +864,10 @@ pub struct ScheduleKeyDeletionRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct ScheduleKeyDeletionResponse {
     pub key_id: String,
-    pub deletion_date: Timestamp,
+    /// Absent for a multi-Region primary key with replicas: "The deletion date for the
+    /// primary key isn't known until its last replica key is deleted."
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deletion_date: Option<Timestamp>,
     pub key_state: KeyState,
     pub pending_window_in_days: u32,
 }
@@ -881,13 +886,16 @@ pub fn schedule_key_deletion(c: &mut Call, req: ScheduleKeyDeletionRequest) -> R
     if !(7..=30).contains(&days) {
         return Err(KmsError::ValidationException.err(format!("PendingWindowInDays should be between 7 and 30, but it is {days}")));
     }
-    let when = c.now().plus(Duration::days(days));
+    // A multi-Region primary with replicas waits in PendingReplicaDeletion until its last
+    // replica is deleted; only then does its own waiting period start.
+    let has_replicas = key(c, &r).multi_region_links.as_ref().is_some_and(|l| l.primary_region == r.region && !l.replica_regions.is_empty());
+    let (state, when) = if has_replicas { (KeyState::PendingReplicaDeletion, None) } else { (KeyState::PendingDeletion, Some(c.now().plus(Duration::days(days)))) };
     let k = key_mut(c, &r);
-    k.state = KeyState::PendingDeletion;
-    k.deletion_date = Some(when);
+    k.state = state;
+    k.deletion_date = when;
     k.pending_window_days = Some(days as u32);
     let arn = k.arn.clone();
-    Ok(ScheduleKeyDeletionResponse { key_id: arn, deletion_date: when, key_state: KeyState::PendingDeletion, pending_window_in_days: days as u32 })
+    Ok(ScheduleKeyDeletionResponse { key_id: arn, deletion_date: when, key_state: state, pending_window_in_days: days as u32 })
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -975,8 +983,13 @@ fn blob_key(c: &Call, blob: &[u8]) -> Result<(KeyRef, u32), AwsError> {
             .err("The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.")
     };
     let arn: crate::world::Arn = h.key_arn.parse().map_err(|_| missing())?;
-    let r = KeyRef { account: arn.account.clone(), region: arn.region.clone(), key_id: arn.resource_id().to_string() };
-    if arn.region != c.region() || c.w.kms.key(&r).is_none() {
+    let mut r = KeyRef { account: arn.account.clone(), region: arn.region.clone(), key_id: arn.resource_id().to_string() };
+    // A related multi-Region key in the caller's region decrypts a ciphertext of any of its
+    // relatives: they share key material and key id.
+    if r.key_id.starts_with("mrk-") {
+        r.region = c.region();
+    }
+    if r.region != c.region() || c.w.kms.key(&r).is_none() {
         return Err(missing());
     }
     Ok((r, h.version))
@@ -1608,7 +1621,9 @@ pub fn rotate_key_on_demand(c: &mut Call, req: KeyIdRequest) -> Result<KeyIdResp
     let k = key_mut(c, &r);
     k.materials.push(fresh);
     k.rotation.on_demand_count += 1;
-    Ok(KeyIdResponse { key_id: k.arn.clone() })
+    let arn = k.arn.clone();
+    c.w.kms.share_materials(&r);
+    Ok(KeyIdResponse { key_id: arn })
 }
 
 #[derive(Clone, Debug, Deserialize)]

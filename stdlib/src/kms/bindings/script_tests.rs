@@ -911,3 +911,117 @@ fn key_pairs_survive_save_and_load() {
     assert_eq!(nb.s("kms::get_public_key(id).PublicKey == pk"), "true");
     assert!(nb.run(r#"kms::verify_with_public_key(pk, "m", kms::sign(id, "m", "ECDSA_SHA_256").Signature, "ECDSA_SHA_256")"#).as_bool().unwrap());
 }
+
+// ---------------------------------------------------------------------------------------
+// Multi-Region keys (issue 12)
+// ---------------------------------------------------------------------------------------
+
+fn with_mrk() -> Nb {
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let k = kms::create_key(#{ MultiRegion: true, Description: "orders" }).KeyMetadata;
+        let id = k.KeyId;
+        let rep = kms::replicate_key(#{ KeyId: id, ReplicaRegion: "eu-west-1", Description: "orders (EU)" });
+    "#);
+    nb
+}
+
+#[test]
+fn replicate_key_shares_id_and_material() {
+    let mut nb = with_mrk();
+    // [KMS-ARCH] multi-region-keys-overview: related keys have "the same key ID and key material".
+    assert!(nb.s("id").starts_with("mrk-") && nb.s("id").len() == 36);
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.KeyId"), nb.s("id"));
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.Arn"), format!("arn:aws:kms:eu-west-1:111122223333:key/{}", nb.s("id")));
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "REPLICA");
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.MultiRegionConfiguration.PrimaryKey.Region"), "us-east-1");
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.Description"), "orders (EU)");
+    assert!(nb.s("rep.ReplicaPolicy").contains("key-default-1"));
+    // The primary now lists its replica.
+    let cfg = nb.run("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration").cast::<rhai::Map>();
+    assert_eq!(cfg["MultiRegionKeyType"].to_string(), "PRIMARY");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.ReplicaKeys[0].Region"), "eu-west-1");
+    // A ciphertext from us-east-1 decrypts in eu-west-1 and back.
+    nb.exec(r#"let c = kms::encrypt(id, "order 42", #{ tenant: "a" }); world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s(r#"kms::decrypt(c.CiphertextBlob, #{ tenant: "a" }).Plaintext.as_string()"#), "order 42");
+    assert_eq!(nb.s(r#"kms::decrypt(c.CiphertextBlob, #{ tenant: "a" }).KeyId"#), nb.s("rep.ReplicaKeyMetadata.Arn"), "decrypted by the replica");
+    nb.exec(r#"let back = kms::encrypt(id, "from the EU"); world::set_region("us-east-1");"#);
+    assert_eq!(nb.s("kms::decrypt(back.CiphertextBlob).Plaintext.as_string()"), "from the EU");
+    // A single-Region key's ciphertext does not decrypt in another Region.
+    nb.exec(r#"let single = kms::create_key("single").KeyMetadata.KeyId; let c2 = kms::encrypt(single, "x"); world::set_region("eu-west-1");"#);
+    assert_eq!(nb.code("kms::decrypt(c2.CiphertextBlob)"), "AccessDeniedException");
+}
+
+#[test]
+fn replicate_key_errors() {
+    let mut nb = with_mrk();
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "eu-west-1")"#), "AlreadyExistsException");
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "us-east-1")"#), "AlreadyExistsException");
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "mars-north-1")"#), "ValidationException");
+    nb.exec(r#"let single = kms::create_key("single").KeyMetadata.KeyId;"#);
+    let (code, msg) = nb.err(r#"kms::replicate_key(single, "eu-west-1")"#);
+    assert_eq!(code, "UnsupportedOperationException");
+    assert!(msg.ends_with("is not a multi-Region key."), "{msg}");
+    // A replica cannot be replicated, and it is not rotated on its own.
+    nb.exec(r#"world::set_region("eu-west-1");"#);
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "us-west-2")"#), "UnsupportedOperationException");
+    assert_eq!(nb.code(r#"kms::enable_key_rotation(id)"#), "UnsupportedOperationException");
+    nb.exec(r#"world::set_region("us-east-1"); kms::disable_key(id);"#);
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "us-west-2")"#), "DisabledException");
+    nb.exec(r#"world::set_region("us-west-2");"#);
+    assert_eq!(nb.run("kms::list_keys().Keys.len()").as_int().unwrap(), 0, "failed replications create nothing");
+}
+
+#[test]
+fn rotation_of_the_primary_reaches_replicas() {
+    let mut nb = with_mrk();
+    nb.exec(r#"kms::rotate_key_on_demand(id); let c = kms::encrypt(id, "after rotation"); world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "after rotation");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.CurrentKeyMaterialId"), {
+        nb.exec(r#"world::set_region("us-east-1");"#);
+        nb.s("kms::describe_key(id).KeyMetadata.CurrentKeyMaterialId")
+    });
+}
+
+#[test]
+fn update_primary_region_swaps_roles() {
+    let mut nb = with_mrk();
+    nb.exec(r#"kms::enable_key_rotation(id); kms::update_primary_region(id, "eu-west-1");"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "REPLICA");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.PrimaryKey.Region"), "eu-west-1");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.ReplicaKeys[0].Region"), "us-east-1");
+    assert_eq!(nb.code(r#"kms::update_primary_region(id, "eu-west-1")"#), "UnsupportedOperationException", "only the primary can hand over");
+    nb.exec(r#"world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "PRIMARY");
+    assert_eq!(nb.s("kms::get_key_rotation_status(id).KeyRotationEnabled"), "true", "rotation moves with the primary role");
+    assert_eq!(nb.code(r#"kms::update_primary_region(id, "ap-south-1")"#), "NotFoundException");
+}
+
+#[test]
+fn deleting_a_primary_waits_for_its_replicas() {
+    // [KMS-ARCH] key-state: "PendingReplicaDeletion ... until its replica keys are deleted";
+    // ScheduleKeyDeletion: the deletion date "isn't known until its last replica key is deleted".
+    let mut nb = with_mrk();
+    let r = nb.run("kms::schedule_key_deletion(id, 7)").cast::<rhai::Map>();
+    assert_eq!(r["KeyState"].to_string(), "PendingReplicaDeletion");
+    assert!(!r.contains_key("DeletionDate"));
+    assert_eq!(nb.code(r#"kms::encrypt(id, "x")"#), "KMSInvalidStateException");
+    nb.exec(r#"world::set_region("eu-west-1"); kms::schedule_key_deletion(id, 7); clock::advance("7d");"#);
+    assert_eq!(nb.code("kms::describe_key(id)"), "NotFoundException", "the replica is gone after its 7 days");
+    nb.exec(r#"world::set_region("us-east-1");"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "PendingDeletion");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.DeletionDate"), "2026-01-15T00:00:00Z", "its own 7 days start when the last replica is deleted");
+    assert_eq!(nb.run("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.ReplicaKeys.len()").as_int().unwrap(), 0);
+    nb.exec(r#"clock::advance("7d");"#);
+    assert_eq!(nb.code("kms::describe_key(id)"), "NotFoundException");
+}
+
+#[test]
+fn multi_region_keys_survive_save_and_load() {
+    let mut nb = with_mrk();
+    nb.exec(r#"let c = kms::encrypt(id, "kept"); let saved = world::save(); world::reset(); world::load(saved);"#);
+    assert_eq!(nb.s("world::save() == saved"), "true");
+    nb.exec(r#"world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "kept");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "REPLICA");
+}
