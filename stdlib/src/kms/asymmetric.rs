@@ -105,7 +105,7 @@ pub enum Hash {
 }
 
 impl Hash {
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             Hash::Sha224 => 28,
             Hash::Sha256 => 32,

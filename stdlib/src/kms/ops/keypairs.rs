@@ -30,7 +30,7 @@ fn incompatible(alg: &str, k: &Key) -> AwsError {
 fn digest_of(message: &[u8], message_type: &str, alg_name: &str, alg: SigningAlgorithm) -> Result<Vec<u8>, AwsError> {
     match message_type {
         "RAW" => Ok(alg.hash.digest(message)),
-        "DIGEST" if message.len() == alg.hash.len() => Ok(message.to_vec()),
+        "DIGEST" if message.len() == alg.hash.output_len() => Ok(message.to_vec()),
         "DIGEST" => Err(KmsError::ValidationException.err(format!("Digest is invalid length for algorithm {alg_name}."))),
         other => Err(KmsError::UnsupportedOperationException.err(format!("MessageType {other} is for ML-DSA keys, which this simulator does not model."))),
     }
