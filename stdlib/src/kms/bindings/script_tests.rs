@@ -1025,3 +1025,25 @@ fn multi_region_keys_survive_save_and_load() {
     assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "kept");
     assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "REPLICA");
 }
+
+#[test]
+fn sign_and_verify_are_separate_permissions() {
+    // [KMS-ARCH] "kms:Sign" and "kms:Verify" are separate actions; kms:SigningAlgorithm is a
+    // condition key of both.
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let id = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId;
+        let s = kms::sign(id, "m", "ECDSA_SHA_256").Signature;
+        iam::create_user("vera");
+        iam::put_user_policy(#{ UserName: "vera", PolicyName: "verify-only", PolicyDocument: #{
+            Version: "2012-10-17",
+            Statement: [#{ Effect: "Allow", Action: ["kms:Verify", "kms:GetPublicKey"], Resource: "*",
+                           Condition: #{ StringEquals: #{ "kms:SigningAlgorithm": "ECDSA_SHA_256" } } },
+                        #{ Effect: "Allow", Action: "kms:GetPublicKey", Resource: "*" }] } });
+    "#);
+    assert!(nb.run(r#"as_principal("vera", || kms::verify(id, "m", s, "ECDSA_SHA_256")).SignatureValid"#).as_bool().unwrap());
+    assert_eq!(nb.run(r#"as_principal("vera", || kms::get_public_key(id)).PublicKey.len()"#).as_int().unwrap(), 91);
+    let (code, msg) = nb.err(r#"as_principal("vera", || kms::sign(id, "m", "ECDSA_SHA_256"))"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("is not authorized to perform: kms:Sign on resource: "), "{msg}");
+}
