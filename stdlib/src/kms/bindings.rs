@@ -60,7 +60,14 @@ fn strings(m: &Map, key: &str) -> Result<Vec<String>, AwsError> {
     }
 }
 
-const CREATE_KEY: &str = "Creates a symmetric encryption KMS key (AES-256-GCM, SYMMETRIC_DEFAULT) and returns `#{ KeyMetadata }`. Without `Policy` the key gets the default key policy, which lets IAM policies of the account grant access.\n```rhai\nlet k = kms::create_key(#{ Description: \"demo\", Tags: [#{ TagKey: \"team\", TagValue: \"web\" }] });\nk.KeyMetadata.KeyId\n```";
+const CREATE_KEY: &str = "Creates a KMS key and returns `#{ KeyMetadata }`: symmetric by default (AES-256-GCM, SYMMETRIC_DEFAULT), or `KeySpec` RSA_2048/3072/4096 (`KeyUsage` ENCRYPT_DECRYPT or SIGN_VERIFY), ECC_NIST_P256/P384 (SIGN_VERIFY), HMAC_224/256/384/512 (GENERATE_VERIFY_MAC); `MultiRegion: true` for an `mrk-` key. Without `Policy` the key gets the default key policy, which lets IAM policies of the account grant access.\n```rhai\nlet k = kms::create_key(#{ Description: \"demo\", Tags: [#{ TagKey: \"team\", TagValue: \"web\" }] });\nlet signer = kms::create_key(#{ KeySpec: \"ECC_NIST_P256\", KeyUsage: \"SIGN_VERIFY\" });\n```";
+const GET_PUBLIC_KEY: &str = "Returns the public key of an asymmetric KMS key (`PublicKey`: DER SubjectPublicKeyInfo, usable outside AWS) with its `KeySpec`, `KeyUsage` and `SigningAlgorithms` or `EncryptionAlgorithms`.\n```rhai\nlet pk = kms::get_public_key(\"alias/signer\");\npk.PublicKey.len()\n```";
+const SIGN: &str = "Signs a message (`MessageType` RAW, up to 4,096 bytes, the default) or a digest (`MessageType: \"DIGEST\"`) with an asymmetric SIGN_VERIFY key; returns `#{ Signature, SigningAlgorithm, KeyId }`.\n```rhai\nlet s = kms::sign(#{ KeyId: \"alias/signer\", Message: \"release 1.2\", SigningAlgorithm: \"ECDSA_SHA_256\" });\n```";
+const VERIFY: &str = "Verifies a signature inside KMS: returns `#{ SignatureValid: true, ... }` or throws KMSInvalidSignatureException.\n```rhai\nkms::verify(#{ KeyId: \"alias/signer\", Message: \"release 1.2\", Signature: s.Signature, SigningAlgorithm: \"ECDSA_SHA_256\" }).SignatureValid\n```";
+const GENERATE_MAC: &str = "Computes an HMAC of a message (up to 4,096 bytes) with an HMAC key; returns `#{ Mac, MacAlgorithm, KeyId }`.\n```rhai\nlet m = kms::generate_mac(#{ KeyId: \"alias/mac\", Message: \"token\", MacAlgorithm: \"HMAC_SHA_256\" });\n```";
+const VERIFY_MAC: &str = "Verifies an HMAC: returns `#{ MacValid: true, ... }` or throws KMSInvalidMacException.\n```rhai\nkms::verify_mac(#{ KeyId: \"alias/mac\", Message: \"token\", Mac: m.Mac, MacAlgorithm: \"HMAC_SHA_256\" }).MacValid\n```";
+const REPLICATE_KEY: &str = "Replicates a multi-Region primary key (`mrk-...`) into another Region of the account: the replica shares the key id and key material (a ciphertext from one Region decrypts in the other) and has its own policy, description and tags. Returns `#{ ReplicaKeyMetadata, ReplicaPolicy, ReplicaTags }`.\n```rhai\nlet k = kms::create_key(#{ MultiRegion: true }).KeyMetadata;\nkms::replicate_key(k.KeyId, \"eu-west-1\")\n```";
+const UPDATE_PRIMARY_REGION: &str = "Makes the replica in `PrimaryRegion` the primary key; the old primary becomes a replica.\n```rhai\nkms::update_primary_region(#{ KeyId: k.KeyId, PrimaryRegion: \"eu-west-1\" })\n```";
 const DESCRIBE_KEY: &str = "Returns `#{ KeyMetadata }` of a key named by key id, key ARN, alias name or alias ARN (works in every key state).\n```rhai\nkms::describe_key(\"alias/demo\").KeyMetadata.KeyState\n```";
 const ENCRYPT: &str = "Encrypts up to 4,096 bytes under a KMS key; returns `#{ CiphertextBlob, KeyId, EncryptionAlgorithm }`. An `EncryptionContext` map is bound to the ciphertext and must be given again to decrypt.\n```rhai\nlet c = kms::encrypt(#{ KeyId: \"alias/demo\", Plaintext: \"hello\", EncryptionContext: #{ purpose: \"demo\" } });\n```";
 const DECRYPT: &str = "Decrypts a ciphertext blob; the key is read from the blob. Returns `#{ Plaintext, KeyId, EncryptionAlgorithm, KeyMaterialId }`.\n```rhai\nlet p = kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, EncryptionContext: #{ purpose: \"demo\" } });\np.Plaintext.as_string()\n```";
@@ -206,6 +213,20 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("revoke_grant", "RevokeGrant", REVOKE_GRANT, ops::revoke_grant);
     overload!(api, "revoke_grant", "RevokeGrant", ops::revoke_grant, REVOKE_GRANT, [key_id: ImmutableString => "KeyId", grant_id: ImmutableString => "GrantId"]);
 
+    api.op("get_public_key", "GetPublicKey", GET_PUBLIC_KEY, ops::get_public_key);
+    overload!(api, "get_public_key", "GetPublicKey", ops::get_public_key, GET_PUBLIC_KEY, [key_id: ImmutableString => "KeyId"]);
+    api.op("sign", "Sign", SIGN, ops::sign);
+    overload!(api, "sign", "Sign", ops::sign, "Signs a RAW message with an asymmetric key and algorithm.\n```rhai\nlet s = kms::sign(\"alias/signer\", \"release 1.2\", \"ECDSA_SHA_256\");\n```", [key_id: ImmutableString => "KeyId", message: Dynamic => "Message", algorithm: ImmutableString => "SigningAlgorithm"]);
+    api.op("verify", "Verify", VERIFY, ops::verify);
+    overload!(api, "verify", "Verify", ops::verify, "Verifies a signature over a RAW message inside KMS.\n```rhai\nkms::verify(\"alias/signer\", \"release 1.2\", s.Signature, \"ECDSA_SHA_256\").SignatureValid\n```", [key_id: ImmutableString => "KeyId", message: Dynamic => "Message", signature: rhai::Blob => "Signature", algorithm: ImmutableString => "SigningAlgorithm"]);
+    api.op("generate_mac", "GenerateMac", GENERATE_MAC, ops::generate_mac);
+    api.op("verify_mac", "VerifyMac", VERIFY_MAC, ops::verify_mac);
+
+    api.op("replicate_key", "ReplicateKey", REPLICATE_KEY, ops::replicate_key);
+    overload!(api, "replicate_key", "ReplicateKey", ops::replicate_key, REPLICATE_KEY, [key_id: ImmutableString => "KeyId", region: ImmutableString => "ReplicaRegion"]);
+    api.op("update_primary_region", "UpdatePrimaryRegion", UPDATE_PRIMARY_REGION, ops::update_primary_region);
+    overload!(api, "update_primary_region", "UpdatePrimaryRegion", ops::update_primary_region, UPDATE_PRIMARY_REGION, [key_id: ImmutableString => "KeyId", region: ImmutableString => "PrimaryRegion"]);
+
     api.op("get_parameters_for_import", "GetParametersForImport", GET_IMPORT_PARAMS, ops::get_parameters_for_import);
     api.op("import_key_material", "ImportKeyMaterial", IMPORT_MATERIAL, ops::import_key_material);
     api.op("delete_imported_key_material", "DeleteImportedKeyMaterial", DELETE_MATERIAL, ops::delete_imported_key_material);
@@ -261,6 +282,18 @@ fn register_helpers(api: &mut Api) {
         move |ctx: NativeCallContext, key: rhai::Blob, sealed: rhai::Blob| -> RhaiResult<rhai::Blob> {
             crypto::local_decrypt(&key, &sealed).ok_or_else(|| {
                 let mut e = KmsError::InvalidCiphertextException.err("kms::local_decrypt: AES-GCM authentication failed: the data key is wrong or the data was changed");
+                e.service = "kms".into();
+                throw(e, ctx.call_position())
+            })
+        },
+    );
+    api.func(
+        "verify_with_public_key",
+        "Checks a signature with only a DER public key from `kms::get_public_key`, the way a client outside AWS does (not a KMS call: no permission, no audit event). `message` is the RAW message; returns true or false.\n```rhai\nlet pk = kms::get_public_key(\"alias/signer\").PublicKey;\nkms::verify_with_public_key(pk, \"release 1.2\", s.Signature, \"ECDSA_SHA_256\")\n```",
+        &["public_key: Blob", "message: Dynamic", "signature: Blob", "algorithm: &str", "bool"],
+        move |ctx: NativeCallContext, public: rhai::Blob, message: Dynamic, signature: rhai::Blob, alg: &str| -> RhaiResult<bool> {
+            let message = bytes_of(&message, "kms::verify_with_public_key: the message").map_err(|e| throw(e, ctx.call_position()))?;
+            ops::verify_outside(&public, &message, "RAW", &signature, alg).map_err(|mut e| {
                 e.service = "kms".into();
                 throw(e, ctx.call_position())
             })

@@ -24,6 +24,8 @@ aws_error_codes! {
         InvalidMarkerException = ("InvalidMarkerException", 400),
         KmsInternalException = ("KMSInternalException", 500),
         KmsInvalidStateException = ("KMSInvalidStateException", 400),
+        KmsInvalidSignatureException = ("KMSInvalidSignatureException", 400),
+        KmsInvalidMacException = ("KMSInvalidMacException", 400),
         LimitExceededException = ("LimitExceededException", 400),
         MalformedPolicyDocumentException = ("MalformedPolicyDocumentException", 400),
         /// Returned when a script tries to create or change an alias under the reserved
@@ -50,6 +52,12 @@ pub fn constraint(value: Option<&str>, field: &str, rule: &str) -> AwsError {
 
 /// The one-line message AWS gives for InvalidCiphertextException (the API model's text).
 pub const INVALID_CIPHERTEXT: &str = "The request was rejected because the specified ciphertext, or additional authenticated data incorporated into the ciphertext, such as the encryption context, is corrupted, missing, or otherwise invalid.";
+
+/// KMSInvalidSignatureException's text in the API model.
+pub const INVALID_SIGNATURE: &str = "The request was rejected because the signature verification failed. Signature verification fails when it cannot confirm that signature was produced by signing the specified message with the specified KMS key and signing algorithm.";
+
+/// KMSInvalidMacException's text in the API model.
+pub const INVALID_MAC: &str = "The request was rejected because the HMAC verification failed. HMAC verification fails when the HMAC computed by using the specified message, HMAC KMS key, and MAC algorithm does not match the HMAC specified in the request.";
 
 /// IncorrectKeyException's documented text.
 pub const INCORRECT_KEY: &str = "The key ID in the request does not identify a CMK that can perform this operation.";

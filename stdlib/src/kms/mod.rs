@@ -9,8 +9,7 @@
 //!
 //! # What is modelled, as AWS documents it
 //! - Symmetric encryption keys (`SYMMETRIC_DEFAULT`, `ENCRYPT_DECRYPT`), origin `AWS_KMS` or
-//!   `EXTERNAL`; full `KeyMetadata`; multi-Region keys are recorded (`mrk-` ids, a primary
-//!   without replicas). Aliases (`alias/` prefix, `alias/aws/` reserved, unique per account
+//!   `EXTERNAL`; full `KeyMetadata`. Aliases (`alias/` prefix, `alias/aws/` reserved, unique per account
 //!   and Region, at most 50 per key), tags, descriptions.
 //! - The key-state table of the Developer Guide ("Key states of KMS keys") drives every
 //!   operation ([`model::gate`]) with AWS's exceptions and messages: `DisabledException:
@@ -56,17 +55,46 @@
 //!   RSAES_OAEP_SHA_1), ImportKeyMaterial (only the same material can be re-imported; optional
 //!   `ValidTo` expiry, a `DeleteExpiredKeyMaterial` service event, back to PendingImport),
 //!   DeleteImportedKeyMaterial. No automatic or on-demand rotation for such keys.
+//! - Asymmetric and HMAC keys ([`asymmetric`], [`ops::get_public_key`], [`ops::sign`], ...):
+//!   KeySpec RSA_2048/3072/4096 (ENCRYPT_DECRYPT or SIGN_VERIFY), ECC_NIST_P256/P384
+//!   (SIGN_VERIFY), HMAC_224/256/384/512 (GENERATE_VERIFY_MAC), key pairs generated from the
+//!   world's seeded generator. GetPublicKey (DER SubjectPublicKeyInfo), Sign/Verify with AWS's
+//!   algorithm names and MessageType RAW (1–4,096 bytes) or DIGEST (`Digest is invalid length
+//!   for algorithm ...`), KMSInvalidSignatureException; Encrypt/Decrypt with RSAES_OAEP_SHA_1/256
+//!   and AWS's per-algorithm plaintext limits (Decrypt needs KeyId and EncryptionAlgorithm; no
+//!   encryption context); GenerateMac/VerifyMac, KMSInvalidMacException. Key usage is checked
+//!   with AWS's message (`<ARN> key usage is SIGN_VERIFY which is not valid for Encrypt.`);
+//!   such keys never rotate; grants may name only the operations the key supports.
+//!   `kms::verify_with_public_key` (not an API) checks a signature with the DER public key only.
+//! - Multi-Region keys ([`ops::replicate_key`], [`ops::update_primary_region`]): `mrk-` ids;
+//!   ReplicateKey into another Region of the account (same key id, spec, usage and key
+//!   material; its own policy, description, tags, grants, aliases and state); a ciphertext of
+//!   one related key decrypts with any other in its own Region; `MultiRegionConfiguration`
+//!   (PRIMARY/REPLICA, PrimaryKey, ReplicaKeys) the same on every related key; rotation only
+//!   on the primary, its new material reaching the replicas; UpdatePrimaryRegion swaps the
+//!   roles (rotation settings move with the primary role); ScheduleKeyDeletion on a primary
+//!   with replicas leaves it PendingReplicaDeletion without a DeletionDate until the last
+//!   replica is deleted, then its own waiting period starts.
 //! - AWS managed keys (`alias/aws/s3`, `alias/aws/ebs`, ...) are created on first use
 //!   ([`ops::aws_managed_key`], or any call naming the alias): KeyManager AWS, a policy that
 //!   allows use only through the service by principals of the account, yearly rotation, and
 //!   no changes by anyone.
 //!
 //! # Simplified or not modelled
-//! - Asymmetric, HMAC and ML-DSA/ML-KEM keys, custom key stores (CloudHSM, external) and
-//!   therefore the `Unavailable` state: CreateKey refuses them with
-//!   `UnsupportedOperationException` naming the simulator.
-//! - Multi-Region replication (ReplicateKey, UpdatePrimaryRegion), and the 2025 flow that
-//!   imports new material into an EXTERNAL key for on-demand rotation.
+//! - ECC_NIST_P521, ECC_SECG_P256K1, Ed25519, SM2, ML-DSA/ML-KEM keys, KEY_AGREEMENT,
+//!   imported asymmetric material, custom key stores (CloudHSM, external) and therefore the
+//!   `Unavailable` state: CreateKey refuses them with `UnsupportedOperationException` naming
+//!   the simulator. GenerateDataKeyPair(WithoutPlaintext) and ReEncrypt with an asymmetric
+//!   key are not modelled (an RSA ciphertext fails ReEncrypt as invalid). Messages AWS does
+//!   not document are the simulator's wording in AWS's style: the RSA plaintext limit, an
+//!   encryption context on an RSA key (ValidationException), GetPublicKey on a symmetric or
+//!   HMAC key and rotation of an asymmetric key (UnsupportedOperationException), a data key
+//!   from an RSA key (`... key spec is RSA_2048 which is not valid for GenerateDataKey.`).
+//! - Multi-Region: the Creating and Updating states (replication and primary changes complete
+//!   at once), replicating keys with imported material (UnsupportedOperationException),
+//!   SynchronizeMultiRegionKey; a replica's GetKeyRotationStatus reports its own (off)
+//!   setting. The 2025 flow that imports new material into an EXTERNAL key for on-demand
+//!   rotation.
 //! - The deletion waiting period is exact (AWS says "might be up to 24 hours longer"); an
 //!   on-demand rotation completes at once.
 //! - A grant to an account (its root ARN or id) is used by that account's root user only;
@@ -80,6 +108,7 @@
 //! [`ops::aws_managed_key`] for `alias/aws/s3` / `alias/aws/ebs`. Inside a nested call
 //! `kms:ViaService` is `<service>.<region>.amazonaws.com` and CloudTrail records `invokedBy`.
 
+pub mod asymmetric;
 pub mod bindings;
 pub mod crypto;
 pub mod error;
@@ -127,6 +156,7 @@ pub fn run_due(w: &mut World, now: Timestamp) {
         let arn = k.arn.clone();
         if k.state == KeyState::PendingDeletion && k.deletion_date.is_some_and(|d| d <= now) {
             w.kms.delete_key(&r);
+            w.kms.forget_replica(&r, now);
             service_event(w, &r, &arn, "DeleteKey", now);
             continue;
         }
@@ -144,6 +174,7 @@ pub fn run_due(w: &mut World, now: Timestamp) {
             k.materials.push(fresh);
             k.rotation.next = Some(scheduled.plus(Duration::days(k.rotation.period_days as i64)));
         }
+        w.kms.share_materials(&r);
         service_event(w, &r, &arn, "RotateKey", now);
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::asymmetric::Spec;
 use super::error::KmsError;
 use crate::policy::Policy;
 use crate::world::{Arn, AwsError, ErrorCode, Timestamp};
@@ -50,6 +51,51 @@ impl KmsState {
     /// Every key in the world (for the clock hooks).
     pub fn all_keys(&self) -> impl Iterator<Item = &Key> {
         self.regions.values().flat_map(|rs| rs.values()).flat_map(|r| r.keys.values())
+    }
+    /// The multi-Region keys related to `r` (same account and key id) in other regions.
+    pub fn related(&self, r: &KeyRef) -> Vec<KeyRef> {
+        let Some(regions) = self.regions.get(&r.account) else { return vec![] };
+        regions
+            .iter()
+            .filter(|(region, reg)| **region != r.region && reg.keys.contains_key(&r.key_id))
+            .map(|(region, _)| KeyRef { account: r.account.clone(), region: region.clone(), key_id: r.key_id.clone() })
+            .collect()
+    }
+    /// Sets the primary/replica regions on `r` and every related key.
+    pub fn set_links(&mut self, r: &KeyRef, links: &MultiRegionLinks) {
+        for k in self.related(r).into_iter().chain([r.clone()]) {
+            if let Some(key) = self.key_mut(&k) {
+                key.multi_region_links = Some(links.clone());
+            }
+        }
+    }
+    /// Copies `r`'s key material (every version) to its related multi-Region keys: related
+    /// keys share their material, so a ciphertext of one decrypts with the others.
+    pub fn share_materials(&mut self, r: &KeyRef) {
+        let Some(materials) = self.key(r).filter(|k| k.multi_region).map(|k| k.materials.clone()) else { return };
+        for k in self.related(r) {
+            if let Some(key) = self.key_mut(&k) {
+                key.materials = materials.clone();
+            }
+        }
+    }
+    /// After the replica at `r` was deleted: drops its region from the family's links and,
+    /// when it was the last replica of a primary waiting in PendingReplicaDeletion, starts
+    /// the primary's own waiting period ("When the last of its replica keys is deleted, the
+    /// primary key's state changes to PendingDeletion").
+    pub fn forget_replica(&mut self, r: &KeyRef, now: Timestamp) {
+        let Some(other) = self.related(r).into_iter().next() else { return };
+        let Some(mut links) = self.key(&other).and_then(|k| k.multi_region_links.clone()) else { return };
+        links.replica_regions.retain(|x| *x != r.region);
+        self.set_links(&other, &links);
+        let primary = KeyRef { account: r.account.clone(), region: links.primary_region.clone(), key_id: r.key_id.clone() };
+        if let Some(p) = self.key_mut(&primary)
+            && p.state == KeyState::PendingReplicaDeletion
+            && links.replica_regions.is_empty()
+        {
+            p.state = KeyState::PendingDeletion;
+            p.deletion_date = Some(now.plus(crate::world::Duration::days(p.pending_window_days.unwrap_or(30) as i64)));
+        }
     }
     /// Removes a key and every alias that points to it.
     pub fn delete_key(&mut self, r: &KeyRef) {
@@ -220,6 +266,19 @@ pub struct Key {
     pub imported: Option<Imported>,
     /// Grants in creation order.
     pub grants: Vec<Grant>,
+    /// For a multi-Region key: where its primary and replicas are (the same on every
+    /// related key, kept in step by ReplicateKey, UpdatePrimaryRegion and deletion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_region_links: Option<MultiRegionLinks>,
+}
+
+/// The regions of a family of related multi-Region keys (same key id, same account).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MultiRegionLinks {
+    pub primary_region: String,
+    /// Replica regions in the order they were created.
+    pub replica_regions: Vec<String>,
 }
 
 impl Key {
@@ -233,6 +292,17 @@ impl Key {
     }
     pub fn is_aws_managed(&self) -> bool {
         self.key_manager == KeyManager::AWS
+    }
+    /// The asymmetric or HMAC key spec; `None` for SYMMETRIC_DEFAULT.
+    pub fn spec(&self) -> Option<Spec> {
+        Spec::parse(&self.key_spec)
+    }
+    pub fn is_symmetric(&self) -> bool {
+        self.key_spec == "SYMMETRIC_DEFAULT"
+    }
+    /// Whether this is a multi-Region replica key (not the primary).
+    pub fn is_replica(&self) -> bool {
+        self.multi_region_links.as_ref().is_some_and(|l| l.primary_region != self.region)
     }
     /// `GetKeyRotationStatus.KeyRotationEnabled`: false while pending deletion.
     pub fn rotation_enabled(&self) -> bool {
@@ -255,6 +325,25 @@ pub fn not_pending_deletion(arn: &str) -> AwsError {
 }
 pub fn wrong_origin(arn: &str, origin: Origin) -> AwsError {
     KmsError::UnsupportedOperationException.err(format!("{arn} origin is {} which is not valid for this operation.", origin.as_str()))
+}
+/// `<key ARN> key usage is SIGN_VERIFY which is not valid for Encrypt.` (AWS's wording).
+pub fn wrong_usage(key: &Key, op: &str) -> AwsError {
+    KmsError::InvalidKeyUsageException.err(format!("{} key usage is {} which is not valid for {op}.", key.arn, key.key_usage))
+}
+/// An operation that needs a symmetric encryption key, on an asymmetric or HMAC key with
+/// the right usage (an RSA ENCRYPT_DECRYPT key asked for a data key).
+pub fn wrong_spec(key: &Key, op: &str) -> AwsError {
+    KmsError::InvalidKeyUsageException.err(format!("{} key spec is {} which is not valid for {op}.", key.arn, key.key_spec))
+}
+/// Fails unless `key` has `usage` (and, for symmetric-only operations, SYMMETRIC_DEFAULT).
+pub fn require_usage(key: &Key, usage: &str, symmetric_only: bool, op: &str) -> Result<(), AwsError> {
+    if key.key_usage != usage {
+        return Err(wrong_usage(key, op));
+    }
+    if symmetric_only && !key.is_symmetric() {
+        return Err(wrong_spec(key, op));
+    }
+    Ok(())
 }
 fn other_state(arn: &str, s: KeyState) -> AwsError {
     let word = match s {
@@ -316,6 +405,10 @@ pub fn gate(key: &Key, g: Gate) -> Result<(), AwsError> {
             KeyState::PendingImport => Err(pending_import(arn)),
             _ => Err(other_state(arn, s)),
         },
+        Gate::Rotation | Gate::GetKeyRotationStatus if !key.is_symmetric() => Err(KmsError::UnsupportedOperationException
+            .err(format!("{arn} key spec is {} which is not valid for this operation: only symmetric encryption keys rotate.", key.key_spec))),
+        Gate::Rotation if key.is_replica() => Err(KmsError::UnsupportedOperationException
+            .err(format!("{arn} is a multi-Region replica key: rotation is managed on its primary key."))),
         Gate::Rotation => {
             if key.origin == Origin::EXTERNAL {
                 return Err(wrong_origin(arn, key.origin));
@@ -535,6 +628,7 @@ mod tests {
             rotation: Rotation::default(),
             imported: None,
             grants: vec![],
+            multi_region_links: None,
         }
     }
 

@@ -14,6 +14,13 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::asymmetric;
+use super::model::require_usage;
+
+mod keypairs;
+mod multi_region;
+pub use keypairs::*;
+pub use multi_region::*;
 use super::crypto::{self, EncryptionContext, Wrapping};
 use super::error::{INCORRECT_KEY, INVALID_CIPHERTEXT, KmsError, constraint};
 use super::model::{
@@ -101,11 +108,16 @@ fn check_enum(v: &str, field: &str, allowed: &[&str]) -> Result<(), AwsError> {
 fn check_algorithm(alg: &Option<String>, field: &str) -> Result<(), AwsError> {
     if let Some(a) = alg {
         check_enum(a, field, &["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"])?;
-        if a != SYMMETRIC_DEFAULT {
-            return Err(KmsError::InvalidKeyUsageException.err(format!("Algorithm {a} is incompatible with key spec SYMMETRIC_DEFAULT.")));
-        }
     }
     Ok(())
+}
+
+/// A symmetric encryption operation's algorithm must be SYMMETRIC_DEFAULT (or absent).
+fn symmetric_algorithm(k: &Key, alg: &Option<String>) -> Result<(), AwsError> {
+    match alg {
+        Some(a) if a != SYMMETRIC_DEFAULT => Err(KmsError::InvalidKeyUsageException.err(format!("Algorithm {a} is incompatible with key spec {}.", k.key_spec))),
+        _ => Ok(()),
+    }
 }
 
 /// A grant token names its key and grant (base64 of `G 1 len(arn) arn grant-id nonce`).
@@ -449,6 +461,7 @@ fn managed_key_in(c: &mut Call, account: &str, region: &str, spec: &policies::Ma
         rotation: Rotation { enabled: true, period_days: DEFAULT_ROTATION_DAYS, next: Some(now.plus(Duration::days(365))), on_demand_count: 0 },
         imported: None,
         grants: vec![],
+        multi_region_links: None,
     };
     let reg = c.w.kms.region_mut(account, region);
     reg.keys.insert(key_id.clone(), key);
@@ -497,7 +510,7 @@ pub struct CreateKeyRequest {
     pub multi_region: Option<bool>,
 }
 
-/// `MultiRegionConfiguration` (a primary key without replicas: replication is not modelled).
+/// `MultiRegionConfiguration`.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct MultiRegionConfiguration {
@@ -536,7 +549,12 @@ pub struct KeyMetadata {
     pub key_manager: KeyManager,
     pub customer_master_key_spec: String,
     pub key_spec: String,
-    pub encryption_algorithms: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithms: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_algorithms: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mac_algorithms: Option<Vec<String>>,
     pub multi_region: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_region_configuration: Option<MultiRegionConfiguration>,
@@ -544,6 +562,34 @@ pub struct KeyMetadata {
     pub pending_deletion_window_in_days: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_key_material_id: Option<String>,
+}
+
+/// The algorithms a key of `usage` lists in KeyMetadata and GetPublicKey (`None` when the
+/// key has another usage: AWS omits the field).
+pub fn algorithms(k: &Key, usage: &str) -> Option<Vec<String>> {
+    if k.key_usage != usage {
+        return None;
+    }
+    Some(match (k.spec(), usage) {
+        (None, _) => vec![SYMMETRIC_DEFAULT.into()],
+        (Some(p), ENCRYPT_DECRYPT) => p.encryption_algorithms(),
+        (Some(p), "SIGN_VERIFY") => p.signing_algorithms(),
+        (Some(p), _) => p.mac_algorithms(),
+    })
+}
+
+/// `MultiRegionConfiguration`: the same primary and replica list on every related key.
+fn multi_region_configuration(k: &Key) -> Option<MultiRegionConfiguration> {
+    let links = k.multi_region_links.clone().filter(|_| k.multi_region).unwrap_or_else(|| model::MultiRegionLinks { primary_region: k.region.clone(), replica_regions: vec![] });
+    if !k.multi_region {
+        return None;
+    }
+    let entry = |region: &str| MultiRegionKey { arn: key_arn(region, &k.account, &k.key_id), region: region.to_string() };
+    Some(MultiRegionConfiguration {
+        multi_region_key_type: if k.is_replica() { "REPLICA".into() } else { "PRIMARY".into() },
+        primary_key: entry(&links.primary_region),
+        replica_keys: links.replica_regions.iter().map(|r| entry(r)).collect(),
+    })
 }
 
 pub fn metadata(k: &Key) -> KeyMetadata {
@@ -563,14 +609,12 @@ pub fn metadata(k: &Key) -> KeyMetadata {
         key_manager: k.key_manager,
         customer_master_key_spec: k.key_spec.clone(),
         key_spec: k.key_spec.clone(),
-        encryption_algorithms: vec![SYMMETRIC_DEFAULT.into()],
+        encryption_algorithms: algorithms(k, ENCRYPT_DECRYPT),
+        signing_algorithms: algorithms(k, "SIGN_VERIFY"),
+        mac_algorithms: algorithms(k, "GENERATE_VERIFY_MAC"),
         multi_region: k.multi_region,
-        multi_region_configuration: k.multi_region.then(|| MultiRegionConfiguration {
-            multi_region_key_type: "PRIMARY".into(),
-            primary_key: MultiRegionKey { arn: k.arn.clone(), region: k.region.clone() },
-            replica_keys: vec![],
-        }),
-        pending_deletion_window_in_days: k.pending_window_days.filter(|_| k.state == KeyState::PendingDeletion),
+        multi_region_configuration: multi_region_configuration(k),
+        pending_deletion_window_in_days: k.pending_window_days.filter(|_| matches!(k.state, KeyState::PendingDeletion | KeyState::PendingReplicaDeletion)),
         current_key_material_id: k.current().map(|(_, b)| b.id.clone()),
     }
 }
@@ -619,13 +663,23 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
     ctx.extend(tag_context(&tags));
     authorize_plain(c, "kms:CreateKey", "*", ctx)?;
 
-    if spec != SYMMETRIC_DEFAULT {
-        return Err(KmsError::UnsupportedOperationException.err(format!(
-            "KeySpec `{spec}` is not modelled by this simulator: it models symmetric encryption keys (SYMMETRIC_DEFAULT) only"
-        )));
+    let pair_spec = asymmetric::Spec::parse(&spec);
+    let usages: &[&str] = match pair_spec {
+        Some(p) => p.usages(),
+        None if spec == SYMMETRIC_DEFAULT => &[ENCRYPT_DECRYPT],
+        None => {
+            return Err(KmsError::UnsupportedOperationException.err(format!(
+                "KeySpec `{spec}` is not modelled by this simulator: it models SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384 and HMAC_224/256/384/512"
+            )));
+        }
+    };
+    if !usages.contains(&usage.as_str()) {
+        return Err(KmsError::ValidationException.err(format!("KeyUsage {usage} is not compatible with KeySpec {spec}")));
     }
-    if usage != ENCRYPT_DECRYPT {
-        return Err(KmsError::ValidationException.err(format!("KeyUsage {usage} is not compatible with KeySpec SYMMETRIC_DEFAULT")));
+    if pair_spec.is_some() && origin != "AWS_KMS" {
+        return Err(KmsError::UnsupportedOperationException.err(format!(
+            "Origin `{origin}` with KeySpec {spec}: this simulator imports key material into symmetric encryption keys only"
+        )));
     }
     let origin = match origin.as_str() {
         "AWS_KMS" => Origin::AWS_KMS,
@@ -652,7 +706,13 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
         None => Policy::parse(&policies::default_key_policy(&account), PolicyKind::Resource).expect("the default key policy parses"),
     };
     let (state, materials, imported) = match origin {
-        Origin::AWS_KMS => (KeyState::Enabled, vec![new_backing_key(c, None)], None),
+        Origin::AWS_KMS => {
+            let mut material = new_backing_key(c, None);
+            if let Some(p) = pair_spec {
+                material.material = asymmetric::generate(c.rng(), p);
+            }
+            (KeyState::Enabled, vec![material], None)
+        }
         Origin::EXTERNAL => (KeyState::PendingImport, vec![], Some(Imported::default())),
     };
     let key = Key {
@@ -676,6 +736,7 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
         rotation: Rotation { period_days: DEFAULT_ROTATION_DAYS, ..Rotation::default() },
         imported,
         grants: vec![],
+        multi_region_links: multi_region.then(|| model::MultiRegionLinks { primary_region: region.clone(), replica_regions: vec![] }),
     };
     let meta = metadata(&key);
     c.w.kms.region_mut(&account, &region).keys.insert(key_id, key);
@@ -803,7 +864,10 @@ pub struct ScheduleKeyDeletionRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct ScheduleKeyDeletionResponse {
     pub key_id: String,
-    pub deletion_date: Timestamp,
+    /// Absent for a multi-Region primary key with replicas: "The deletion date for the
+    /// primary key isn't known until its last replica key is deleted."
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deletion_date: Option<Timestamp>,
     pub key_state: KeyState,
     pub pending_window_in_days: u32,
 }
@@ -822,13 +886,16 @@ pub fn schedule_key_deletion(c: &mut Call, req: ScheduleKeyDeletionRequest) -> R
     if !(7..=30).contains(&days) {
         return Err(KmsError::ValidationException.err(format!("PendingWindowInDays should be between 7 and 30, but it is {days}")));
     }
-    let when = c.now().plus(Duration::days(days));
+    // A multi-Region primary with replicas waits in PendingReplicaDeletion until its last
+    // replica is deleted; only then does its own waiting period start.
+    let has_replicas = key(c, &r).multi_region_links.as_ref().is_some_and(|l| l.primary_region == r.region && !l.replica_regions.is_empty());
+    let (state, when) = if has_replicas { (KeyState::PendingReplicaDeletion, None) } else { (KeyState::PendingDeletion, Some(c.now().plus(Duration::days(days)))) };
     let k = key_mut(c, &r);
-    k.state = KeyState::PendingDeletion;
-    k.deletion_date = Some(when);
+    k.state = state;
+    k.deletion_date = when;
     k.pending_window_days = Some(days as u32);
     let arn = k.arn.clone();
-    Ok(ScheduleKeyDeletionResponse { key_id: arn, deletion_date: when, key_state: KeyState::PendingDeletion, pending_window_in_days: days as u32 })
+    Ok(ScheduleKeyDeletionResponse { key_id: arn, deletion_date: when, key_state: state, pending_window_in_days: days as u32 })
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -890,13 +957,19 @@ pub fn encrypt(c: &mut Call, req: EncryptRequest) -> Result<EncryptResponse, Aws
     let tokens = read_tokens(&req.grant_tokens)?;
     let ec = context_of(&req.encryption_context);
     let (r, alias) = resolve(c, &req.key_id)?;
+    let alg = req.encryption_algorithm.clone().unwrap_or_else(|| SYMMETRIC_DEFAULT.into());
     let ask = Ask::new("kms:Encrypt")
         .grant("Encrypt", &tokens)
         .ec(&ec)
         .alias(alias.as_deref())
-        .ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
+        .ctx("kms:EncryptionAlgorithm", ContextValue::string(alg));
     authorize_key(c, &r, ask)?;
     gate(key(c, &r), Gate::Crypto)?;
+    if !key(c, &r).is_symmetric() {
+        return keypairs::rsa_encrypt(c, &r, &req, &ec);
+    }
+    require_usage(key(c, &r), ENCRYPT_DECRYPT, true, "Encrypt")?;
+    symmetric_algorithm(key(c, &r), &req.encryption_algorithm)?;
     dry_run(req.dry_run)?;
     let (blob, arn, _) = seal_with(c, &r, &req.plaintext.0, &ec);
     Ok(EncryptResponse { ciphertext_blob: Blob(blob), key_id: arn, encryption_algorithm: SYMMETRIC_DEFAULT.into() })
@@ -910,8 +983,13 @@ fn blob_key(c: &Call, blob: &[u8]) -> Result<(KeyRef, u32), AwsError> {
             .err("The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.")
     };
     let arn: crate::world::Arn = h.key_arn.parse().map_err(|_| missing())?;
-    let r = KeyRef { account: arn.account.clone(), region: arn.region.clone(), key_id: arn.resource_id().to_string() };
-    if arn.region != c.region() || c.w.kms.key(&r).is_none() {
+    let mut r = KeyRef { account: arn.account.clone(), region: arn.region.clone(), key_id: arn.resource_id().to_string() };
+    // A related multi-Region key in the caller's region decrypts a ciphertext of any of its
+    // relatives: they share key material and key id.
+    if r.key_id.starts_with("mrk-") {
+        r.region = c.region();
+    }
+    if r.region != c.region() || c.w.kms.key(&r).is_none() {
         return Err(missing());
     }
     Ok((r, h.version))
@@ -967,11 +1045,19 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
     let ec = context_of(&req.encryption_context);
+    // An asymmetric ciphertext does not name its key: the request's KeyId does.
+    if let Some(id) = &req.key_id {
+        let (named, _) = resolve(c, id)?;
+        if !key(c, &named).is_symmetric() {
+            return keypairs::rsa_decrypt(c, &named, &req, &ec, &tokens);
+        }
+    }
     let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
     check_named_key(c, &req.key_id, &r)?;
     let ask = Ask::new("kms:Decrypt").grant("Decrypt", &tokens).ec(&ec).ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
     authorize_key(c, &r, ask)?;
     gate(key(c, &r), Gate::Crypto)?;
+    symmetric_algorithm(key(c, &r), &req.encryption_algorithm)?;
     dry_run(req.dry_run)?;
     let (plain, material_id) = open_with(c, &r, version, &req.ciphertext_blob.0, &ec)?;
     Ok(DecryptResponse { key_id: key(c, &r).arn.clone(), plaintext: Blob(plain), encryption_algorithm: SYMMETRIC_DEFAULT.into(), key_material_id: material_id })
@@ -1029,6 +1115,9 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     authorize_key(c, &dst, ask)?;
     gate(key(c, &src), Gate::Crypto)?;
     gate(key(c, &dst), Gate::Crypto)?;
+    symmetric_algorithm(key(c, &src), &req.source_encryption_algorithm)?;
+    require_usage(key(c, &dst), ENCRYPT_DECRYPT, true, "ReEncrypt")?;
+    symmetric_algorithm(key(c, &dst), &req.destination_encryption_algorithm)?;
     dry_run(req.dry_run)?;
     let (plain, src_material) = open_with(c, &src, version, &req.ciphertext_blob.0, &src_ec)?;
     let (blob, dst_arn, dst_material) = seal_with(c, &dst, &plain, &dst_ec);
@@ -1095,6 +1184,7 @@ fn data_key(c: &mut Call, req: GenerateDataKeyRequest, action: &'static str, gra
     let (r, alias) = resolve(c, &req.key_id)?;
     authorize_key(c, &r, Ask::new(action).grant(grant_op, &tokens).ec(&ec).alias(alias.as_deref()))?;
     gate(key(c, &r), Gate::Crypto)?;
+    require_usage(key(c, &r), ENCRYPT_DECRYPT, true, grant_op)?;
     dry_run(req.dry_run)?;
     let plain = c.rng().bytes(len);
     let (blob, arn, material_id) = seal_with(c, &r, &plain, &ec);
@@ -1531,7 +1621,9 @@ pub fn rotate_key_on_demand(c: &mut Call, req: KeyIdRequest) -> Result<KeyIdResp
     let k = key_mut(c, &r);
     k.materials.push(fresh);
     k.rotation.on_demand_count += 1;
-    Ok(KeyIdResponse { key_id: k.arn.clone() })
+    let arn = k.arn.clone();
+    c.w.kms.share_materials(&r);
+    Ok(KeyIdResponse { key_id: arn })
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -1609,6 +1701,17 @@ const SYMMETRIC_GRANT_OPERATIONS: &[&str] = &[
     "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "CreateGrant",
     "RetireGrant", "DescribeKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
 ];
+
+/// The grant operations a key supports, by key spec and usage (Developer Guide "Grant
+/// operations": a grant for an operation the key cannot perform is a ValidationError).
+fn grant_operations_for(k: &Key) -> &'static [&'static str] {
+    match k.key_usage.as_str() {
+        _ if k.is_symmetric() => SYMMETRIC_GRANT_OPERATIONS,
+        ENCRYPT_DECRYPT => &["Decrypt", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey"],
+        "SIGN_VERIFY" => &["Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey"],
+        _ => &["GenerateMac", "VerifyMac", "CreateGrant", "RetireGrant", "DescribeKey"],
+    }
+}
 
 fn check_principal(p: &str, field: &str) -> Result<(), AwsError> {
     check_len(p.len(), field, 1, 256)?;
@@ -1699,10 +1802,12 @@ pub fn create_grant(c: &mut Call, req: CreateGrantRequest) -> Result<CreateGrant
     authorize_key(c, &r, ask)?;
     let k = key(c, &r);
     gate(k, Gate::Crypto)?;
-    let unsupported: Vec<&String> = req.operations.iter().filter(|o| !SYMMETRIC_GRANT_OPERATIONS.contains(&o.as_str())).collect();
+    let valid = grant_operations_for(k);
+    let unsupported: Vec<&String> = req.operations.iter().filter(|o| !valid.contains(&o.as_str())).collect();
     if !unsupported.is_empty() {
         return Err(crate::world::CommonError::ValidationError.err(format!(
-            "Grant operations {unsupported:?} are not valid for a KMS key with KeySpec SYMMETRIC_DEFAULT"
+            "Grant operations {unsupported:?} are not valid for a KMS key with KeySpec {} and KeyUsage {}",
+            k.key_spec, k.key_usage
         )));
     }
     if k.grants.len() >= GRANTS_PER_KEY {

@@ -86,7 +86,7 @@ fn create_key_metadata_and_default_policy() {
 #[test]
 fn create_key_rejects_what_is_not_modelled_or_invalid() {
     let mut nb = Nb::new();
-    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "RSA_2048" })"#), "UnsupportedOperationException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "ECC_NIST_P521", KeyUsage: "SIGN_VERIFY" })"#), "UnsupportedOperationException");
     let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "AES_999" })"#);
     assert_eq!(code, "ValidationException");
     assert!(msg.starts_with("1 validation error detected: Value 'AES_999' at 'keySpec'"), "{msg}");
@@ -734,4 +734,316 @@ fn aws_managed_keys_are_usable_only_through_their_service() {
         c.nested(&service::KMS, "GenerateDataKey", serde_json::Value::Null, |c| ops::generate_data_key(c, req))
     });
     assert_eq!(r.unwrap_err().code, "AccessDeniedException");
+}
+
+// ---------------------------------------------------------------------------------------
+// Asymmetric and HMAC keys (issue 12)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn asymmetric_and_hmac_key_specs_and_usages() {
+    // [KMS-ARCH] "Key spec reference": RSA keys ENCRYPT_DECRYPT or SIGN_VERIFY, NIST ECC
+    // SIGN_VERIFY, HMAC keys GENERATE_VERIFY_MAC.
+    let mut nb = Nb::new();
+    let m = nb.run(r#"kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }).KeyMetadata"#).cast::<rhai::Map>();
+    assert_eq!(m["KeySpec"].to_string(), "ECC_NIST_P256");
+    assert_eq!(m["CustomerMasterKeySpec"].to_string(), "ECC_NIST_P256");
+    assert_eq!(m["SigningAlgorithms"].to_string(), r#"["ECDSA_SHA_256"]"#);
+    assert!(!m.contains_key("EncryptionAlgorithms"), "AWS omits EncryptionAlgorithms for SIGN_VERIFY keys");
+    let m = nb.run(r#"kms::create_key(#{ KeySpec: "RSA_3072", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata"#).cast::<rhai::Map>();
+    assert_eq!(m["EncryptionAlgorithms"].to_string(), r#"["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]"#);
+    assert!(!m.contains_key("SigningAlgorithms"));
+    let m = nb.run(r#"kms::create_key(#{ KeySpec: "HMAC_384", KeyUsage: "GENERATE_VERIFY_MAC" }).KeyMetadata"#).cast::<rhai::Map>();
+    assert_eq!(m["MacAlgorithms"].to_string(), r#"["HMAC_SHA_384"]"#);
+    let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "ECC_NIST_P256" })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256"));
+    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "HMAC_256", KeyUsage: "SIGN_VERIFY" })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "GENERATE_VERIFY_MAC" })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY", Origin: "EXTERNAL" })"#), "UnsupportedOperationException");
+    assert_eq!(nb.run("kms::list_keys().Keys.len()").as_int().unwrap(), 3, "failed calls create nothing");
+}
+
+#[test]
+fn ecdsa_sign_verify_inside_and_outside_kms() {
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let k = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }).KeyMetadata;
+        kms::create_alias("alias/signer", k.KeyId);
+        let s = kms::sign("alias/signer", "release 1.2", "ECDSA_SHA_256");
+        let pk = kms::get_public_key("alias/signer");
+    "#);
+    assert_eq!(nb.s("s.SigningAlgorithm"), "ECDSA_SHA_256");
+    assert_eq!(nb.s("s.KeyId"), nb.s("k.Arn"), "Sign returns the key ARN");
+    // GetPublicKey: "The public key is a DER-encoded X.509 SubjectPublicKeyInfo (SPKI)";
+    // a P-256 SPKI is 91 bytes (SEQUENCE, the id-ecPublicKey/prime256v1 OIDs, a 65-byte point).
+    assert_eq!(nb.run("pk.PublicKey.len()").as_int().unwrap(), 91);
+    assert_eq!(nb.run("pk.PublicKey[0]").as_int().unwrap(), 0x30);
+    assert_eq!(nb.s("pk.KeyUsage"), "SIGN_VERIFY");
+    assert_eq!(nb.s("pk.SigningAlgorithms"), r#"["ECDSA_SHA_256"]"#);
+    assert_eq!(nb.run("s.Signature[0]").as_int().unwrap(), 0x30, "ECDSA signatures are DER-encoded (ANSI X9.62)");
+    assert!(nb.run(r#"kms::verify("alias/signer", "release 1.2", s.Signature, "ECDSA_SHA_256").SignatureValid"#).as_bool().unwrap());
+    assert!(nb.run(r#"kms::verify_with_public_key(pk.PublicKey, "release 1.2", s.Signature, "ECDSA_SHA_256")"#).as_bool().unwrap());
+    assert!(!nb.run(r#"kms::verify_with_public_key(pk.PublicKey, "release 1.3", s.Signature, "ECDSA_SHA_256")"#).as_bool().unwrap());
+    // Verify: "If the signature verification fails, the Verify operation fails with an KMSInvalidSignatureException".
+    let (code, msg) = nb.err(r#"kms::verify("alias/signer", "release 1.3", s.Signature, "ECDSA_SHA_256")"#);
+    assert_eq!(code, "KMSInvalidSignatureException");
+    assert!(msg.starts_with("The request was rejected because the signature verification failed."), "{msg}");
+    let (code, msg) = nb.err(r#"kms::sign(#{ KeyId: "alias/signer", Message: "short", MessageType: "DIGEST", SigningAlgorithm: "ECDSA_SHA_256" })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "Digest is invalid length for algorithm ECDSA_SHA_256."));
+    let (code, msg) = nb.err(r#"kms::sign("alias/signer", "m", "ECDSA_SHA_384")"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("InvalidKeyUsageException", "Algorithm ECDSA_SHA_384 is incompatible with key spec ECC_NIST_P256."));
+    assert_eq!(nb.code(r#"kms::sign("alias/signer", "m", "ECDSA_SHA_999")"#), "ValidationException");
+    assert_eq!(nb.code(r#"let big = blob(4097, 1); kms::sign("alias/signer", big, "ECDSA_SHA_256")"#), "ValidationException");
+    let (code, msg) = nb.err(r#"kms::encrypt("alias/signer", "x")"#);
+    assert_eq!(code, "InvalidKeyUsageException");
+    assert_eq!(msg, format!("{} key usage is SIGN_VERIFY which is not valid for Encrypt.", nb.s("k.Arn")));
+    assert_eq!(nb.code(r#"kms::enable_key_rotation("alias/signer")"#), "UnsupportedOperationException", "asymmetric keys do not rotate");
+    nb.exec(r#"kms::disable_key("alias/signer");"#);
+    assert_eq!(nb.code(r#"kms::sign("alias/signer", "m", "ECDSA_SHA_256")"#), "DisabledException");
+}
+
+#[test]
+fn sign_digest_matches_raw_and_is_deterministic() {
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let id = kms::create_key(#{ KeySpec: "ECC_NIST_P384", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId;
+        let raw = kms::sign(id, "abc", "ECDSA_SHA_384").Signature;
+        let again = kms::sign(id, "abc", "ECDSA_SHA_384").Signature;
+    "#);
+    assert_eq!(nb.s("raw == again"), "true", "ECDSA in KMS-sim is deterministic (RFC 6979)");
+    // SHA-384("abc") (FIPS 180-2 example), signed as a DIGEST, gives the RAW signature.
+    nb.exec(r#"
+        let digest = blob();
+        for h in ["cb00753f45a35e8b", "b5a03d699ac65007", "272c32ab0eded163", "1a8b605a43ff5bed", "8086072ba1e7cc23", "58baeca134c825a7"] {
+            for i in 0..8 { digest.push(parse_int(h.sub_string(i * 2, 2), 16)); }
+        }
+        let d = kms::sign(#{ KeyId: id, Message: digest, MessageType: "DIGEST", SigningAlgorithm: "ECDSA_SHA_384" }).Signature;
+    "#);
+    assert_eq!(nb.s("d == raw"), "true");
+    assert!(nb.run(r#"kms::verify(#{ KeyId: id, Message: digest, MessageType: "DIGEST", Signature: raw, SigningAlgorithm: "ECDSA_SHA_384" }).SignatureValid"#).as_bool().unwrap());
+}
+
+#[test]
+fn rsa_signing_pss_and_pkcs1() {
+    let mut nb = Nb::new();
+    nb.exec(r#"let id = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId; let pk = kms::get_public_key(id).PublicKey;"#);
+    assert_eq!(nb.s("kms::get_public_key(id).SigningAlgorithms.len()"), "6");
+    for alg in ["RSASSA_PSS_SHA_256", "RSASSA_PKCS1_V1_5_SHA_512"] {
+        nb.exec(&format!(r#"let s = kms::sign(id, "doc", "{alg}").Signature;"#));
+        assert_eq!(nb.run("s.len()").as_int().unwrap(), 256, "{alg}: a 2048-bit signature");
+        assert!(nb.run(&format!(r#"kms::verify_with_public_key(pk, "doc", s, "{alg}")"#)).as_bool().unwrap(), "{alg}");
+        assert!(nb.run(&format!(r#"kms::verify(id, "doc", s, "{alg}").SignatureValid"#)).as_bool().unwrap(), "{alg}");
+    }
+    // A PKCS#1 v1.5 signature is not a valid PSS signature.
+    assert_eq!(nb.code(r#"kms::verify(id, "doc", s, "RSASSA_PSS_SHA_512")"#), "KMSInvalidSignatureException");
+    assert_eq!(nb.code(r#"kms::sign(id, "doc", "ECDSA_SHA_256")"#), "InvalidKeyUsageException");
+    assert_eq!(nb.code(r#"kms::encrypt(#{ KeyId: id, Plaintext: "x", EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#), "InvalidKeyUsageException");
+}
+
+#[test]
+fn rsa_encryption_limits_and_decrypt_rules() {
+    let mut nb = Nb::new();
+    nb.exec(r#"let id = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata.KeyId;"#);
+    // aws-facts §4.4: RSA_2048 with RSAES_OAEP_SHA_256 encrypts at most 190 bytes, with SHA-1 214.
+    nb.exec(r#"let c = kms::encrypt(#{ KeyId: id, Plaintext: blob(190, 7), EncryptionAlgorithm: "RSAES_OAEP_SHA_256" });"#);
+    assert_eq!(nb.run("c.CiphertextBlob.len()").as_int().unwrap(), 256);
+    assert_eq!(nb.s("c.EncryptionAlgorithm"), "RSAES_OAEP_SHA_256");
+    let (code, msg) = nb.err(r#"kms::encrypt(#{ KeyId: id, Plaintext: blob(191, 7), EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#);
+    assert_eq!(code, "ValidationException");
+    assert!(msg.contains("at most 190 bytes"), "{msg}");
+    assert!(nb.try_run(r#"kms::encrypt(#{ KeyId: id, Plaintext: blob(214, 7), EncryptionAlgorithm: "RSAES_OAEP_SHA_1" })"#).is_ok());
+    assert_eq!(nb.code(r#"kms::encrypt(#{ KeyId: id, Plaintext: blob(215, 7), EncryptionAlgorithm: "RSAES_OAEP_SHA_1" })"#), "ValidationException");
+    // The default SYMMETRIC_DEFAULT does not fit an RSA key.
+    let (code, msg) = nb.err(r#"kms::encrypt(id, "x")"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("InvalidKeyUsageException", "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048."));
+    assert_eq!(nb.code(r#"kms::encrypt(#{ KeyId: id, Plaintext: "x", EncryptionAlgorithm: "RSAES_OAEP_SHA_1", EncryptionContext: #{ a: "b" } })"#), "ValidationException");
+    // Decrypt: KeyId and EncryptionAlgorithm are needed for an asymmetric ciphertext.
+    let p = nb.run(r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: id, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" }).Plaintext"#).cast::<rhai::Blob>();
+    assert_eq!(p, vec![7u8; 190]);
+    assert_eq!(nb.code(r#"kms::decrypt(c.CiphertextBlob)"#), "InvalidCiphertextException");
+    assert_eq!(nb.code(r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: id, EncryptionAlgorithm: "RSAES_OAEP_SHA_1" })"#), "InvalidCiphertextException");
+    assert_eq!(nb.code(r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: id })"#), "InvalidKeyUsageException");
+    // Data keys come only from symmetric encryption keys.
+    let (code, msg) = nb.err(r#"kms::generate_data_key(id)"#);
+    assert_eq!(code, "InvalidKeyUsageException");
+    assert!(msg.ends_with("key spec is RSA_2048 which is not valid for GenerateDataKey."), "{msg}");
+    assert_eq!(nb.code(r#"kms::sign(id, "m", "RSASSA_PSS_SHA_256")"#), "InvalidKeyUsageException");
+    assert_eq!(nb.code(r#"kms::get_key_rotation_status(id)"#), "UnsupportedOperationException");
+    // Grants must name operations the key can perform ([KMS-ARCH] grants: ValidationError).
+    assert_eq!(nb.code(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: "111122223333", Operations: ["GenerateDataKey"] })"#), "ValidationError");
+    assert!(nb.try_run(r#"kms::create_grant(#{ KeyId: id, GranteePrincipal: "111122223333", Operations: ["Decrypt", "GetPublicKey"] })"#).is_ok());
+}
+
+#[test]
+fn hmac_generate_and_verify() {
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let id = kms::create_key(#{ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" }).KeyMetadata.KeyId;
+        let m = kms::generate_mac(#{ KeyId: id, Message: "token", MacAlgorithm: "HMAC_SHA_256" });
+    "#);
+    assert_eq!(nb.run("m.Mac.len()").as_int().unwrap(), 32);
+    assert!(nb.run(r#"kms::verify_mac(#{ KeyId: id, Message: "token", Mac: m.Mac, MacAlgorithm: "HMAC_SHA_256" }).MacValid"#).as_bool().unwrap());
+    let (code, msg) = nb.err(r#"kms::verify_mac(#{ KeyId: id, Message: "tokeN", Mac: m.Mac, MacAlgorithm: "HMAC_SHA_256" })"#);
+    assert_eq!(code, "KMSInvalidMacException");
+    assert!(msg.starts_with("The request was rejected because the HMAC verification failed."), "{msg}");
+    assert_eq!(nb.code(r#"kms::generate_mac(#{ KeyId: id, Message: "t", MacAlgorithm: "HMAC_SHA_512" })"#), "InvalidKeyUsageException");
+    assert_eq!(nb.code(r#"kms::generate_mac(#{ KeyId: id, Message: "t", MacAlgorithm: "HMAC_MD5" })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::get_public_key(id)"#), "UnsupportedOperationException");
+    assert_eq!(nb.code(r#"kms::encrypt(id, "x")"#), "InvalidKeyUsageException");
+    nb.exec(r#"let sym = kms::create_key("s").KeyMetadata.KeyId;"#);
+    let (code, msg) = nb.err(r#"kms::generate_mac(#{ KeyId: sym, Message: "t", MacAlgorithm: "HMAC_SHA_256" })"#);
+    assert_eq!(code, "InvalidKeyUsageException");
+    assert!(msg.ends_with("key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac."), "{msg}");
+    assert_eq!(nb.code(r#"kms::get_public_key(sym)"#), "UnsupportedOperationException");
+}
+
+#[test]
+fn key_pairs_survive_save_and_load() {
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let id = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId;
+        let pk = kms::get_public_key(id).PublicKey;
+        let saved = world::save();
+        world::reset();
+        world::load(saved);
+    "#);
+    assert_eq!(nb.s("world::save() == saved"), "true", "save -> load -> save is identical");
+    assert_eq!(nb.s("kms::get_public_key(id).PublicKey == pk"), "true");
+    assert!(nb.run(r#"kms::verify_with_public_key(pk, "m", kms::sign(id, "m", "ECDSA_SHA_256").Signature, "ECDSA_SHA_256")"#).as_bool().unwrap());
+}
+
+// ---------------------------------------------------------------------------------------
+// Multi-Region keys (issue 12)
+// ---------------------------------------------------------------------------------------
+
+fn with_mrk() -> Nb {
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let k = kms::create_key(#{ MultiRegion: true, Description: "orders" }).KeyMetadata;
+        let id = k.KeyId;
+        let rep = kms::replicate_key(#{ KeyId: id, ReplicaRegion: "eu-west-1", Description: "orders (EU)" });
+    "#);
+    nb
+}
+
+#[test]
+fn replicate_key_shares_id_and_material() {
+    let mut nb = with_mrk();
+    // [KMS-ARCH] multi-region-keys-overview: related keys have "the same key ID and key material".
+    assert!(nb.s("id").starts_with("mrk-") && nb.s("id").len() == 36);
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.KeyId"), nb.s("id"));
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.Arn"), format!("arn:aws:kms:eu-west-1:111122223333:key/{}", nb.s("id")));
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "REPLICA");
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.MultiRegionConfiguration.PrimaryKey.Region"), "us-east-1");
+    assert_eq!(nb.s("rep.ReplicaKeyMetadata.Description"), "orders (EU)");
+    assert!(nb.s("rep.ReplicaPolicy").contains("key-default-1"));
+    // The primary now lists its replica.
+    let cfg = nb.run("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration").cast::<rhai::Map>();
+    assert_eq!(cfg["MultiRegionKeyType"].to_string(), "PRIMARY");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.ReplicaKeys[0].Region"), "eu-west-1");
+    // A ciphertext from us-east-1 decrypts in eu-west-1 and back.
+    nb.exec(r#"let c = kms::encrypt(id, "order 42", #{ tenant: "a" }); world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s(r#"kms::decrypt(c.CiphertextBlob, #{ tenant: "a" }).Plaintext.as_string()"#), "order 42");
+    assert_eq!(nb.s(r#"kms::decrypt(c.CiphertextBlob, #{ tenant: "a" }).KeyId"#), nb.s("rep.ReplicaKeyMetadata.Arn"), "decrypted by the replica");
+    nb.exec(r#"let back = kms::encrypt(id, "from the EU"); world::set_region("us-east-1");"#);
+    assert_eq!(nb.s("kms::decrypt(back.CiphertextBlob).Plaintext.as_string()"), "from the EU");
+    // A single-Region key's ciphertext does not decrypt in another Region.
+    nb.exec(r#"let single = kms::create_key("single").KeyMetadata.KeyId; let c2 = kms::encrypt(single, "x"); world::set_region("eu-west-1");"#);
+    assert_eq!(nb.code("kms::decrypt(c2.CiphertextBlob)"), "AccessDeniedException");
+}
+
+#[test]
+fn replicate_key_errors() {
+    let mut nb = with_mrk();
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "eu-west-1")"#), "AlreadyExistsException");
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "us-east-1")"#), "AlreadyExistsException");
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "mars-north-1")"#), "ValidationException");
+    nb.exec(r#"let single = kms::create_key("single").KeyMetadata.KeyId;"#);
+    let (code, msg) = nb.err(r#"kms::replicate_key(single, "eu-west-1")"#);
+    assert_eq!(code, "UnsupportedOperationException");
+    assert!(msg.ends_with("is not a multi-Region key."), "{msg}");
+    // A replica cannot be replicated, and it is not rotated on its own.
+    nb.exec(r#"world::set_region("eu-west-1");"#);
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "us-west-2")"#), "UnsupportedOperationException");
+    assert_eq!(nb.code(r#"kms::enable_key_rotation(id)"#), "UnsupportedOperationException");
+    nb.exec(r#"world::set_region("us-east-1"); kms::disable_key(id);"#);
+    assert_eq!(nb.code(r#"kms::replicate_key(id, "us-west-2")"#), "DisabledException");
+    nb.exec(r#"world::set_region("us-west-2");"#);
+    assert_eq!(nb.run("kms::list_keys().Keys.len()").as_int().unwrap(), 0, "failed replications create nothing");
+}
+
+#[test]
+fn rotation_of_the_primary_reaches_replicas() {
+    let mut nb = with_mrk();
+    nb.exec(r#"kms::rotate_key_on_demand(id); let c = kms::encrypt(id, "after rotation"); world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "after rotation");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.CurrentKeyMaterialId"), {
+        nb.exec(r#"world::set_region("us-east-1");"#);
+        nb.s("kms::describe_key(id).KeyMetadata.CurrentKeyMaterialId")
+    });
+}
+
+#[test]
+fn update_primary_region_swaps_roles() {
+    let mut nb = with_mrk();
+    nb.exec(r#"kms::enable_key_rotation(id); kms::update_primary_region(id, "eu-west-1");"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "REPLICA");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.PrimaryKey.Region"), "eu-west-1");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.ReplicaKeys[0].Region"), "us-east-1");
+    assert_eq!(nb.code(r#"kms::update_primary_region(id, "eu-west-1")"#), "UnsupportedOperationException", "only the primary can hand over");
+    nb.exec(r#"world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "PRIMARY");
+    assert_eq!(nb.s("kms::get_key_rotation_status(id).KeyRotationEnabled"), "true", "rotation moves with the primary role");
+    assert_eq!(nb.code(r#"kms::update_primary_region(id, "ap-south-1")"#), "NotFoundException");
+}
+
+#[test]
+fn deleting_a_primary_waits_for_its_replicas() {
+    // [KMS-ARCH] key-state: "PendingReplicaDeletion ... until its replica keys are deleted";
+    // ScheduleKeyDeletion: the deletion date "isn't known until its last replica key is deleted".
+    let mut nb = with_mrk();
+    let r = nb.run("kms::schedule_key_deletion(id, 7)").cast::<rhai::Map>();
+    assert_eq!(r["KeyState"].to_string(), "PendingReplicaDeletion");
+    assert!(!r.contains_key("DeletionDate"));
+    assert_eq!(nb.code(r#"kms::encrypt(id, "x")"#), "KMSInvalidStateException");
+    nb.exec(r#"world::set_region("eu-west-1"); kms::schedule_key_deletion(id, 7); clock::advance("7d");"#);
+    assert_eq!(nb.code("kms::describe_key(id)"), "NotFoundException", "the replica is gone after its 7 days");
+    nb.exec(r#"world::set_region("us-east-1");"#);
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "PendingDeletion");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.DeletionDate"), "2026-01-15T00:00:00Z", "its own 7 days start when the last replica is deleted");
+    assert_eq!(nb.run("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.ReplicaKeys.len()").as_int().unwrap(), 0);
+    nb.exec(r#"clock::advance("7d");"#);
+    assert_eq!(nb.code("kms::describe_key(id)"), "NotFoundException");
+}
+
+#[test]
+fn multi_region_keys_survive_save_and_load() {
+    let mut nb = with_mrk();
+    nb.exec(r#"let c = kms::encrypt(id, "kept"); let saved = world::save(); world::reset(); world::load(saved);"#);
+    assert_eq!(nb.s("world::save() == saved"), "true");
+    nb.exec(r#"world::set_region("eu-west-1");"#);
+    assert_eq!(nb.s("kms::decrypt(c.CiphertextBlob).Plaintext.as_string()"), "kept");
+    assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.MultiRegionConfiguration.MultiRegionKeyType"), "REPLICA");
+}
+
+#[test]
+fn sign_and_verify_are_separate_permissions() {
+    // [KMS-ARCH] "kms:Sign" and "kms:Verify" are separate actions; kms:SigningAlgorithm is a
+    // condition key of both.
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let id = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId;
+        let s = kms::sign(id, "m", "ECDSA_SHA_256").Signature;
+        iam::create_user("vera");
+        iam::put_user_policy(#{ UserName: "vera", PolicyName: "verify-only", PolicyDocument: #{
+            Version: "2012-10-17",
+            Statement: [#{ Effect: "Allow", Action: ["kms:Verify", "kms:GetPublicKey"], Resource: "*",
+                           Condition: #{ StringEquals: #{ "kms:SigningAlgorithm": "ECDSA_SHA_256" } } },
+                        #{ Effect: "Allow", Action: "kms:GetPublicKey", Resource: "*" }] } });
+    "#);
+    assert!(nb.run(r#"as_principal("vera", || kms::verify(id, "m", s, "ECDSA_SHA_256")).SignatureValid"#).as_bool().unwrap());
+    assert_eq!(nb.run(r#"as_principal("vera", || kms::get_public_key(id)).PublicKey.len()"#).as_int().unwrap(), 91);
+    let (code, msg) = nb.err(r#"as_principal("vera", || kms::sign(id, "m", "ECDSA_SHA_256"))"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("is not authorized to perform: kms:Sign on resource: "), "{msg}");
 }
