@@ -126,6 +126,13 @@ class Lab:
 
 
 @pytest.fixture
+def chromium():
+    """Checked before JupyterLab starts: skip early and clearly when the browser side is missing."""
+    pytest.importorskip("playwright.sync_api", reason="browser test: pip install -r tests/requirements-browser.txt")
+    return chromium_path()
+
+
+@pytest.fixture
 def lab():
     with tempfile.TemporaryDirectory(prefix="cloudbook-browser-") as tmp:
         server = Lab(pathlib.Path(tmp))
@@ -143,14 +150,14 @@ def outputs(page, cell_index, mime=None):
     return page.locator(".jp-Notebook .jp-CodeCell").nth(cell_index).locator(sel)
 
 
-def test_jupyterlab_renders_table_chart_and_error(lab):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r tests/requirements-browser.txt")
+def test_jupyterlab_renders_table_chart_and_error(chromium, lab):
+    from playwright import sync_api
+
     assert "cloudbook" in lab.api("kernelspecs")["kernelspecs"], "the Cloudbook kernelspec is not visible to JupyterLab (JUPYTER_PATH?)"
-    exe = chromium_path()
     with sync_api.sync_playwright() as pw:
         # Root (CI containers) cannot use Chromium's sandbox.
         args = ["--no-sandbox"] if os.geteuid() == 0 else []
-        browser = pw.chromium.launch(executable_path=exe, headless=True, args=args)
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 1600})
         page.set_default_timeout(60_000)
         try:
