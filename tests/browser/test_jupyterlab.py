@@ -61,7 +61,13 @@ class Lab:
         for c in nb["cells"]:
             assert c.get("outputs", []) == [] and c.get("execution_count") is None, "fixture must be committed without outputs"
         shutil.copy(FIXTURE, root / FIXTURE.name)
-        env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), JUPYTER_CONFIG_DIR=str(tmp / "config"))
+        # Jupyter's user dirs in tmp too: no user-wide kernelspec or config applies, nothing is
+        # written to $HOME. The kernelspec comes from JUPYTER_PATH (tests/run) or the venv.
+        env = dict(os.environ, **{f"JUPYTER_{d.upper()}_DIR": str(tmp / d) for d in ("runtime", "config", "data")})
+        # No "official Jupyter news?" toast over the outputs in the screenshot.
+        settings = tmp / "settings" / "@jupyterlab" / "apputils-extension"
+        settings.mkdir(parents=True)
+        (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / "jupyterlab.log"
         self.log = open(self.log_path, "w")
@@ -71,7 +77,7 @@ class Lab:
                 "--no-browser", "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
                 f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
                 f"--LabApp.user_settings_dir={tmp / 'settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-                "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             ]
             + (["--allow-root"] if os.geteuid() == 0 else []),
             stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=root, start_new_session=True,
@@ -96,18 +102,14 @@ class Lab:
         with urllib.request.urlopen(f"{self.base}/api/{path}?token={self.token}", timeout=5) as r:
             return json.load(r)
 
-    def wait_kernel_connected(self, timeout=60):
-        """The notebook's kernel is started, idle, and the browser's websocket is attached.
-        (JupyterLab's toolbar says "idle" before any kernel exists: not enough to go on.)"""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            kernels = [s["kernel"] for s in self.api("sessions") if s["path"] == FIXTURE.name]
-            if kernels and kernels[0]["name"] == "cloudbook":
-                k = self.api(f"kernels/{kernels[0]['id']}")
-                if k["execution_state"] == "idle" and k["connections"] >= 1:
-                    return
-            time.sleep(0.5)
-        pytest.fail(f"no idle, connected cloudbook kernel after {timeout}s: sessions={self.api('sessions')}")
+    def kernel_ready(self):
+        """The notebook's cloudbook kernel is started, idle, and the browser's websocket is
+        attached. (JupyterLab's toolbar says "idle" before any kernel exists: not enough.)"""
+        kernels = [s["kernel"] for s in self.api("sessions") if s["path"] == FIXTURE.name]
+        if not kernels or kernels[0]["name"] != "cloudbook":
+            return False
+        k = self.api(f"kernels/{kernels[0]['id']}")
+        return k["execution_state"] == "idle" and k["connections"] >= 1
 
     def stop(self):
         # SIGTERM lets the server shut its kernels down; then make sure the whole group is gone.
@@ -164,11 +166,14 @@ def test_jupyterlab_renders_table_chart_and_error(chromium, lab):
             page.goto(f"{lab.base}/lab/tree/{FIXTURE.name}?token={lab.token}")
             page.locator(".jp-NotebookPanel .jp-CodeCell").first.wait_for()
             # The fixture names the cloudbook kernelspec, so no kernel picker should appear; accept
-            # one if a JupyterLab version asks anyway.
-            dialog = page.locator(".jp-Dialog .jp-mod-accept")
-            if dialog.count():
-                dialog.click()
-            lab.wait_kernel_connected()
+            # the preselected kernel if a JupyterLab version asks anyway.
+            picker = page.locator(".jp-Dialog .jp-mod-accept")
+            deadline = time.monotonic() + 60
+            while not lab.kernel_ready():
+                assert time.monotonic() < deadline, f"no idle, connected cloudbook kernel: {lab.api('sessions')}"
+                if picker.count():
+                    picker.first.click()
+                time.sleep(0.5)
             page.locator('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for()
             assert outputs(page, 0).count() == 0, "outputs before running: the fixture is not clean"
 
@@ -189,7 +194,9 @@ def test_jupyterlab_renders_table_chart_and_error(chromium, lab):
             assert rows.count() == 2
             assert rows.nth(0).locator("td").nth(1).inner_text() == "s3:GetObject"
             assert rows.nth(0).locator("td").nth(3).inner_text() == "allowed"
-            assert rows.nth(1).locator("td").nth(3).inner_text() != "allowed"
+            assert rows.nth(1).locator("td").nth(3).inner_text() == "implicitDeny"
+            # The table's inline styles survive (trusted output, not sanitized): "allowed" is green.
+            assert rows.nth(0).locator("td").nth(3).evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(230, 244, 234)"
             assert outputs(page, 0).count() == 1, "the table also shows as text"
 
             # The chart: JupyterLab renders image/svg+xml as an <img> with a data: URL (so users can
@@ -212,6 +219,7 @@ def test_jupyterlab_renders_table_chart_and_error(chromium, lab):
             text = error.inner_text()
             assert "NotFoundException: Alias arn:aws:kms:us-east-1:111122223333:alias/does-not-exist is not found." in text
             assert "line 1, column 6" in text
+            assert "\x1b" not in text, "raw ANSI escapes in the error"
         finally:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "screenshot.png"), full_page=True)
