@@ -38,7 +38,9 @@ fn drawn_points(s: &Series) -> Vec<(f64, f64)> {
 }
 
 /// A range padded so a flat or empty series still gets a visible axis.
-fn range(values: impl Iterator<Item = f64>, zero_based: bool) -> std::ops::Range<f64> {
+/// `headroom`: the share of the span added above the highest value (room for the legend in
+/// the upper right corner, so it does not cover the data).
+fn range(values: impl Iterator<Item = f64>, zero_based: bool, headroom: f64) -> std::ops::Range<f64> {
     let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if !lo.is_finite() || !hi.is_finite() {
         return 0.0..1.0;
@@ -49,7 +51,7 @@ fn range(values: impl Iterator<Item = f64>, zero_based: bool) -> std::ops::Range
     if (hi - lo).abs() < f64::EPSILON {
         hi = lo + 1.0;
     } else if zero_based {
-        hi += (hi - lo) * 0.05;
+        hi += (hi - lo) * headroom;
     }
     lo..hi
 }
@@ -91,9 +93,12 @@ fn draw(c: &Chart, root: &Area<'_>) -> Result<(), Box<dyn std::error::Error>> {
     let right: Vec<(usize, Vec<(f64, f64)>)> =
         c.series.iter().enumerate().filter(|(_, s)| s.right_axis).map(|(i, s)| (i, drawn_points(s))).collect();
     let all = || left.iter().chain(right.iter()).flat_map(|(_, p)| p.iter());
-    let xr = range(all().map(|p| p.0), false);
-    let yr = range(left.iter().flat_map(|(_, p)| p.iter().map(|p| p.1)), true);
-    let y2r = range(right.iter().flat_map(|(_, p)| p.iter().map(|p| p.1)), true);
+    // 5 % above the highest value, plus a legend line's worth (about 7 % of the plot) per
+    // named series.
+    let headroom = 0.05 + 0.07 * c.series.iter().filter(|s| !s.name.is_empty()).count() as f64;
+    let xr = range(all().map(|p| p.0), false, 0.0);
+    let yr = range(left.iter().flat_map(|(_, p)| p.iter().map(|p| p.1)), true, headroom);
+    let y2r = range(right.iter().flat_map(|(_, p)| p.iter().map(|p| p.1)), true, headroom);
 
     let mut builder = ChartBuilder::on(root);
     builder.margin(12).x_label_area_size(40).y_label_area_size(60);
@@ -198,7 +203,8 @@ mod tests {
         assert_eq!(tick(&3000.0), "3000");
         assert_eq!(tick(&0.25), "0.25");
         assert_eq!(tick(&(1.0 / 3.0)), "0.333");
-        assert_eq!(range([5.0, 5.0].into_iter(), false), 5.0..6.0);
-        assert_eq!(range([2.0, 12.0].into_iter(), true), 0.0..12.6);
+        assert_eq!(range([5.0, 5.0].into_iter(), false, 0.05), 5.0..6.0);
+        assert_eq!(range([2.0, 12.0].into_iter(), true, 0.05), 0.0..12.6);
+        assert_eq!(range([0.0, 10.0].into_iter(), true, 0.19), 0.0..11.9, "room for a two-line legend");
     }
 }
