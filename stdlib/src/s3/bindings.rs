@@ -6,7 +6,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
-use super::{classes, ops, presign};
+use super::{classes, object_lock, ops, presign, replication};
 use crate::script::Shared;
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
@@ -72,6 +72,21 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("abort_multipart_upload", "AbortMultipartUpload", "Abandons a multipart upload and its parts.\n```rhai\ns3::abort_multipart_upload(#{ Bucket: \"b\", Key: \"big\", UploadId: id })\n```", ops::abort_multipart_upload);
     api.op("list_parts", "ListParts", "The parts uploaded so far.\n```rhai\ns3::list_parts(#{ Bucket: \"b\", Key: \"big\", UploadId: id }).Parts\n```", ops::list_parts);
     api.op("list_multipart_uploads", "ListMultipartUploads", "Uploads in progress.\n```rhai\ns3::list_multipart_uploads(#{ Bucket: \"b\" })\n```", ops::list_multipart_uploads);
+
+    // ---- Object Lock ----
+    api.op("put_object_lock_configuration", "PutObjectLockConfiguration", "Enables Object Lock on a versioned bucket and sets its default retention (GOVERNANCE or COMPLIANCE, Days or Years).\n```rhai\ns3::put_object_lock_configuration(#{ Bucket: \"vault\", ObjectLockConfiguration: #{ ObjectLockEnabled: \"Enabled\", Rule: #{ DefaultRetention: #{ Mode: \"GOVERNANCE\", Days: 30 } } } })\n```", object_lock::put_object_lock_configuration);
+    api.op("get_object_lock_configuration", "GetObjectLockConfiguration", "A bucket's Object Lock configuration.\n```rhai\ns3::get_object_lock_configuration(#{ Bucket: \"vault\" })\n```", object_lock::get_object_lock_configuration);
+    api.op("put_object_retention", "PutObjectRetention", "Sets a version's retention; COMPLIANCE can only be extended, GOVERNANCE shortened only with `BypassGovernanceRetention` and s3:BypassGovernanceRetention.\n```rhai\ns3::put_object_retention(#{ Bucket: \"vault\", Key: \"k\", Retention: #{ Mode: \"COMPLIANCE\", RetainUntilDate: \"2027-01-01T00:00:00Z\" } })\n```", object_lock::put_object_retention);
+    api.op("get_object_retention", "GetObjectRetention", "A version's retention.\n```rhai\ns3::get_object_retention(#{ Bucket: \"vault\", Key: \"k\" }).Retention\n```", object_lock::get_object_retention);
+    api.op("put_object_legal_hold", "PutObjectLegalHold", "Turns a version's legal hold ON or OFF.\n```rhai\ns3::put_object_legal_hold(#{ Bucket: \"vault\", Key: \"k\", LegalHold: #{ Status: \"ON\" } })\n```", object_lock::put_object_legal_hold);
+    api.op("get_object_legal_hold", "GetObjectLegalHold", "A version's legal hold status.\n```rhai\ns3::get_object_legal_hold(#{ Bucket: \"vault\", Key: \"k\" }).LegalHold.Status\n```", object_lock::get_object_legal_hold);
+
+    // ---- Replication ----
+    api.op("put_bucket_replication", "PutBucketReplication", "Configures replication to other buckets (versioning on both sides, a role S3 can assume); applies to new writes only, on the clock.\n```rhai\ns3::put_bucket_replication(#{ Bucket: \"src\", ReplicationConfiguration: #{ Role: role_arn, Rules: [#{ ID: \"all\", Priority: 1, Status: \"Enabled\", Filter: #{}, DeleteMarkerReplication: #{ Status: \"Disabled\" }, Destination: #{ Bucket: \"arn:aws:s3:::dst\" } }] } })\n```", replication::put_bucket_replication);
+    api.op("get_bucket_replication", "GetBucketReplication", "A bucket's replication configuration.\n```rhai\ns3::get_bucket_replication(#{ Bucket: \"src\" }).ReplicationConfiguration.Rules\n```", replication::get_bucket_replication);
+    api.op("delete_bucket_replication", "DeleteBucketReplication", "Removes a bucket's replication configuration.\n```rhai\ns3::delete_bucket_replication(#{ Bucket: \"src\" })\n```", replication::delete_bucket_replication);
+    api.op("create_job", "CreateJob", "S3 Batch Operations: a Batch Replication job (`S3ReplicateObject`) for objects that existed before replication was configured.\n```rhai\ns3::create_job(#{ AccountId: \"111111111111\", Operation: #{ S3ReplicateObject: #{} }, ManifestGenerator: #{ S3JobManifestGenerator: #{ SourceBucket: \"arn:aws:s3:::src\", Filter: #{ ObjectReplicationStatuses: [\"NONE\", \"FAILED\"] } } }, RoleArn: role_arn, Priority: 10 }).JobId\n```", replication::create_job);
+    api.op("describe_job", "DescribeJob", "A Batch Operations job's status and progress.\n```rhai\ns3::describe_job(#{ AccountId: \"111111111111\", JobId: id }).Job.Status\n```", replication::describe_job);
 
     // ---- positional overloads ----
     macro_rules! positional {

@@ -37,6 +37,12 @@ pub struct S3State {
     /// What the lifecycle passes did, oldest first (`s3::lifecycle_events`).
     #[serde(default)]
     pub lifecycle_events: Vec<super::lifecycle::LifecycleEvent>,
+    /// Replications waiting on the clock, in the order they were queued.
+    #[serde(default)]
+    pub replication_queue: Vec<super::replication::ReplicationTask>,
+    /// Batch Replication jobs (S3 Batch Operations `S3ReplicateObject`), by job id.
+    #[serde(default)]
+    pub replication_jobs: BTreeMap<String, super::replication::ReplicationJob>,
 }
 
 /// `Enabled` or `Suspended`; an unversioned bucket has no status at all.
@@ -77,6 +83,11 @@ pub struct Bucket {
     /// The bucket's SSE-S3 root key: wraps every SSE-S3 object's data key.
     #[serde(with = "crate::world::blob::b64")]
     pub sse_s3_root: Vec<u8>,
+    /// Object Lock (enabled at creation or later on a versioned bucket; never disabled).
+    #[serde(default)]
+    pub object_lock: Option<super::object_lock::ObjectLockConfiguration>,
+    #[serde(default)]
+    pub replication: Option<super::replication::ReplicationConfiguration>,
 }
 
 impl Bucket {
@@ -180,6 +191,14 @@ pub struct ObjectVersion {
     #[serde(default)]
     pub synthetic: bool,
     pub restore: Option<RestoreState>,
+    /// Object Lock retention on this version.
+    #[serde(default)]
+    pub retention: Option<super::object_lock::Retention>,
+    #[serde(default)]
+    pub legal_hold: bool,
+    /// `PENDING`, `COMPLETED`, `FAILED` (source) or `REPLICA` (destination).
+    #[serde(default)]
+    pub replication_status: Option<String>,
 }
 
 /// The state of a RestoreObject request on an archived object.
