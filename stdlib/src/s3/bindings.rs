@@ -6,7 +6,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
-use super::{classes, object_lock, ops, presign, replication};
+use super::{classes, object_lock, ops, presign, replication, website};
 use crate::script::Shared;
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
@@ -80,6 +80,25 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("get_object_retention", "GetObjectRetention", "A version's retention.\n```rhai\ns3::get_object_retention(#{ Bucket: \"vault\", Key: \"k\" }).Retention\n```", object_lock::get_object_retention);
     api.op("put_object_legal_hold", "PutObjectLegalHold", "Turns a version's legal hold ON or OFF.\n```rhai\ns3::put_object_legal_hold(#{ Bucket: \"vault\", Key: \"k\", LegalHold: #{ Status: \"ON\" } })\n```", object_lock::put_object_legal_hold);
     api.op("get_object_legal_hold", "GetObjectLegalHold", "A version's legal hold status.\n```rhai\ns3::get_object_legal_hold(#{ Bucket: \"vault\", Key: \"k\" }).LegalHold.Status\n```", object_lock::get_object_legal_hold);
+
+    // ---- Static website hosting ----
+    api.op("put_bucket_website", "PutBucketWebsite", "Configures static website hosting (IndexDocument, ErrorDocument, RoutingRules, or RedirectAllRequestsTo).\n```rhai\ns3::put_bucket_website(#{ Bucket: \"www.example.com\", WebsiteConfiguration: #{ IndexDocument: #{ Suffix: \"index.html\" }, ErrorDocument: #{ Key: \"error.html\" } } })\n```", website::put_bucket_website);
+    api.op("get_bucket_website", "GetBucketWebsite", "A bucket's website configuration.\n```rhai\ns3::get_bucket_website(#{ Bucket: \"www.example.com\" })\n```", website::get_bucket_website);
+    api.op("delete_bucket_website", "DeleteBucketWebsite", "Turns website hosting off.\n```rhai\ns3::delete_bucket_website(#{ Bucket: \"www.example.com\" })\n```", website::delete_bucket_website);
+    let h = api.handle();
+    api.func(
+        "website_url",
+        "The website endpoint URL of a bucket (`http://BUCKET.s3-website-REGION.amazonaws.com` or `...s3-website.REGION...` depending on the region); fetch it with `s3::request`.\n```rhai\ns3::request(\"GET\", s3::website_url(\"www.example.com\")).Status\n```",
+        &["bucket: &str", "String"],
+        move |ctx: NativeCallContext, bucket: &str| -> RhaiResult<String> {
+            h.with(&ctx, |w| {
+                let b = w.s3.buckets.get(bucket).ok_or_else(|| super::error::no_such_bucket(bucket))?;
+                website::endpoint_host(bucket, &b.region)
+                    .map(|host| format!("http://{host}/"))
+                    .ok_or_else(|| super::error::invalid_argument(format!("The simulator has no website endpoint for region `{}`", b.region)))
+            })
+        },
+    );
 
     // ---- Replication ----
     api.op("put_bucket_replication", "PutBucketReplication", "Configures replication to other buckets (versioning on both sides, a role S3 can assume); applies to new writes only, on the clock.\n```rhai\ns3::put_bucket_replication(#{ Bucket: \"src\", ReplicationConfiguration: #{ Role: role_arn, Rules: [#{ ID: \"all\", Priority: 1, Status: \"Enabled\", Filter: #{}, DeleteMarkerReplication: #{ Status: \"Disabled\" }, Destination: #{ Bucket: \"arn:aws:s3:::dst\" } }] } })\n```", replication::put_bucket_replication);

@@ -46,6 +46,7 @@ aws_error_codes! {
         NoSuchTagSet = ("NoSuchTagSet", 404),
         NoSuchUpload = ("NoSuchUpload", 404),
         NoSuchVersion = ("NoSuchVersion", 404),
+        NoSuchWebsiteConfiguration = ("NoSuchWebsiteConfiguration", 404),
         /// HEAD requests carry no body, so SDKs report a bare `NotFound`.
         NotFound = ("NotFound", 404),
         ObjectLockConfigurationNotFoundError = ("ObjectLockConfigurationNotFoundError", 404),

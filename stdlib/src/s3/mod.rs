@@ -30,9 +30,11 @@
 //!   checks on version deletes and lifecycle; retention ends on the clock.
 //! - Replication ([`replication`]): SRR/CRR, rules, RTC, delete markers, SSE-KMS, owner
 //!   override, Batch Replication; run on the clock as the replication role's session.
+//! - Static website hosting ([`website`]): index/error documents, routing rules, redirects,
+//!   the regional website endpoints, custom domains through Route 53 aliases.
 //!
 //! Simplified (and said so where it matters): one partition (`aws`); no access points,
-//! website hosting, event notifications, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
+//! event notifications, server access logs, S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
 //! `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and their
 //! ETag is derived from the size, not the content. Restores take the upper end of each
 //! tier's documented time. A Bucket Key lives [`sse::BUCKET_KEY_LIFETIME`].
@@ -51,10 +53,13 @@ pub mod ops;
 pub mod presign;
 pub mod sigv4;
 pub mod sse;
+pub mod website;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod lock_replication_tests;
+#[cfg(test)]
+mod website_tests;
 
 pub use model::S3State;
 

@@ -88,6 +88,8 @@ pub struct Bucket {
     pub object_lock: Option<super::object_lock::ObjectLockConfiguration>,
     #[serde(default)]
     pub replication: Option<super::replication::ReplicationConfiguration>,
+    #[serde(default)]
+    pub website: Option<super::website::WebsiteConfiguration>,
 }
 
 impl Bucket {

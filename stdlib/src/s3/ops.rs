@@ -161,6 +161,7 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         sse_s3_root: root,
         object_lock,
         replication: None,
+        website: None,
     };
     c.w.s3.buckets.insert(req.bucket.clone(), b);
     let location = if region == "us-east-1" { format!("/{}", req.bucket) } else { format!("http://{}.s3.amazonaws.com/", req.bucket) };
