@@ -6,7 +6,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
-use super::{classes, object_lock, ops, presign, replication, website};
+use super::{classes, notifications, object_lock, ops, presign, replication, website};
 use crate::script::Shared;
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
@@ -96,6 +96,23 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
                 website::endpoint_host(bucket, &b.region)
                     .map(|host| format!("http://{host}/"))
                     .ok_or_else(|| super::error::invalid_argument(format!("The simulator has no website endpoint for region `{}`", b.region)))
+            })
+        },
+    );
+
+    // ---- Event notifications ----
+    api.op("put_bucket_notification_configuration", "PutBucketNotificationConfiguration", "Sends a bucket's object events to SNS topics, SQS queues or Lambda functions whose resource policy allows s3.amazonaws.com.\n```rhai\ns3::put_bucket_notification_configuration(#{ Bucket: \"b\", NotificationConfiguration: #{ QueueConfigurations: [#{ QueueArn: q, Events: [\"s3:ObjectCreated:*\"], Filter: #{ Key: #{ FilterRules: [#{ Name: \"suffix\", Value: \".jpg\" }] } } }] } })\n```", notifications::put_bucket_notification_configuration);
+    api.op("get_bucket_notification_configuration", "GetBucketNotificationConfiguration", "A bucket's notification configuration.\n```rhai\ns3::get_bucket_notification_configuration(#{ Bucket: \"b\" })\n```", notifications::get_bucket_notification_configuration);
+    api.op("create_event_destination", "CreateEventDestination", "Creates a simple SNS topic, SQS queue or Lambda function sink (`Kind`: sns/sqs/lambda) with a resource policy, for S3 event notifications.\n```rhai\nlet q = s3::create_event_destination(#{ Kind: \"sqs\", Name: \"uploads\", Policy: policy }).Arn;\n```", notifications::create_event_destination);
+    let h = api.handle();
+    api.func(
+        "received_events",
+        "The messages an event destination received, oldest first (S3 event JSON: `Records[0].s3.object.key`, ...).\n```rhai\ns3::received_events(q)[-1].Records[0].eventName\n```",
+        &["arn: &str", "Array"],
+        move |ctx: NativeCallContext, arn: &str| -> RhaiResult<rhai::Array> {
+            h.with(&ctx, |w| {
+                let d = w.s3.event_destinations.get(arn).ok_or_else(|| super::error::invalid_argument(format!("No event destination `{arn}`")))?;
+                Ok(d.received.iter().map(crate::script::convert::json_to_dynamic).collect())
             })
         },
     );

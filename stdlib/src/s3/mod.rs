@@ -32,9 +32,11 @@
 //!   override, Batch Replication; run on the clock as the replication role's session.
 //! - Static website hosting ([`website`]): index/error documents, routing rules, redirects,
 //!   the regional website endpoints, custom domains through Route 53 aliases.
+//! - Event notifications ([`notifications`]) to SNS/SQS/Lambda sinks whose resource policy
+//!   must allow S3, with AWS's event JSON.
 //!
 //! Simplified (and said so where it matters): one partition (`aws`); no access points,
-//! event notifications, server access logs, S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
+//! server access logs, S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
 //! `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and their
 //! ETag is derived from the size, not the content. Restores take the upper end of each
 //! tier's documented time. A Bucket Key lives [`sse::BUCKET_KEY_LIFETIME`].
@@ -46,6 +48,7 @@ pub mod error;
 pub mod kms_link;
 pub mod lifecycle;
 pub mod model;
+pub mod notifications;
 pub mod object_lock;
 pub mod replication;
 pub mod object_ops;
@@ -60,6 +63,8 @@ mod tests;
 mod lock_replication_tests;
 #[cfg(test)]
 mod website_tests;
+#[cfg(test)]
+mod notification_tests;
 
 pub use model::S3State;
 

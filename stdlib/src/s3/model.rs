@@ -43,6 +43,12 @@ pub struct S3State {
     /// Batch Replication jobs (S3 Batch Operations `S3ReplicateObject`), by job id.
     #[serde(default)]
     pub replication_jobs: BTreeMap<String, super::replication::ReplicationJob>,
+    /// SNS topics, SQS queues and Lambda functions S3 can notify (simple sinks), by ARN.
+    #[serde(default)]
+    pub event_destinations: BTreeMap<String, super::notifications::EventDestination>,
+    /// The last event `sequencer` handed out.
+    #[serde(default)]
+    pub event_sequencer: u64,
 }
 
 /// `Enabled` or `Suspended`; an unversioned bucket has no status at all.
@@ -90,6 +96,8 @@ pub struct Bucket {
     pub replication: Option<super::replication::ReplicationConfiguration>,
     #[serde(default)]
     pub website: Option<super::website::WebsiteConfiguration>,
+    #[serde(default)]
+    pub notifications: Option<super::notifications::NotificationConfiguration>,
 }
 
 impl Bucket {

@@ -591,6 +591,7 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
         v.legal_hold = lock.1;
     }
     super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectCreated:Put", None);
     Ok(PutObjectResponse { e_tag: stored.etag, version_id: stored.version_id, sse: SseFields::of(stored.sse.as_ref()), size })
 }
 
@@ -826,11 +827,13 @@ pub fn delete_object(c: &mut Call<'_>, req: DeleteObjectRequest) -> Result<Delet
                 return Err(super::object_lock::locked());
             }
         }
+        super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:Delete", Some(v));
         let removed = bucket_mut(c, &req.bucket).remove_version(&req.key, v);
         return Ok(DeleteObjectResponse { delete_marker: removed.filter(|r| r.delete_marker).map(|_| true), version_id: Some(v.clone()) });
     }
     match b.versioning {
         None => {
+            super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:Delete", None);
             bucket_mut(c, &req.bucket).objects.remove(&req.key);
             Ok(DeleteObjectResponse::default())
         }
@@ -838,10 +841,12 @@ pub fn delete_object(c: &mut Call<'_>, req: DeleteObjectRequest) -> Result<Delet
             let id = model::new_version_id(c.rng());
             let id = add_delete_marker(bucket_mut(c, &req.bucket), &req.key, id, now);
             super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+            super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:DeleteMarkerCreated", None);
             Ok(DeleteObjectResponse { delete_marker: Some(true), version_id: Some(id) })
         }
         Some(VersioningStatus::Suspended) => {
             add_delete_marker(bucket_mut(c, &req.bucket), &req.key, NULL_VERSION.into(), now);
+            super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:DeleteMarkerCreated", None);
             Ok(DeleteObjectResponse { delete_marker: Some(true), version_id: Some(NULL_VERSION.into()) })
         }
     }
@@ -1077,6 +1082,7 @@ pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjec
         },
     )?;
     super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectCreated:Copy", None);
     let src_versioned = c.w.s3.buckets.get(&src_bucket).is_some_and(|b| b.versioning.is_some());
     Ok(CopyObjectResponse {
         copy_object_result: CopyObjectResult { e_tag: stored.etag, last_modified: c.now() },
@@ -1826,6 +1832,7 @@ pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadR
     )?;
     bucket_mut(c, &req.bucket).uploads.remove(&req.upload_id);
     super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectCreated:CompleteMultipartUpload", None);
     Ok(CompleteMultipartUploadResponse {
         location: format!("https://{}.s3.amazonaws.com/{}", req.bucket, super::sigv4::uri_encode(&req.key, true)),
         bucket: req.bucket,

@@ -543,6 +543,10 @@ fn replicate_as_role(c: &mut Call<'_>, t: &ReplicationTask) -> Result<(), AwsErr
     if dest.versioning != Some(VersioningStatus::Enabled) {
         return Err(invalid_request("Destination bucket must have versioning enabled."));
     }
+    // Already replicated (a batch job re-running a version): nothing to do.
+    if dest.version(&t.key, &v.version_id).is_some() {
+        return Ok(());
+    }
     let dest_owner = dest.owner.clone();
     let dest_region = dest.region.clone();
     let now = c.now();
