@@ -256,7 +256,8 @@ pub fn emit(c: &mut Call<'_>, bucket_name: &str, key: &str, event: &str, version
     };
     let mut object = json!({ "key": super::sigv4::uri_encode(key, true).replace("%20", "+"), "sequencer": "" });
     if let Some(v) = v {
-        if !v.delete_marker {
+        // Only creation events carry the object's size and ETag.
+        if !v.delete_marker && event.starts_with("ObjectCreated") {
             object["size"] = json!(v.size);
             object["eTag"] = json!(v.etag.trim_matches('"'));
         }
