@@ -6,7 +6,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
-use super::{classes, notifications, object_lock, ops, presign, replication, website};
+use super::{classes, logging, notifications, object_lock, ops, presign, replication, website};
 use crate::script::Shared;
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
@@ -116,6 +116,10 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             })
         },
     );
+
+    // ---- Server access logging ----
+    api.op("put_bucket_logging", "PutBucketLogging", "Turns server access logging on (a target bucket in the same region and account, and a prefix) or off (empty BucketLoggingStatus); the target's policy must allow logging.s3.amazonaws.com to s3:PutObject.\n```rhai\ns3::put_bucket_logging(#{ Bucket: \"app\", BucketLoggingStatus: #{ LoggingEnabled: #{ TargetBucket: \"logs\", TargetPrefix: \"app/\" } } })\n```", logging::put_bucket_logging);
+    api.op("get_bucket_logging", "GetBucketLogging", "A bucket's access logging status.\n```rhai\ns3::get_bucket_logging(#{ Bucket: \"app\" })\n```", logging::get_bucket_logging);
 
     // ---- Replication ----
     api.op("put_bucket_replication", "PutBucketReplication", "Configures replication to other buckets (versioning on both sides, a role S3 can assume); applies to new writes only, on the clock.\n```rhai\ns3::put_bucket_replication(#{ Bucket: \"src\", ReplicationConfiguration: #{ Role: role_arn, Rules: [#{ ID: \"all\", Priority: 1, Status: \"Enabled\", Filter: #{}, DeleteMarkerReplication: #{ Status: \"Disabled\" }, Destination: #{ Bucket: \"arn:aws:s3:::dst\" } }] } })\n```", replication::put_bucket_replication);

@@ -34,9 +34,11 @@
 //!   the regional website endpoints, custom domains through Route 53 aliases.
 //! - Event notifications ([`notifications`]) to SNS/SQS/Lambda sinks whose resource policy
 //!   must allow S3, with AWS's event JSON.
+//! - Server access logs ([`logging`]): AWS's record format, delivered late and best effort
+//!   by `logging.s3.amazonaws.com` when the target's policy allows it.
 //!
 //! Simplified (and said so where it matters): one partition (`aws`); no access points,
-//! server access logs, S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
+//! S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
 //! `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and their
 //! ETag is derived from the size, not the content. Restores take the upper end of each
 //! tier's documented time. A Bucket Key lives [`sse::BUCKET_KEY_LIFETIME`].
@@ -47,6 +49,7 @@ pub mod classes;
 pub mod error;
 pub mod kms_link;
 pub mod lifecycle;
+pub mod logging;
 pub mod model;
 pub mod notifications;
 pub mod object_lock;
@@ -65,6 +68,8 @@ mod lock_replication_tests;
 mod website_tests;
 #[cfg(test)]
 mod notification_tests;
+#[cfg(test)]
+mod logging_tests;
 
 pub use model::S3State;
 
@@ -89,7 +94,7 @@ fn lifecycle_due(w: &World) -> Option<Timestamp> {
 /// When this service next has work due on the clock: a restore completing, a restored copy
 /// expiring, or the daily lifecycle pass.
 pub fn next_due(w: &World) -> Option<Timestamp> {
-    let mut best = [lifecycle_due(w), replication::next_due(w)].into_iter().flatten().min();
+    let mut best = [lifecycle_due(w), replication::next_due(w), logging::next_due(w)].into_iter().flatten().min();
     for b in w.s3.buckets.values() {
         for vs in b.objects.values() {
             for v in vs {
@@ -120,6 +125,9 @@ pub fn run_due(w: &mut World, now: Timestamp) {
     }
     if replication::next_due(w).is_some_and(|t| t <= now) {
         replication::run_due(w, now);
+    }
+    if logging::next_due(w).is_some_and(|t| t <= now) {
+        logging::run_due(w, now);
     }
     if lifecycle_due(w).is_some_and(|t| t <= now) {
         lifecycle_pass(w, now);

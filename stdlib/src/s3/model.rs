@@ -49,6 +49,9 @@ pub struct S3State {
     /// The last event `sequencer` handed out.
     #[serde(default)]
     pub event_sequencer: u64,
+    /// Index of the first audit event whose access log record is not delivered yet.
+    #[serde(default)]
+    pub log_cursor: Option<usize>,
 }
 
 /// `Enabled` or `Suspended`; an unversioned bucket has no status at all.
@@ -98,6 +101,9 @@ pub struct Bucket {
     pub website: Option<super::website::WebsiteConfiguration>,
     #[serde(default)]
     pub notifications: Option<super::notifications::NotificationConfiguration>,
+    /// Server access logging target.
+    #[serde(default)]
+    pub logging: Option<super::logging::LoggingEnabled>,
 }
 
 impl Bucket {

@@ -163,6 +163,7 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         replication: None,
         website: None,
         notifications: None,
+        logging: None,
     };
     c.w.s3.buckets.insert(req.bucket.clone(), b);
     let location = if region == "us-east-1" { format!("/{}", req.bucket) } else { format!("http://{}.s3.amazonaws.com/", req.bucket) };
