@@ -38,8 +38,9 @@
 //! - Only domains registered in this world exist; `example.com/net/org` are RESERVED.
 //! - Traffic flow, geoproximity, IP-based (CIDR) routing, DNSSEC signing, query logging,
 //!   reusable delegation sets and TTL-less resolver prefetch are not modelled.
-//! - Alias targets: same-zone records and S3 website endpoints (TTL 60). S3 bucket and VPC
-//!   existence are not checked until those modules land (TODOs in `ops`).
+//! - Alias targets: same-zone records and S3 website endpoints (TTL 60). Like Route 53, the
+//!   alias is accepted whatever buckets exist; `s3::request` to the domain then reaches the
+//!   bucket named like the domain (NoSuchBucket otherwise), see `s3::website`.
 //! - InvalidChangeBatch texts observed from Route 53 are reproduced exactly (already
 //!   exists, not found, values do not match, CNAME at apex, CNAME conflicts, not permitted
 //!   in zone, non-X set exists, ARRDATA..., CharacterStringTooLong). Codes for other value

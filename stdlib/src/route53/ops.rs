@@ -605,8 +605,9 @@ fn check_alias(z: &HostedZone, working: &BTreeMap<String, ResourceRecordSet>, t:
             errs.push(format!("Tried to create an alias that targets {target}, type {t} in zone {}, but that target was not found", a.hosted_zone_id));
         }
     } else if let Some((_, endpoint)) = internet::s3_website(&a.hosted_zone_id) {
-        // TODO(s3): check that a bucket named like the record exists and is a website once
-        // the S3 module lands.
+        // Route 53 accepts the alias whether or not a bucket of that name exists (AWS does not
+        // check either): the website endpoint picks the bucket from the Host header, so a
+        // request to a name without a matching bucket gets NoSuchBucket (see s3::website).
         if target != endpoint || t != RrType::A {
             errs.push(lies_outside());
         }

@@ -6,7 +6,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
-use super::{classes, ops, presign};
+use super::{classes, logging, notifications, object_lock, ops, presign, replication, website};
 use crate::script::Shared;
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
@@ -72,6 +72,61 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("abort_multipart_upload", "AbortMultipartUpload", "Abandons a multipart upload and its parts.\n```rhai\ns3::abort_multipart_upload(#{ Bucket: \"b\", Key: \"big\", UploadId: id })\n```", ops::abort_multipart_upload);
     api.op("list_parts", "ListParts", "The parts uploaded so far.\n```rhai\ns3::list_parts(#{ Bucket: \"b\", Key: \"big\", UploadId: id }).Parts\n```", ops::list_parts);
     api.op("list_multipart_uploads", "ListMultipartUploads", "Uploads in progress.\n```rhai\ns3::list_multipart_uploads(#{ Bucket: \"b\" })\n```", ops::list_multipart_uploads);
+
+    // ---- Object Lock ----
+    api.op("put_object_lock_configuration", "PutObjectLockConfiguration", "Enables Object Lock on a versioned bucket and sets its default retention (GOVERNANCE or COMPLIANCE, Days or Years).\n```rhai\ns3::put_object_lock_configuration(#{ Bucket: \"vault\", ObjectLockConfiguration: #{ ObjectLockEnabled: \"Enabled\", Rule: #{ DefaultRetention: #{ Mode: \"GOVERNANCE\", Days: 30 } } } })\n```", object_lock::put_object_lock_configuration);
+    api.op("get_object_lock_configuration", "GetObjectLockConfiguration", "A bucket's Object Lock configuration.\n```rhai\ns3::get_object_lock_configuration(#{ Bucket: \"vault\" })\n```", object_lock::get_object_lock_configuration);
+    api.op("put_object_retention", "PutObjectRetention", "Sets a version's retention; COMPLIANCE can only be extended, GOVERNANCE shortened only with `BypassGovernanceRetention` and s3:BypassGovernanceRetention.\n```rhai\ns3::put_object_retention(#{ Bucket: \"vault\", Key: \"k\", Retention: #{ Mode: \"COMPLIANCE\", RetainUntilDate: \"2027-01-01T00:00:00Z\" } })\n```", object_lock::put_object_retention);
+    api.op("get_object_retention", "GetObjectRetention", "A version's retention.\n```rhai\ns3::get_object_retention(#{ Bucket: \"vault\", Key: \"k\" }).Retention\n```", object_lock::get_object_retention);
+    api.op("put_object_legal_hold", "PutObjectLegalHold", "Turns a version's legal hold ON or OFF.\n```rhai\ns3::put_object_legal_hold(#{ Bucket: \"vault\", Key: \"k\", LegalHold: #{ Status: \"ON\" } })\n```", object_lock::put_object_legal_hold);
+    api.op("get_object_legal_hold", "GetObjectLegalHold", "A version's legal hold status.\n```rhai\ns3::get_object_legal_hold(#{ Bucket: \"vault\", Key: \"k\" }).LegalHold.Status\n```", object_lock::get_object_legal_hold);
+
+    // ---- Static website hosting ----
+    api.op("put_bucket_website", "PutBucketWebsite", "Configures static website hosting (IndexDocument, ErrorDocument, RoutingRules, or RedirectAllRequestsTo).\n```rhai\ns3::put_bucket_website(#{ Bucket: \"www.example.com\", WebsiteConfiguration: #{ IndexDocument: #{ Suffix: \"index.html\" }, ErrorDocument: #{ Key: \"error.html\" } } })\n```", website::put_bucket_website);
+    api.op("get_bucket_website", "GetBucketWebsite", "A bucket's website configuration.\n```rhai\ns3::get_bucket_website(#{ Bucket: \"www.example.com\" })\n```", website::get_bucket_website);
+    api.op("delete_bucket_website", "DeleteBucketWebsite", "Turns website hosting off.\n```rhai\ns3::delete_bucket_website(#{ Bucket: \"www.example.com\" })\n```", website::delete_bucket_website);
+    let h = api.handle();
+    api.func(
+        "website_url",
+        "The website endpoint URL of a bucket (`http://BUCKET.s3-website-REGION.amazonaws.com` or `...s3-website.REGION...` depending on the region); fetch it with `s3::request`.\n```rhai\ns3::request(\"GET\", s3::website_url(\"www.example.com\")).Status\n```",
+        &["bucket: &str", "String"],
+        move |ctx: NativeCallContext, bucket: &str| -> RhaiResult<String> {
+            h.with(&ctx, |w| {
+                let b = w.s3.buckets.get(bucket).ok_or_else(|| super::error::no_such_bucket(bucket))?;
+                website::endpoint_host(bucket, &b.region)
+                    .map(|host| format!("http://{host}/"))
+                    .ok_or_else(|| super::error::invalid_argument(format!("The simulator has no website endpoint for region `{}`", b.region)))
+            })
+        },
+    );
+
+    // ---- Event notifications ----
+    api.op("put_bucket_notification_configuration", "PutBucketNotificationConfiguration", "Sends a bucket's object events to SNS topics, SQS queues or Lambda functions whose resource policy allows s3.amazonaws.com.\n```rhai\ns3::put_bucket_notification_configuration(#{ Bucket: \"b\", NotificationConfiguration: #{ QueueConfigurations: [#{ QueueArn: q, Events: [\"s3:ObjectCreated:*\"], Filter: #{ Key: #{ FilterRules: [#{ Name: \"suffix\", Value: \".jpg\" }] } } }] } })\n```", notifications::put_bucket_notification_configuration);
+    api.op("get_bucket_notification_configuration", "GetBucketNotificationConfiguration", "A bucket's notification configuration.\n```rhai\ns3::get_bucket_notification_configuration(#{ Bucket: \"b\" })\n```", notifications::get_bucket_notification_configuration);
+    api.op("create_event_destination", "CreateEventDestination", "Creates a simple SNS topic, SQS queue or Lambda function sink (`Kind`: sns/sqs/lambda) with a resource policy, for S3 event notifications.\n```rhai\nlet q = s3::create_event_destination(#{ Kind: \"sqs\", Name: \"uploads\", Policy: policy }).Arn;\n```", notifications::create_event_destination);
+    let h = api.handle();
+    api.func(
+        "received_events",
+        "The messages an event destination received, oldest first (S3 event JSON: `Records[0].s3.object.key`, ...).\n```rhai\ns3::received_events(q)[-1].Records[0].eventName\n```",
+        &["arn: &str", "Array"],
+        move |ctx: NativeCallContext, arn: &str| -> RhaiResult<rhai::Array> {
+            h.with(&ctx, |w| {
+                let d = w.s3.event_destinations.get(arn).ok_or_else(|| super::error::invalid_argument(format!("No event destination `{arn}`")))?;
+                Ok(d.received.iter().map(crate::script::convert::json_to_dynamic).collect())
+            })
+        },
+    );
+
+    // ---- Server access logging ----
+    api.op("put_bucket_logging", "PutBucketLogging", "Turns server access logging on (a target bucket in the same region and account, and a prefix) or off (empty BucketLoggingStatus); the target's policy must allow logging.s3.amazonaws.com to s3:PutObject.\n```rhai\ns3::put_bucket_logging(#{ Bucket: \"app\", BucketLoggingStatus: #{ LoggingEnabled: #{ TargetBucket: \"logs\", TargetPrefix: \"app/\" } } })\n```", logging::put_bucket_logging);
+    api.op("get_bucket_logging", "GetBucketLogging", "A bucket's access logging status.\n```rhai\ns3::get_bucket_logging(#{ Bucket: \"app\" })\n```", logging::get_bucket_logging);
+
+    // ---- Replication ----
+    api.op("put_bucket_replication", "PutBucketReplication", "Configures replication to other buckets (versioning on both sides, a role S3 can assume); applies to new writes only, on the clock.\n```rhai\ns3::put_bucket_replication(#{ Bucket: \"src\", ReplicationConfiguration: #{ Role: role_arn, Rules: [#{ ID: \"all\", Priority: 1, Status: \"Enabled\", Filter: #{}, DeleteMarkerReplication: #{ Status: \"Disabled\" }, Destination: #{ Bucket: \"arn:aws:s3:::dst\" } }] } })\n```", replication::put_bucket_replication);
+    api.op("get_bucket_replication", "GetBucketReplication", "A bucket's replication configuration.\n```rhai\ns3::get_bucket_replication(#{ Bucket: \"src\" }).ReplicationConfiguration.Rules\n```", replication::get_bucket_replication);
+    api.op("delete_bucket_replication", "DeleteBucketReplication", "Removes a bucket's replication configuration.\n```rhai\ns3::delete_bucket_replication(#{ Bucket: \"src\" })\n```", replication::delete_bucket_replication);
+    api.op("create_job", "CreateJob", "S3 Batch Operations: a Batch Replication job (`S3ReplicateObject`) for objects that existed before replication was configured.\n```rhai\ns3::create_job(#{ AccountId: \"111111111111\", Operation: #{ S3ReplicateObject: #{} }, ManifestGenerator: #{ S3JobManifestGenerator: #{ SourceBucket: \"arn:aws:s3:::src\", Filter: #{ ObjectReplicationStatuses: [\"NONE\", \"FAILED\"] } } }, RoleArn: role_arn, Priority: 10 }).JobId\n```", replication::create_job);
+    api.op("describe_job", "DescribeJob", "A Batch Operations job's status and progress.\n```rhai\ns3::describe_job(#{ AccountId: \"111111111111\", JobId: id }).Job.Status\n```", replication::describe_job);
 
     // ---- positional overloads ----
     macro_rules! positional {

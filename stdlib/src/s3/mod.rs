@@ -26,9 +26,19 @@
 //!   midnight UTC by [`run_due`], a cost estimator over a replaceable price table.
 //! - Multipart uploads with AWS's limits (5 MiB–5 GiB parts, 10,000 parts, 5 TiB).
 //!
+//! - Object Lock ([`object_lock`]): retention modes, legal holds, default retention; WORM
+//!   checks on version deletes and lifecycle; retention ends on the clock.
+//! - Replication ([`replication`]): SRR/CRR, rules, RTC, delete markers, SSE-KMS, owner
+//!   override, Batch Replication; run on the clock as the replication role's session.
+//! - Static website hosting ([`website`]): index/error documents, routing rules, redirects,
+//!   the regional website endpoints, custom domains through Route 53 aliases.
+//! - Event notifications ([`notifications`]) to SNS/SQS/Lambda sinks whose resource policy
+//!   must allow S3, with AWS's event JSON.
+//! - Server access logs ([`logging`]): AWS's record format, delivered late and best effort
+//!   by `logging.s3.amazonaws.com` when the target's policy allows it.
+//!
 //! Simplified (and said so where it matters): one partition (`aws`); no access points,
-//! replication, object lock, website hosting, event notifications, checksums other than
-//! MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
+//! S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
 //! `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and their
 //! ETag is derived from the size, not the content. Restores take the upper end of each
 //! tier's documented time. A Bucket Key lives [`sse::BUCKET_KEY_LIFETIME`].
@@ -39,14 +49,27 @@ pub mod classes;
 pub mod error;
 pub mod kms_link;
 pub mod lifecycle;
+pub mod logging;
 pub mod model;
+pub mod notifications;
+pub mod object_lock;
+pub mod replication;
 pub mod object_ops;
 pub mod ops;
 pub mod presign;
 pub mod sigv4;
 pub mod sse;
+pub mod website;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod lock_replication_tests;
+#[cfg(test)]
+mod website_tests;
+#[cfg(test)]
+mod notification_tests;
+#[cfg(test)]
+mod logging_tests;
 
 pub use model::S3State;
 
@@ -71,7 +94,7 @@ fn lifecycle_due(w: &World) -> Option<Timestamp> {
 /// When this service next has work due on the clock: a restore completing, a restored copy
 /// expiring, or the daily lifecycle pass.
 pub fn next_due(w: &World) -> Option<Timestamp> {
-    let mut best = lifecycle_due(w);
+    let mut best = [lifecycle_due(w), replication::next_due(w), logging::next_due(w)].into_iter().flatten().min();
     for b in w.s3.buckets.values() {
         for vs in b.objects.values() {
             for v in vs {
@@ -99,6 +122,12 @@ pub fn run_due(w: &mut World, now: Timestamp) {
                 }
             }
         }
+    }
+    if replication::next_due(w).is_some_and(|t| t <= now) {
+        replication::run_due(w, now);
+    }
+    if logging::next_due(w).is_some_and(|t| t <= now) {
+        logging::run_due(w, now);
     }
     if lifecycle_due(w).is_some_and(|t| t <= now) {
         lifecycle_pass(w, now);
@@ -155,7 +184,11 @@ fn lifecycle_pass(w: &mut World, now: Timestamp) {
                     for r in rules.iter().filter(|r| r.matches(&key, v.size, &v.tags)) {
                         if let Some(e) = &r.noncurrent_version_expiration {
                             let keep = e.newer_noncurrent_versions.unwrap_or(0);
-                            if due(since, Some(e.noncurrent_days), None).is_some_and(|t| t <= now) && newer_noncurrent >= keep {
+                            // Lifecycle never removes a version Object Lock protects.
+                            if due(since, Some(e.noncurrent_days), None).is_some_and(|t| t <= now)
+                                && newer_noncurrent >= keep
+                                && object_lock::may_delete(v, now, false)
+                            {
                                 events.push(ev(&key, v, "NoncurrentExpire", r, Some(v.storage_class), None));
                                 remove.push(v.version_id.clone());
                                 done = true;

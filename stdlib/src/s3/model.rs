@@ -37,6 +37,21 @@ pub struct S3State {
     /// What the lifecycle passes did, oldest first (`s3::lifecycle_events`).
     #[serde(default)]
     pub lifecycle_events: Vec<super::lifecycle::LifecycleEvent>,
+    /// Replications waiting on the clock, in the order they were queued.
+    #[serde(default)]
+    pub replication_queue: Vec<super::replication::ReplicationTask>,
+    /// Batch Replication jobs (S3 Batch Operations `S3ReplicateObject`), by job id.
+    #[serde(default)]
+    pub replication_jobs: BTreeMap<String, super::replication::ReplicationJob>,
+    /// SNS topics, SQS queues and Lambda functions S3 can notify (simple sinks), by ARN.
+    #[serde(default)]
+    pub event_destinations: BTreeMap<String, super::notifications::EventDestination>,
+    /// The last event `sequencer` handed out.
+    #[serde(default)]
+    pub event_sequencer: u64,
+    /// Index of the first audit event whose access log record is not delivered yet.
+    #[serde(default)]
+    pub log_cursor: Option<usize>,
 }
 
 /// `Enabled` or `Suspended`; an unversioned bucket has no status at all.
@@ -77,6 +92,18 @@ pub struct Bucket {
     /// The bucket's SSE-S3 root key: wraps every SSE-S3 object's data key.
     #[serde(with = "crate::world::blob::b64")]
     pub sse_s3_root: Vec<u8>,
+    /// Object Lock (enabled at creation or later on a versioned bucket; never disabled).
+    #[serde(default)]
+    pub object_lock: Option<super::object_lock::ObjectLockConfiguration>,
+    #[serde(default)]
+    pub replication: Option<super::replication::ReplicationConfiguration>,
+    #[serde(default)]
+    pub website: Option<super::website::WebsiteConfiguration>,
+    #[serde(default)]
+    pub notifications: Option<super::notifications::NotificationConfiguration>,
+    /// Server access logging target.
+    #[serde(default)]
+    pub logging: Option<super::logging::LoggingEnabled>,
 }
 
 impl Bucket {
@@ -180,6 +207,14 @@ pub struct ObjectVersion {
     #[serde(default)]
     pub synthetic: bool,
     pub restore: Option<RestoreState>,
+    /// Object Lock retention on this version.
+    #[serde(default)]
+    pub retention: Option<super::object_lock::Retention>,
+    #[serde(default)]
+    pub legal_hold: bool,
+    /// `PENDING`, `COMPLETED`, `FAILED` (source) or `REPLICA` (destination).
+    #[serde(default)]
+    pub replication_status: Option<String>,
 }
 
 /// The state of a RestoreObject request on an archived object.

@@ -18,12 +18,12 @@ use crate::world::{AwsError, Blob, Call, Duration, ErrorCode, Timestamp};
 // ---------------------------------------------------------------------------------------
 // Shared pieces
 
-fn object_arn(bucket: &str, key: &str) -> String {
+pub(super) fn object_arn(bucket: &str, key: &str) -> String {
     format!("arn:aws:s3:::{bucket}/{key}")
 }
 
 /// Marks the call as a data event and records the bucket and object.
-fn data_call(c: &mut Call<'_>, bucket: &str, key: Option<&str>) {
+pub(super) fn data_call(c: &mut Call<'_>, bucket: &str, key: Option<&str>) {
     c.data_event = true;
     c.resource(format!("arn:aws:s3:::{bucket}"), "AWS::S3::Bucket");
     if let Some(k) = key {
@@ -294,8 +294,15 @@ pub fn store_object(c: &mut Call<'_>, bucket_name: &str, o: NewObject) -> Result
         parts_count: o.parts_count,
         synthetic: o.synthetic,
         restore: None,
+        retention: None,
+        legal_hold: false,
+        replication_status: None,
     };
     let b = bucket_mut(c, bucket_name);
+    let mut v = v;
+    if super::object_lock::enabled(b) {
+        v.retention = b.object_lock.as_ref().and_then(|l| l.default_for(now));
+    }
     b.insert_version(&o.key, v, now);
     let vid = b.current(&o.key).map(|v| v.version_id.clone()).unwrap_or_default();
     Ok(Stored { version_id: b.versioning.map(|_| vid), etag, sse: Some(sse) })
@@ -357,7 +364,7 @@ fn readable_now(c: &Call<'_>, o: &ObjectVersion) -> Result<(), AwsError> {
 }
 
 /// Decrypts a version's body.
-fn plaintext_of(c: &mut Call<'_>, bucket_name: &str, key: &str, o: &ObjectVersion, customer_key: Option<&CustomerKey>) -> Result<Vec<u8>, AwsError> {
+pub(super) fn plaintext_of(c: &mut Call<'_>, bucket_name: &str, key: &str, o: &ObjectVersion, customer_key: Option<&CustomerKey>) -> Result<Vec<u8>, AwsError> {
     let Some(sse) = &o.sse else { return Ok(Vec::new()) };
     let data_key = data_key_for_read(c, bucket_name, key, sse, customer_key)?;
     if o.synthetic {
@@ -443,6 +450,12 @@ pub struct PutObjectRequest {
     pub sse_customer_key_md5: Option<String>,
     #[serde(default)]
     pub expected_bucket_owner: Option<String>,
+    #[serde(default)]
+    pub object_lock_mode: Option<String>,
+    #[serde(default)]
+    pub object_lock_retain_until_date: Option<Timestamp>,
+    #[serde(default)]
+    pub object_lock_legal_hold_status: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -541,6 +554,19 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
     };
     let customer_key = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
     let sse = sse_request(&req.server_side_encryption, &req.ssekms_key_id, req.bucket_key_enabled, &req.ssekms_encryption_context)?;
+    let lock = super::object_lock::lock_for_put(
+        bucket(c, &req.bucket)?,
+        c.now(),
+        req.object_lock_mode.as_deref(),
+        req.object_lock_retain_until_date,
+        req.object_lock_legal_hold_status.as_deref(),
+    )?;
+    // Lock headers need their own permissions (PutObject API reference).
+    for (asked, action) in [(req.object_lock_mode.is_some(), "s3:PutObjectRetention"), (req.object_lock_legal_hold_status.is_some(), "s3:PutObjectLegalHold")] {
+        if asked {
+            access::authorize(c, bucket(c, &req.bucket)?, action, &arn, None, &[])?;
+        }
+    }
     let stored = store_object(
         c,
         &req.bucket,
@@ -560,6 +586,12 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
             parts_count: None,
         },
     )?;
+    if let Some(v) = bucket_mut(c, &req.bucket).objects.get_mut(&req.key).and_then(|vs| vs.last_mut()) {
+        v.retention = lock.0;
+        v.legal_hold = lock.1;
+    }
+    super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectCreated:Put", None);
     Ok(PutObjectResponse { e_tag: stored.etag, version_id: stored.version_id, sse: SseFields::of(stored.sse.as_ref()), size })
 }
 
@@ -618,6 +650,14 @@ pub struct GetObjectResponse {
     pub parts_count: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_lock_mode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_lock_retain_until_date: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_lock_legal_hold_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication_status: Option<String>,
 }
 
 fn read_response(c: &Call<'_>, bucket_name: &str, o: &ObjectVersion, body: Option<Vec<u8>>, range: Option<(u64, u64)>) -> GetObjectResponse {
@@ -643,6 +683,10 @@ fn read_response(c: &Call<'_>, bucket_name: &str, o: &ObjectVersion, body: Optio
         restore: o.restore.as_ref().map(|r| r.header(c.now())),
         parts_count: o.parts_count,
         tag_count: (!o.tags.is_empty()).then_some(o.tags.len()),
+        object_lock_mode: o.retention.map(|r| r.mode.as_str().to_string()),
+        object_lock_retain_until_date: o.retention.map(|r| r.retain_until),
+        object_lock_legal_hold_status: o.legal_hold.then(|| "ON".to_string()),
+        replication_status: o.replication_status.clone(),
     }
 }
 
@@ -710,6 +754,9 @@ pub struct DeleteObjectRequest {
     pub mfa: Option<String>,
     #[serde(default)]
     pub expected_bucket_owner: Option<String>,
+    /// Lets callers with `s3:BypassGovernanceRetention` delete GOVERNANCE-locked versions.
+    #[serde(default)]
+    pub bypass_governance_retention: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -741,6 +788,9 @@ fn delete_marker(version_id: String, now: Timestamp, owner: String) -> ObjectVer
         parts_count: None,
         synthetic: false,
         restore: None,
+        retention: None,
+        legal_hold: false,
+        replication_status: None,
     }
 }
 
@@ -771,21 +821,32 @@ pub fn delete_object(c: &mut Call<'_>, req: DeleteObjectRequest) -> Result<Delet
         if b.mfa_delete == Some(super::model::MfaDeleteStatus::Enabled) && req.mfa.as_deref().is_none_or(|m| m.split_whitespace().count() != 2) {
             return Err(S3Error::AccessDenied.err("Mfa Authentication must be used for this request"));
         }
+        if let Some(found) = b.version(&req.key, v) {
+            let bypass = super::object_lock::bypass_allowed(c, &req.bucket, &req.key, req.bypass_governance_retention);
+            if !super::object_lock::may_delete(found, now, bypass) {
+                return Err(super::object_lock::locked());
+            }
+        }
+        super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:Delete", Some(v));
         let removed = bucket_mut(c, &req.bucket).remove_version(&req.key, v);
         return Ok(DeleteObjectResponse { delete_marker: removed.filter(|r| r.delete_marker).map(|_| true), version_id: Some(v.clone()) });
     }
     match b.versioning {
         None => {
+            super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:Delete", None);
             bucket_mut(c, &req.bucket).objects.remove(&req.key);
             Ok(DeleteObjectResponse::default())
         }
         Some(VersioningStatus::Enabled) => {
             let id = model::new_version_id(c.rng());
             let id = add_delete_marker(bucket_mut(c, &req.bucket), &req.key, id, now);
+            super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+            super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:DeleteMarkerCreated", None);
             Ok(DeleteObjectResponse { delete_marker: Some(true), version_id: Some(id) })
         }
         Some(VersioningStatus::Suspended) => {
             add_delete_marker(bucket_mut(c, &req.bucket), &req.key, NULL_VERSION.into(), now);
+            super::notifications::emit(c, &req.bucket, &req.key, "ObjectRemoved:DeleteMarkerCreated", None);
             Ok(DeleteObjectResponse { delete_marker: Some(true), version_id: Some(NULL_VERSION.into()) })
         }
     }
@@ -814,6 +875,8 @@ pub struct DeleteObjectsRequest {
     pub delete: Delete,
     #[serde(rename = "MFA", default)]
     pub mfa: Option<String>,
+    #[serde(default)]
+    pub bypass_governance_retention: Option<bool>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -861,7 +924,7 @@ pub fn delete_objects(c: &mut Call<'_>, req: DeleteObjectsRequest) -> Result<Del
     let quiet = req.delete.quiet.unwrap_or(false);
     let mut out = DeleteObjectsResponse { deleted: Vec::new(), errors: Vec::new() };
     for o in req.delete.objects {
-        let one = DeleteObjectRequest { bucket: req.bucket.clone(), key: o.key.clone(), version_id: o.version_id.clone(), mfa: req.mfa.clone(), expected_bucket_owner: None };
+        let one = DeleteObjectRequest { bucket: req.bucket.clone(), key: o.key.clone(), version_id: o.version_id.clone(), mfa: req.mfa.clone(), expected_bucket_owner: None, bypass_governance_retention: req.bypass_governance_retention };
         match delete_object(c, one) {
             Ok(r) if !quiet => out.deleted.push(DeletedObject {
                 key: o.key,
@@ -1018,6 +1081,8 @@ pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjec
             parts_count: None,
         },
     )?;
+    super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectCreated:Copy", None);
     let src_versioned = c.w.s3.buckets.get(&src_bucket).is_some_and(|b| b.versioning.is_some());
     Ok(CopyObjectResponse {
         copy_object_result: CopyObjectResult { e_tag: stored.etag, last_modified: c.now() },
@@ -1389,7 +1454,7 @@ pub struct PutObjectAclRequest {
 }
 
 /// Finds a version for a metadata operation (tags, ACL) after authorizing `action`.
-fn version_index(c: &mut Call<'_>, bucket_name: &str, key: &str, version_id: Option<&str>, action: &str) -> Result<usize, AwsError> {
+pub(super) fn version_index(c: &mut Call<'_>, bucket_name: &str, key: &str, version_id: Option<&str>, action: &str) -> Result<usize, AwsError> {
     data_call(c, bucket_name, Some(key));
     let b = bucket(c, bucket_name)?;
     let vs = b.objects.get(key);
@@ -1766,6 +1831,8 @@ pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadR
         },
     )?;
     bucket_mut(c, &req.bucket).uploads.remove(&req.upload_id);
+    super::replication::enqueue(c.w, &req.bucket, &req.key, None);
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectCreated:CompleteMultipartUpload", None);
     Ok(CompleteMultipartUploadResponse {
         location: format!("https://{}.s3.amazonaws.com/{}", req.bucket, super::sigv4::uri_encode(&req.key, true)),
         bucket: req.bucket,

@@ -138,9 +138,9 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         // New buckets have every Block Public Access setting on.
         return Err(access::blocked_by_bpa(c, "s3:PutBucketAcl", &arn, "BlockPublicAcls", "ACLs"));
     }
-    if req.object_lock_enabled_for_bucket == Some(true) {
-        return Err(super::error::invalid_argument("Object Lock is not modelled by this simulator (create the bucket without ObjectLockEnabledForBucket)"));
-    }
+    // "When you create a bucket with Object Lock enabled, Amazon S3 automatically enables
+    // versioning for the bucket."
+    let object_lock = (req.object_lock_enabled_for_bucket == Some(true)).then(super::object_lock::ObjectLockConfiguration::enabled);
     let root = c.rng().bytes(32);
     let b = Bucket {
         name: req.bucket.clone(),
@@ -148,7 +148,7 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         region: region.clone(),
         creation_date: c.now(),
         tags: BTreeMap::new(),
-        versioning: None,
+        versioning: object_lock.as_ref().map(|_| VersioningStatus::Enabled),
         mfa_delete: None,
         policy: None,
         public_access_block: Some(PublicAccessBlockConfiguration::ALL),
@@ -159,6 +159,11 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         objects: BTreeMap::new(),
         uploads: BTreeMap::new(),
         sse_s3_root: root,
+        object_lock,
+        replication: None,
+        website: None,
+        notifications: None,
+        logging: None,
     };
     c.w.s3.buckets.insert(req.bucket.clone(), b);
     let location = if region == "us-east-1" { format!("/{}", req.bucket) } else { format!("http://{}.s3.amazonaws.com/", req.bucket) };
@@ -292,7 +297,7 @@ pub fn get_bucket_location(c: &mut Call<'_>, req: BucketRequest) -> Result<GetBu
 // ---------------------------------------------------------------------------------------
 // Tagging
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct TagEntry {
     pub key: String,
@@ -415,7 +420,16 @@ pub fn put_bucket_versioning(c: &mut Call<'_>, req: PutBucketVersioningRequest) 
         Some("Disabled") => Some(MfaDeleteStatus::Disabled),
         Some(o) => return Err(malformed("MFADelete", o)),
     };
-    let owner = bucket(c, &req.bucket)?.owner.clone();
+    let b = bucket(c, &req.bucket)?;
+    if status == Some(VersioningStatus::Suspended) && b.versioning == Some(VersioningStatus::Enabled) {
+        if super::object_lock::enabled(b) {
+            return Err(S3Error::InvalidBucketState.err("An Object Lock configuration is present on this bucket, so the versioning state cannot be changed."));
+        }
+        if b.replication.is_some() {
+            return Err(S3Error::InvalidBucketState.err("A replication configuration is present on this bucket, so the versioning state cannot be changed."));
+        }
+    }
+    let owner = b.owner.clone();
     if mfa_delete.is_some() {
         if !matches!(c.principal(), Principal::Root { account } if *account == owner) {
             return Err(S3Error::AccessDenied.err("Only the bucket owner's root user can change MFA Delete"));

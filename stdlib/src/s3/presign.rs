@@ -483,6 +483,9 @@ fn header_map(v: &Value) -> BTreeMap<String, String> {
 
 /// Sends one HTTP request to simulated S3.
 pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
+    if let Some(r) = super::website::serve(w, &req) {
+        return r;
+    }
     let method = req.method.to_ascii_uppercase();
     let host_id = "c2ltdWxhdGVkLWhvc3QtaWQ=";
     let fail = |w: &mut World, caller: Caller, op: &'static str, e: AwsError, extras: Extras, params: Value| -> HttpResponse {

@@ -1,0 +1,87 @@
+//! Script-level tests of server access logging (each cites the AWS rule it pins).
+
+use rhai::{Dynamic, EvalAltResult};
+
+use crate::script::convert::as_aws_error;
+
+fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+    let (e, _) = crate::script::engine();
+    e.eval::<Dynamic>(src)
+}
+
+#[track_caller]
+fn ok(src: &str) -> Dynamic {
+    run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
+}
+
+#[track_caller]
+fn code(src: &str) -> (String, String) {
+    let e = run(src).expect_err("expected an AWS error");
+    as_aws_error(&e).unwrap_or_else(|| panic!("not an AWS error: {e}"))
+}
+
+const SETUP: &str = r#"
+    s3::create_bucket("app-data");
+    s3::create_bucket("app-logs");
+    s3::put_bucket_logging(#{ Bucket: "app-data", BucketLoggingStatus: #{ LoggingEnabled: #{ TargetBucket: "app-logs", TargetPrefix: "access/" } } });
+    fn allow_logging() {
+        s3::put_bucket_policy("app-logs", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},
+            "Action":"s3:PutObject","Resource":"arn:aws:s3:::app-logs/access/*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}]}`);
+    }
+    fn logs() { (s3::list_objects_v2("app-logs", "access/").Contents ?? []).map(|o| o.Key) }
+"#;
+
+#[test]
+fn the_target_must_exist_in_the_same_region_and_account() {
+    let (c, _) = code(r#"s3::create_bucket("app-data"); s3::put_bucket_logging(#{ Bucket: "app-data", BucketLoggingStatus: #{ LoggingEnabled: #{ TargetBucket: "nope-logs", TargetPrefix: "x/" } } })"#);
+    assert_eq!(c, "InvalidTargetBucketForLogging");
+    let (c, _) = code(r#"s3::create_bucket("app-data"); world::set_region("eu-west-1");
+        s3::create_bucket(#{ Bucket: "eu-logs", CreateBucketConfiguration: #{ LocationConstraint: "eu-west-1" } }); world::set_region("us-east-1");
+        s3::put_bucket_logging(#{ Bucket: "app-data", BucketLoggingStatus: #{ LoggingEnabled: #{ TargetBucket: "eu-logs", TargetPrefix: "x/" } } })"#);
+    assert_eq!(c, "IllegalLocationConstraintException");
+}
+
+#[test]
+fn records_arrive_late_in_the_access_log_format() {
+    let r = ok(&format!(
+        r#"{SETUP} allow_logging();
+           s3::put_object("app-data", "report.csv", "a,b");
+           s3::get_object("app-data", "report.csv");
+           try {{ s3::get_object("app-data", "missing.csv"); }} catch {{}}
+           let early = logs().len();
+           clock::advance("1h");
+           let keys = logs();
+           let body = s3::get_object("app-logs", keys[0]).Body.as_string();
+           [early, keys.len(), keys[0], body]"#
+    ))
+    .into_array()
+    .unwrap();
+    assert_eq!(r[0].as_int().unwrap(), 0, "delivery is delayed");
+    assert_eq!(r[1].as_int().unwrap(), 1);
+    assert!(r[2].clone().into_string().unwrap().starts_with("access/2026-01-01-01-00-00-"));
+    let body = r[3].clone().into_string().unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    // PutObject, GetObject, GetObject (404); the policy change on app-logs is not app-data's.
+    assert_eq!(lines.len(), 3, "{body}");
+    let f: Vec<&str> = lines[1].split(' ').collect();
+    assert_eq!(f[1], "app-data");
+    assert_eq!(f[2], "[01/Jan/2026:00:00:00");
+    assert_eq!(f[4], "203.0.113.10");
+    assert_eq!(f[5], "arn:aws:iam::111122223333:root");
+    assert_eq!(f[7], "REST.GET.OBJECT");
+    assert_eq!(f[8], "report.csv");
+    assert!(lines[1].contains("\"GET /app-data/report.csv HTTP/1.1\" 200 -"), "{}", lines[1]);
+    assert!(lines[2].contains(" 404 NoSuchKey "), "{}", lines[2]);
+}
+
+#[test]
+fn without_the_logging_service_permission_logs_are_lost() {
+    let r = ok(&format!(
+        r#"{SETUP} s3::put_object("app-data", "k", "v"); clock::advance("2h");
+           [logs().len(), world::trail().filter(|e| e.userIdentity.invokedBy == "logging.s3.amazonaws.com" || e.userIdentity.principalId == "logging.s3.amazonaws.com")[-1].errorCode]"#
+    ))
+    .into_array()
+    .unwrap();
+    assert_eq!(r[0].as_int().unwrap(), 0);
+    assert_eq!(r[1].clone().into_string().unwrap(), "AccessDenied");
+}
