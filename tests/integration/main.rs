@@ -7,3 +7,4 @@ mod lab;
 mod sockets;
 mod abuse;
 mod world_roundtrip;
+mod api_sweep;
