@@ -112,7 +112,7 @@ fn hostile(c: &Client, kind: Kind, i: usize, rng: &mut Lcg) -> Vec<Vec<u8>> {
                 let len = (rng.next() % 64) as usize;
                 rng.bytes(len)
             }).collect();
-            if rng.next() % 2 == 0 {
+            if rng.next().is_multiple_of(2) {
                 let at = (rng.next() as usize) % (f.len() + 1);
                 f.insert(at, b"<IDS|MSG>".to_vec());
             }
