@@ -132,18 +132,28 @@ impl Handler {
     /// Handles requests until a shutdown request or until the sockets go away.
     pub fn run(&mut self) {
         while let Ok(msg) = self.requests.recv() {
-            self.handle(&msg);
+            self.handle_contained(&msg);
             // stop_on_error: execute requests queued behind a failed cell are aborted, not run.
             for next in std::mem::take(&mut self.queued_after_error) {
                 if next.msg_type() == "execute_request" {
                     self.abort(&next);
                 } else {
-                    self.handle(&next);
+                    self.handle_contained(&next);
                 }
             }
             if self.exit.load(Ordering::SeqCst) {
                 break;
             }
+        }
+    }
+
+    /// [`Handler::handle`], with a panic (a bug outside cell execution, which the session
+    /// already contains) logged instead of killing the engine thread; the request's `idle`
+    /// is still published so clients do not wait forever.
+    fn handle_contained(&mut self, msg: &Message) {
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(msg))).is_err() {
+            eprintln!("cloudbook: handling a `{}` request panicked (a bug); the kernel goes on", msg.msg_type());
+            self.out.status(Some(&msg.header), "idle");
         }
     }
 

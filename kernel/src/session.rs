@@ -20,6 +20,7 @@
 //! cell map kept as cells are run.
 
 use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -163,6 +164,16 @@ impl Session {
         engine.on_debug(move |s, _src, _pos| h.lock().emit(Output::Stream { name: StreamName::Stderr, text: format!("{s}\n") }));
         cloudbook_stdlib::register_all(&mut engine, &shared);
         register_notebook_functions(&mut engine, &hooks);
+        #[cfg(test)]
+        {
+            // A native function with a bug, for the panic-containment tests; it holds the
+            // world's lock while it panics, as a buggy stdlib operation would.
+            let w = shared.clone();
+            engine.register_fn("test_native_panic", move |msg: &str| -> i64 {
+                let _held = w.lock();
+                panic!("{msg}")
+            });
+        }
         Session {
             engine,
             scope: Scope::new(),
@@ -185,6 +196,12 @@ impl Session {
     /// The flag that interrupts the running cell (set it from any thread).
     pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
         self.interrupt.clone()
+    }
+
+    /// Lowers (or raises) the per-cell operation limit ([`MAX_OPERATIONS`] by default); the
+    /// script fuzz target uses a small one so that `loop {}` ends quickly.
+    pub fn set_max_operations(&mut self, n: u64) {
+        self.engine.set_max_operations(n);
     }
 
     pub fn execution_count(&self) -> u32 {
@@ -217,16 +234,23 @@ impl Session {
                     self.fn_cells.insert(f.name.to_string(), (label.clone(), src.clone()));
                 }
                 let merged = self.functions.merge(&ast);
-                let r = self.engine.eval_ast_with_scope::<Dynamic>(&mut self.scope, &merged);
+                // A panic in a native function (a bug) must not take the kernel down: it is
+                // caught here and reported as the cell's error. The world's lock is a
+                // parking_lot mutex, which a panic does not poison, and every AWS operation
+                // mutates only after it has validated, so the world stays usable.
+                let (engine, scope) = (&self.engine, &mut self.scope);
+                let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    engine.eval_ast_with_scope::<Dynamic>(scope, &merged).map(|v| render::bundle(&v))
+                }));
                 self.functions = merged.clone_functions_only();
                 match r {
-                    Ok(v) => {
-                        let b = render::bundle(&v);
+                    Ok(Ok(b)) => {
                         if !b.is_empty() {
                             result.value = Some(b);
                         }
                     }
-                    Err(e) => result.error = Some(self.runtime_error(&e, &label, &src)),
+                    Ok(Err(e)) => result.error = Some(self.runtime_error(&e, &label, &src)),
+                    Err(panic) => result.error = Some(panic_error(panic.as_ref(), &label)),
                 }
                 self.compact_scope();
             }
@@ -275,13 +299,15 @@ impl Session {
     /// count, no history, no outputs.
     pub fn evaluate(&mut self, expr: &str) -> Result<MimeBundle, CellError> {
         self.interrupt.store(false, Ordering::Relaxed);
-        match self.engine.eval_expression_with_scope::<Dynamic>(&mut self.scope, expr) {
-            Ok(v) => {
-                let mut b = render::bundle(&v);
+        let (engine, scope) = (&self.engine, &mut self.scope);
+        let r = std::panic::catch_unwind(AssertUnwindSafe(|| engine.eval_expression_with_scope::<Dynamic>(scope, expr).map(|v| render::bundle(&v))));
+        match r {
+            Ok(Ok(mut b)) => {
                 b.entry("text/plain".into()).or_insert_with(|| "()".into());
                 Ok(b)
             }
-            Err(e) => Err(self.runtime_error(&e, "user expression", &Arc::from(expr))),
+            Ok(Err(e)) => Err(self.runtime_error(&e, "user expression", &Arc::from(expr))),
+            Err(panic) => Err(panic_error(panic.as_ref(), "user expression")),
         }
     }
 
@@ -438,6 +464,24 @@ impl Session {
 impl Default for Session {
     fn default() -> Self {
         Session::new()
+    }
+}
+
+/// The error a cell reports when a native function panicked (a Cloudbook bug).
+fn panic_error(payload: &(dyn std::any::Any + Send), label: &str) -> CellError {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into());
+    CellError {
+        ename: "InternalError".into(),
+        evalue: format!("a built-in function panicked: {what}"),
+        traceback: vec![
+            format!("InternalError: a built-in function panicked: {what}"),
+            format!("  in {label}"),
+            "(this is a bug in Cloudbook, please report it; the kernel and the notebook's variables are kept)".into(),
+        ],
     }
 }
 
@@ -811,5 +855,133 @@ mod tests {
         .join()
         .unwrap();
         assert_eq!(out, vec![(1, "1 + 1".into(), Some("2".into())), (2, "print(1)".into(), None)]);
+    }
+
+    // ---- cell abuse (issue 10): limits, panics, atomic failures ----
+
+    #[test]
+    fn exponential_array_growth_hits_the_array_limit() {
+        let r = run(&["let a = [0]; let n = 0; loop { a += a; n += 1; }", "n", "40 + 2"]);
+        let e = r[0].1.error.as_ref().unwrap();
+        assert_eq!(e.ename, "DataTooLarge", "{e:?}");
+        assert!(e.evalue.to_lowercase().contains("array"), "a clear message: {}", e.evalue);
+        // 2^n elements pass 10,000,000 between 2^23 and 2^24. Rhai checks an array's size
+        // when the grown value is next assigned, so the loop stops at the doubling after
+        // the one that crossed (measured: n = 24): growth is bounded at 2^24 elements.
+        let n: i64 = text(&r[1].1).parse().unwrap();
+        assert!((23..=24).contains(&n), "stopped after {n} doublings");
+        assert_eq!(text(&r[2].1), "42", "the session survives");
+    }
+
+    #[test]
+    fn string_growth_error_names_the_limit() {
+        let r = run(&[r#"let s = "ab"; let n = 0; loop { s += s; n += 1; }"#, "n"]);
+        let e = r[0].1.error.as_ref().unwrap();
+        assert_eq!(e.ename, "DataTooLarge");
+        assert!(e.evalue.to_lowercase().contains("string"), "{}", e.evalue);
+        // 2 * 2^n bytes must pass 64 MiB (2^26) and stop there: n = 25 doublings succeeded
+        assert_eq!(text(&r[1].1), "25");
+    }
+
+    #[test]
+    fn mutual_recursion_and_deep_nesting_are_errors_not_crashes() {
+        let deep_parens = format!("{}1{}", "(".repeat(5_000), ")".repeat(5_000));
+        let deep_arrays = format!("{}{}", "[".repeat(5_000), "]".repeat(5_000));
+        let r = run(&["fn ping(n) { pong(n + 1) }\nfn pong(n) { ping(n + 1) }", "ping(0)", &deep_parens, &deep_arrays, "1 + 1"]);
+        assert_eq!(r[1].1.error.as_ref().unwrap().ename, "StackOverflow");
+        for i in [2, 3] {
+            let e = r[i].1.error.as_ref().expect("too deep to parse");
+            assert_eq!(e.ename, "SyntaxError", "{e:?}");
+        }
+        assert_eq!(text(&r[4].1), "2");
+    }
+
+    #[test]
+    fn a_panic_in_a_native_function_is_caught_and_reported() {
+        let r = run(&[
+            "let kept = 7;",
+            r#"let before = 1; test_native_panic("injected bug"); 2"#,
+            // the world's lock was held while panicking: it must not be poisoned or stuck
+            r#"iam::create_user(#{ UserName: "after-panic" }).User.UserName"#,
+            "kept + before",
+            r#"kept + test_native_panic("again")"#,
+        ]);
+        let e = r[1].1.error.as_ref().expect("the panic is the cell's error");
+        assert_eq!(e.ename, "InternalError");
+        assert_eq!(e.evalue, "a built-in function panicked: injected bug");
+        assert_eq!(e.traceback[1], "  in In [2]");
+        assert_eq!(text(&r[2].1), "after-panic");
+        assert_eq!(text(&r[3].1), "8", "variables (even from the cell that panicked) are kept");
+        assert_eq!(r[4].1.error.as_ref().unwrap().ename, "InternalError", "again and again");
+    }
+
+    #[test]
+    fn a_panic_in_a_user_expression_is_caught() {
+        let out = spawn_engine_thread("t", || {
+            let mut s = Session::new();
+            let e = s.evaluate(r#"test_native_panic("expr")"#).unwrap_err();
+            (e, s.evaluate("6 * 7").unwrap())
+        })
+        .join()
+        .unwrap();
+        assert_eq!(out.0.ename, "InternalError");
+        assert_eq!(out.1["text/plain"], "42");
+    }
+
+    /// The saved world minus the audit trail and the random stream (a failed call records
+    /// one event and may draw a request id; nothing else may change).
+    fn state(s: &Session) -> (serde_json::Value, usize) {
+        let mut v = s.shared().lock().save();
+        let events = v["trail"]["events"].as_array().map(Vec::len).unwrap();
+        let m = v.as_object_mut().unwrap();
+        m.remove("trail");
+        m.remove("rng");
+        (v, events)
+    }
+
+    #[test]
+    fn a_failed_aws_call_midway_through_a_cell_changes_nothing() {
+        // design.md: "every op authorizes first, validates, then mutates (a failed call
+        // changes no state)". Each failing cell first does a successful call; the world after
+        // the cell equals the world right after that call.
+        let setup = r#"
+            let key = kms::create_key().KeyMetadata.KeyId;
+            iam::create_user(#{ UserName: "alice" });
+            iam::create_access_key(#{ UserName: "alice" });
+            s3::create_bucket(#{ Bucket: "atomic-bucket" });
+            s3::put_object(#{ Bucket: "atomic-bucket", Key: "k", Body: "v" });
+            kms::disable_key(#{ KeyId: key });
+        "#;
+        let failing = [
+            ("kms::encrypt(#{ KeyId: key, Plaintext: \"x\" })", "DisabledException"),
+            ("iam::create_user(#{ UserName: \"alice\" })", "EntityAlreadyExists"),
+            ("iam::delete_user(#{ UserName: \"alice\" })", "DeleteConflict"),
+            ("kms::schedule_key_deletion(#{ KeyId: key, PendingWindowInDays: 3 })", "ValidationException"),
+            ("s3::delete_bucket(#{ Bucket: \"atomic-bucket\" })", "BucketNotEmpty"),
+            ("s3::put_object(#{ Bucket: \"no-such-bucket-here\", Key: \"k\", Body: \"v\" })", "NoSuchBucket"),
+        ];
+        let results = spawn_engine_thread("t", move || {
+            let mut s = Session::new();
+            let r = s.execute(setup, true, Box::new(|_| {}));
+            assert!(r.error.is_none(), "{:?}", r.error);
+            failing
+                .iter()
+                .enumerate()
+                .map(|(i, (op, code))| {
+                    s.execute(&format!("iam::create_group(#{{ GroupName: \"g{i}\" }});"), true, Box::new(|_| {}));
+                    let (before, n) = state(&s);
+                    let r = s.execute(&format!("{op};\nlet not_reached = 1;"), true, Box::new(|_| {}));
+                    let (after, m) = state(&s);
+                    (op.to_string(), code.to_string(), r.error.map(|e| e.ename), before == after, m - n)
+                })
+                .collect::<Vec<_>>()
+        })
+        .join()
+        .unwrap();
+        for (op, code, ename, unchanged, events) in results {
+            assert_eq!(ename.as_deref(), Some(code.as_str()), "{op}");
+            assert!(unchanged, "{op} changed the world");
+            assert_eq!(events, 1, "{op}: one audit event for the failed call");
+        }
     }
 }

@@ -8,7 +8,7 @@
 //!        ──recv──> subscriptions -> iopub_welcome (JEP 65)
 //!  control ROUTER: kernel_info, interrupt (sets the flag), shutdown — answered at once,
 //!                  even while a cell runs
-//!  stdin ROUTER: bound, read and dropped (the kernel never asks for input)
+//!  stdin ROUTER: bound, read, verified, logged and dropped (the kernel never asks for input)
 //!  hb REP: echoes
 //! ```
 //!
@@ -83,9 +83,30 @@ fn frames_of(m: ZmqMessage) -> Vec<Bytes> {
     m.into_vec()
 }
 
+/// The environment variable that lets the kernel run with an empty key (unsigned messages).
+pub const ALLOW_UNSIGNED_ENV: &str = "CLOUDBOOK_ALLOW_UNSIGNED";
+
+/// An empty key means nobody signs and anybody who can reach the ports runs code, so the
+/// kernel refuses it unless `CLOUDBOOK_ALLOW_UNSIGNED=1` says that is intended (a test rig
+/// on a private network). `wire` stays neutral: an empty key is a valid "no signing" there.
+pub fn check_key(info: &ConnectionInfo, allow_unsigned: bool) -> Result<()> {
+    if info.key.is_empty() && !allow_unsigned {
+        bail!(
+            "the connection file has an empty `key`: messages would not be signed and anyone who can reach the ports could run code. \
+             Give a key (Jupyter always does), or set {ALLOW_UNSIGNED_ENV}=1 to accept unsigned messages deliberately"
+        );
+    }
+    Ok(())
+}
+
 /// Runs the kernel until it is told to shut down.
 pub fn serve(connection_file: &Path) -> Result<()> {
     let info = ConnectionInfo::load(connection_file)?;
+    let allow_unsigned = std::env::var(ALLOW_UNSIGNED_ENV).is_ok_and(|v| v == "1");
+    check_key(&info, allow_unsigned)?;
+    if info.key.is_empty() {
+        log(format!("WARNING: running with an empty key ({ALLOW_UNSIGNED_ENV}=1): messages are not authenticated"));
+    }
     let signer = Signer::new(info.key.as_bytes(), &info.signature_scheme).map_err(anyhow::Error::msg)?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(serve_async(info, signer))
@@ -203,10 +224,19 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
         }
     });
 
-    // stdin: nothing to ask; drain.
-    tokio::spawn(async move {
-        while stdin.recv().await.is_ok() {}
-    });
+    // stdin: the kernel never asks for input, so nothing here is expected: verify (to log
+    // forgeries like on the other sockets) and drop.
+    {
+        let signer = signer.clone();
+        tokio::spawn(async move {
+            while let Ok(z) = stdin.recv().await {
+                match wire::decode(&frames_of(z), &signer) {
+                    Ok(m) => log(format!("ignoring stdin message `{}` (the kernel never asks for input)", m.msg_type())),
+                    Err(e) => log(format!("dropped a stdin message: {e}")),
+                }
+            }
+        });
+    }
 
     // SIGINT interrupts like an interrupt_request.
     {
@@ -279,4 +309,27 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
     // Let queued replies and iopub messages reach their sockets before the process ends.
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(key: &str) -> ConnectionInfo {
+        serde_json::from_value(json!({
+            "ip": "127.0.0.1", "key": key, "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_empty_key_is_refused_unless_explicitly_allowed() {
+        let e = check_key(&info(""), false).unwrap_err().to_string();
+        assert!(e.contains("empty `key`") && e.contains("CLOUDBOOK_ALLOW_UNSIGNED=1"), "{e}");
+        assert!(check_key(&info(""), true).is_ok());
+        assert!(check_key(&info("k"), false).is_ok());
+        // a missing key is the same as an empty one
+        let missing: ConnectionInfo = serde_json::from_value(json!({ "ip": "127.0.0.1", "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5 })).unwrap();
+        assert!(check_key(&missing, false).is_err());
+    }
 }

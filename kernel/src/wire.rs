@@ -345,6 +345,29 @@ mod tests {
             let _ = decode(&frames, &Signer::new(b"", "").unwrap());
         }
 
+        // The hmac_verify fuzz property: what a key signs verifies, and one changed byte in
+        // any frame fails.
+        #[test]
+        fn any_changed_byte_fails_verification(key in proptest::collection::vec(any::<u8>(), 1..80), parts in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..50), 4), at in any::<usize>()) {
+            let s = Signer::new(&key, "hmac-sha256").unwrap();
+            let p: [&[u8]; 4] = [&parts[0], &parts[1], &parts[2], &parts[3]];
+            let sig = s.sign(&p);
+            prop_assert!(s.verify(sig.as_bytes(), &p));
+            let total: usize = parts.iter().map(Vec::len).sum();
+            prop_assume!(total > 0);
+            let mut t = parts.clone();
+            let mut i = at % total;
+            for f in t.iter_mut() {
+                if i < f.len() {
+                    f[i] ^= 0x20;
+                    break;
+                }
+                i -= f.len();
+            }
+            let q: [&[u8]; 4] = [&t[0], &t[1], &t[2], &t[3]];
+            prop_assert!(!s.verify(sig.as_bytes(), &q));
+        }
+
         #[test]
         fn signed_garbage_never_panics(parts in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..60), 4..6)) {
             let none = Signer::new(b"", "").unwrap();

@@ -9,24 +9,24 @@ use cloudbook_kernel::wire::{self, Builder, Message, Signer};
 use serde_json::{Value, json};
 use zeromq::{DealerSocket, ReqSocket, Socket, SocketRecv, SocketSend, SubSocket, ZmqMessage};
 
-const KEY: &str = "a0436f6c-1916-498b-8eb9-e81ab9368e84";
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const KEY: &str = "a0436f6c-1916-498b-8eb9-e81ab9368e84";
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 fn free_ports(n: usize) -> Vec<u16> {
     let ls: Vec<std::net::TcpListener> = (0..n).map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap()).collect();
     ls.iter().map(|l| l.local_addr().unwrap().port()).collect()
 }
 
-/// A kernel process and a client connected to all its sockets.
-struct Client {
-    child: Child,
-    shell: DealerSocket,
-    control: DealerSocket,
-    iopub: SubSocket,
-    hb: ReqSocket,
-    ports: Vec<u16>,
-    signer: Signer,
-    builder: Builder,
+/// A kernel process and a client connected to all its sockets (shared with `abuse.rs`).
+pub(crate) struct Client {
+    pub(crate) child: Child,
+    pub(crate) shell: DealerSocket,
+    pub(crate) control: DealerSocket,
+    pub(crate) iopub: SubSocket,
+    pub(crate) hb: ReqSocket,
+    pub(crate) ports: Vec<u16>,
+    pub(crate) signer: Signer,
+    pub(crate) builder: Builder,
     _dir: TempDir,
 }
 
@@ -45,18 +45,18 @@ impl Drop for Client {
     }
 }
 
-async fn recv_msg<S: SocketRecv>(s: &mut S, signer: &Signer) -> Message {
+pub(crate) async fn recv_msg<S: SocketRecv>(s: &mut S, signer: &Signer) -> Message {
     let z = tokio::time::timeout(WAIT, s.recv()).await.expect("timed out waiting for a message").expect("recv failed");
     let frames: Vec<Bytes> = z.into_vec();
     wire::decode(&frames, signer).expect("the kernel sent a valid, signed message")
 }
 
-fn zmsg(frames: Vec<Vec<u8>>) -> ZmqMessage {
+pub(crate) fn zmsg(frames: Vec<Vec<u8>>) -> ZmqMessage {
     ZmqMessage::try_from(frames.into_iter().map(Bytes::from).collect::<Vec<_>>()).unwrap()
 }
 
 impl Client {
-    async fn start(tag: &str) -> Client {
+    pub(crate) async fn start(tag: &str) -> Client {
         let dir = std::env::temp_dir().join(format!("cloudbook-it-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let ports = free_ports(5);
@@ -100,7 +100,7 @@ impl Client {
         c
     }
 
-    fn request(&self, msg_type: &str, content: Value) -> Message {
+    pub(crate) fn request(&self, msg_type: &str, content: Value) -> Message {
         Message {
             identities: vec![],
             header: self.builder.header(msg_type),
@@ -111,22 +111,22 @@ impl Client {
         }
     }
 
-    async fn send_shell(&mut self, m: &Message, signer: &Signer) {
+    pub(crate) async fn send_shell(&mut self, m: &Message, signer: &Signer) {
         self.shell.send(zmsg(wire::encode(m, signer))).await.unwrap();
     }
 
-    async fn iopub_next(&mut self) -> Message {
+    pub(crate) async fn iopub_next(&mut self) -> Message {
         let signer = self.signer.clone();
         recv_msg(&mut self.iopub, &signer).await
     }
 
-    async fn shell_reply(&mut self) -> Message {
+    pub(crate) async fn shell_reply(&mut self) -> Message {
         let signer = self.signer.clone();
         recv_msg(&mut self.shell, &signer).await
     }
 
     /// Runs `code`; returns the execute_reply and the iopub messages up to idle.
-    async fn execute(&mut self, code: &str) -> (Message, Vec<Message>) {
+    pub(crate) async fn execute(&mut self, code: &str) -> (Message, Vec<Message>) {
         let req = self.request("execute_request", json!({ "code": code, "silent": false, "store_history": true, "user_expressions": {}, "allow_stdin": false, "stop_on_error": true }));
         let signer = self.signer.clone();
         self.send_shell(&req, &signer).await;
@@ -146,13 +146,13 @@ impl Client {
         (reply, outputs)
     }
 
-    async fn result_text(&mut self, code: &str) -> String {
+    pub(crate) async fn result_text(&mut self, code: &str) -> String {
         let (reply, outs) = self.execute(code).await;
         assert_eq!(reply.content["status"], "ok", "{code}: {}", reply.content);
         outs.iter().find(|m| m.msg_type() == "execute_result").map(|m| m.content["data"]["text/plain"].as_str().unwrap().to_string()).unwrap_or_default()
     }
 
-    async fn heartbeat(&mut self) -> Vec<u8> {
+    pub(crate) async fn heartbeat(&mut self) -> Vec<u8> {
         self.hb.send(ZmqMessage::from(b"ping".to_vec())).await.unwrap();
         let z = tokio::time::timeout(WAIT, self.hb.recv()).await.expect("no heartbeat").unwrap();
         z.into_vec().concat()

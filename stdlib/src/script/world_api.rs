@@ -14,7 +14,9 @@ fn validation(msg: impl Into<String>) -> AwsError {
 
 fn duration_of(d: &Dynamic) -> Result<Duration, AwsError> {
     if let Ok(i) = d.as_int() {
-        return Ok(Duration::secs(i));
+        // Through the parser, which checks the range (`Duration::secs` would overflow on
+        // `clock::advance(9223372036854775807)`: found by tests/integration/api_sweep.rs).
+        return Duration::parse(&i.to_string()).map_err(validation);
     }
     if let Ok(f) = d.as_float() {
         return Duration::parse(&f.to_string()).map_err(validation);
