@@ -1,24 +1,6 @@
 //! Script-level tests of server access logging (each cites the AWS rule it pins).
 
-use rhai::{Dynamic, EvalAltResult};
-
-use crate::script::convert::as_aws_error;
-
-fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
-    let (e, _) = crate::script::engine();
-    e.eval::<Dynamic>(src)
-}
-
-#[track_caller]
-fn ok(src: &str) -> Dynamic {
-    run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
-}
-
-#[track_caller]
-fn code(src: &str) -> (String, String) {
-    let e = run(src).expect_err("expected an AWS error");
-    as_aws_error(&e).unwrap_or_else(|| panic!("not an AWS error: {e}"))
-}
+use crate::script::testing::*;
 
 const SETUP: &str = r#"
     s3::create_bucket("app-data");

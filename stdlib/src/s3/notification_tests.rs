@@ -1,32 +1,6 @@
 //! Script-level tests of S3 event notifications (each cites the AWS rule it pins).
 
-use rhai::{Dynamic, EvalAltResult, Map};
-
-use crate::script::convert::as_aws_error;
-
-fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
-    let (e, _) = crate::script::engine();
-    e.eval::<Dynamic>(src)
-}
-
-#[track_caller]
-fn ok(src: &str) -> Dynamic {
-    run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
-}
-
-#[track_caller]
-fn code(src: &str) -> (String, String) {
-    let e = run(src).expect_err("expected an AWS error");
-    as_aws_error(&e).unwrap_or_else(|| panic!("not an AWS error: {e}"))
-}
-
-fn s(d: &Dynamic) -> String {
-    d.clone().into_string().expect("a string")
-}
-
-fn map(d: Dynamic) -> Map {
-    d.cast::<Map>()
-}
+use crate::script::testing::*;
 
 /// A bucket and a queue whose policy lets S3 (for this bucket and account) send to it.
 const SETUP: &str = r#"

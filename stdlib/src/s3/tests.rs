@@ -1,32 +1,9 @@
 //! Script-level tests of S3 behaviour through `register_all` (each cites the AWS rule it pins).
 
-use rhai::{Dynamic, EvalAltResult, Map};
+use rhai::Dynamic;
 
 use crate::script::convert::as_aws_error;
-
-fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
-    let (e, _) = crate::script::engine();
-    e.eval::<Dynamic>(src)
-}
-
-#[track_caller]
-fn ok(src: &str) -> Dynamic {
-    run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
-}
-
-#[track_caller]
-fn code(src: &str) -> (String, String) {
-    let e = run(src).expect_err("expected an AWS error");
-    as_aws_error(&e).unwrap_or_else(|| panic!("not an AWS error: {e}"))
-}
-
-fn s(d: &Dynamic) -> String {
-    d.clone().into_string().expect("a string")
-}
-
-fn map(d: Dynamic) -> Map {
-    d.cast::<Map>()
-}
+use crate::script::testing::*;
 
 /// Setup shared by the access tests: a bucket whose Block Public Access is off, a user
 /// `alice` with an access key, and a helper to presign as her.

@@ -8,6 +8,8 @@
 pub mod api;
 pub mod convert;
 pub mod world_api;
+#[cfg(test)]
+pub mod testing;
 
 use std::sync::Arc;
 
