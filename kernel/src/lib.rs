@@ -9,6 +9,7 @@ pub mod cli;
 pub mod complete;
 pub mod install;
 pub mod kernel;
+pub mod memory;
 pub mod notebook;
 pub mod params;
 pub mod report;

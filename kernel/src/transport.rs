@@ -65,7 +65,7 @@ impl ConnectionInfo {
         Ok(info)
     }
 
-    fn endpoint(&self, port: u16) -> String {
+    pub fn endpoint(&self, port: u16) -> String {
         let ip = if self.ip == "*" { "0.0.0.0" } else { self.ip.as_str() };
         format!("tcp://{ip}:{port}")
     }
@@ -139,7 +139,10 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
         spawn_engine_thread("cloudbook-engine", move || {
             let mut world = cloudbook_stdlib::World::default();
             world.interrupt = cloudbook_stdlib::world::Interrupt(flag);
-            Handler::new(Session::with_world(world), out, req_rx).run();
+            let session = Session::with_world(world);
+            // The stdlib's registration code has run; an idle kernel need not keep it mapped.
+            crate::memory::release_startup_code();
+            Handler::new(session, out, req_rx).run();
             let _ = done.send(());
         });
     }
