@@ -116,6 +116,7 @@ def measure(name, argv_of, code, starts, cells):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cloudbook", required=True)
+    ap.add_argument("--floor", help="a bare echo kernel (bench/src/bin/echo_kernel.rs): the floor for any kernel on this stack")
     ap.add_argument("--starts", type=int, default=10)
     ap.add_argument("--cells", type=int, default=300)
     a = ap.parse_args()
@@ -124,14 +125,18 @@ def main():
         measure("cloudbook", lambda f: [cb, "kernel", "--connection-file", f], "1", a.starts, a.cells),
         measure("ipykernel", lambda f: [sys.executable, "-m", "ipykernel_launcher", "-f", f], "1", a.starts, a.cells),
     ]
+    if a.floor:
+        floor = os.path.abspath(a.floor)
+        rows.append(measure("echo floor", lambda f: [floor, "--connection-file", f], "1", a.starts, a.cells))
     print(f"{'kernel':<10} {'start (median of %d)' % a.starts:>22} {'cell RT median':>15} {'cell RT p99':>12} {'idle RSS':>10} {'(anon)':>10}")
     for r in rows:
         print(f"{r['name']:<10} {r['start_ms']:>19.1f} ms {r['rt_median_ms']:>12.2f} ms {r['rt_p99_ms']:>9.2f} ms "
               f"{r['rss_mib']:>6.1f} MiB {r['anon_mib']:>6.1f} MiB")
-    c, i = rows
-    print(f"{'ratio':<10} {c['start_ms'] / i['start_ms']:>22.3f} {c['rt_median_ms'] / i['rt_median_ms']:>15.3f} "
-          f"{c['rt_p99_ms'] / i['rt_p99_ms']:>12.3f} {c['rss_mib'] / i['rss_mib']:>10.3f} {c['anon_mib'] / i['anon_mib']:>10.3f}"
-          "   (cloudbook / ipykernel)")
+    c = rows[0]
+    for other in rows[1:]:
+        print(f"{'ratio':<10} {c['start_ms'] / other['start_ms']:>22.3f} {c['rt_median_ms'] / other['rt_median_ms']:>15.3f} "
+              f"{c['rt_p99_ms'] / other['rt_p99_ms']:>12.3f} {c['rss_mib'] / other['rss_mib']:>10.3f} {c['anon_mib'] / other['anon_mib']:>10.3f}"
+              f"   (cloudbook / {other['name']})")
     print(f"cells: {a.cells} round trips of `1` (execute_request -> execute_reply and status idle)")
 
 
