@@ -34,7 +34,12 @@
 //! directory buckets, access point tags and `Scope` are not modelled; presigned URLs and
 //! `s3::request` address buckets only; CopyObject is not routed through access points (its
 //! source would be judged through the destination's access point). S3 Control's error for an
-//! unknown VPC id is not documented: the simulator answers `InvalidRequest`.
+//! unknown VPC id is not documented: the simulator answers `InvalidRequest`. An access point
+//! for another account's bucket (`BucketAccountId`) is accepted, but its bucket side is decided
+//! like a direct cross-account request (the caller's identity policies must allow the bucket's
+//! resource too); the audit event's request parameters keep the `Bucket` as the caller gave it
+//! (CloudTrail shows the bucket name and the access point host). A request goes to the access
+//! point's Region whatever the caller's (the SDKs use the ARN's Region).
 //! `AccountId` may be omitted in the script API (it defaults to the caller's account).
 
 use std::collections::BTreeMap;

@@ -284,3 +284,22 @@ fn the_same_script_gives_the_same_aliases() {
     let b: Dynamic = ok(&src("ap.Alias"));
     assert_eq!(s(&a), s(&b));
 }
+
+#[test]
+fn head_delete_and_multipart_uploads_go_through_the_access_point_too() {
+    let r = map(ok(&src(r#"s3::put_access_point_policy("finance-ap", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+            "Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],
+            "Resource":"arn:aws:s3:us-east-1:111122223333:accesspoint/finance-ap/object/finance/*"}]}`);
+        let size = as_principal("alice", || s3::head_object(ap.Alias, "finance/q1.csv").ContentLength);
+        let id = as_principal("alice", || s3::create_multipart_upload(#{ Bucket: ap.Alias, Key: "finance/big.bin" }).UploadId);
+        let e1 = as_principal("alice", || s3::upload_part(#{ Bucket: ap.Alias, Key: "finance/big.bin", UploadId: id, PartNumber: 1, Body: "tail" }).ETag);
+        as_principal("alice", || s3::complete_multipart_upload(#{ Bucket: ap.Alias, Key: "finance/big.bin", UploadId: id, MultipartUpload: #{ Parts: [#{ PartNumber: 1, ETag: e1 }] } }));
+        as_principal("alice", || s3::delete_object(ap.AccessPointArn, "finance/q1.csv"));
+        #{ size: size, big: s3::get_object("data-lake", "finance/big.bin").Body.as_string(), left: s3::list_objects_v2("data-lake").Contents.map(|o| o.Key) }"#)));
+    assert_eq!(r["size"].as_int().unwrap(), 10);
+    assert_eq!(s(&r["big"]), "tail");
+    let left: Vec<String> = r["left"].clone().into_array().unwrap().iter().map(s).collect();
+    assert_eq!(left, vec!["finance/big.bin", "hr/people.csv"]);
+    // The access point policy's prefix holds for deletes as well.
+    assert_eq!(code(&src(r#"as_principal("alice", || s3::delete_object(ap.Alias, "hr/people.csv"))"#)).0, "AccessDenied");
+}
