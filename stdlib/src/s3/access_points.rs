@@ -141,25 +141,20 @@ pub fn validate_name(name: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-/// A region's short code as aliases show it: `us-east-1` -> `use1`, `ap-southeast-2` -> `apse2`.
+/// A region's short code as aliases show it: `us-east-1` -> `use1`, `ap-southeast-2` -> `apse2`,
+/// `eu-north-1` -> `eun1`.
 fn region_code(region: &str) -> String {
-    let parts: Vec<&str> = region.split('-').collect();
-    let mut out = parts.first().copied().unwrap_or_default().to_string();
-    for p in parts.iter().skip(1) {
-        match p.parse::<u32>() {
-            Ok(_) => out.push_str(p),
-            Err(_) => {
-                // "southeast" -> "se", "northeast" -> "ne", "east" -> "e".
-                for dir in ["north", "south"] {
-                    if let Some(rest) = p.strip_prefix(dir) {
-                        out.push_str(&dir[..1]);
-                        out.push_str(&rest[..rest.len().min(1)]);
-                    }
-                }
-                if !p.starts_with("north") && !p.starts_with("south") {
-                    out.push_str(&p[..1]);
-                }
+    let mut parts = region.split('-');
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for p in parts {
+        let compound = ["north", "south"].iter().find_map(|d| p.strip_prefix(d).map(|rest| (&d[..1], rest)));
+        match compound {
+            _ if p.bytes().all(|b| b.is_ascii_digit()) => out.push_str(p),
+            Some((d, rest)) => {
+                out.push_str(d);
+                out.push_str(&rest[..rest.len().min(1)]);
             }
+            None => out.push_str(&p[..p.len().min(1)]),
         }
     }
     out
@@ -699,6 +694,8 @@ mod tests {
         assert!(long.len() <= 63 && long.contains("apse2"), "{long}");
         assert_eq!(region_code("eu-west-1"), "euw1");
         assert_eq!(region_code("ap-northeast-1"), "apne1");
+        assert_eq!(region_code("eu-north-1"), "eun1");
+        assert_eq!(region_code("ap-south-1"), "aps1");
     }
 
     #[test]
