@@ -303,3 +303,27 @@ fn head_delete_and_multipart_uploads_go_through_the_access_point_too() {
     // The access point policy's prefix holds for deletes as well.
     assert_eq!(code(&src(r#"as_principal("alice", || s3::delete_object(ap.Alias, "hr/people.csv"))"#)).0, "AccessDenied");
 }
+
+#[test]
+fn restrict_public_buckets_keeps_a_public_access_point_policy_to_its_account() {
+    // RestrictPublicBuckets "restricts access to an access point or bucket with a public policy
+    // to only AWS service principals and authorized users within the bucket owner's account
+    // and access point owner's account".
+    let setup = src(r#"s3::put_public_access_block(#{ Bucket: "data-lake", PublicAccessBlockConfiguration: #{ BlockPublicPolicy: false } });
+        fn open_ap(name, restrict) {
+            s3::create_access_point(#{ Name: name, Bucket: "data-lake", PublicAccessBlockConfiguration: #{ BlockPublicPolicy: false, RestrictPublicBuckets: restrict } });
+            s3::put_access_point_policy(name, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+                "Resource":"arn:aws:s3:us-east-1:111122223333:accesspoint/${name}/object/*"}]}`);
+            s3::get_access_point(name).Alias
+        }
+        let restricted = open_ap("restricted-ap", true);
+        let open = open_ap("open-ap", false);
+        organizations::create_organization();
+        let other = organizations::create_account(#{ AccountName: "partner", Email: "partner@example.com" }).CreateAccountStatus.AccountId;
+        let outsider = `arn:aws:iam::${other}:root`;"#);
+    let body = ok(&format!(r#"{setup} as_principal(outsider, || s3::get_object(open, "hr/people.csv").Body.as_string())"#));
+    assert_eq!(s(&body), "alice,bob");
+    assert_eq!(code(&format!(r#"{setup} as_principal(outsider, || s3::get_object(restricted, "hr/people.csv"))"#)).0, "AccessDenied");
+    let body = ok(&format!(r#"{setup} as_principal("bob", || s3::get_object(restricted, "hr/people.csv").Body.as_string())"#));
+    assert_eq!(s(&body), "alice,bob");
+}
