@@ -409,7 +409,7 @@ pub fn create_access_point(c: &mut Call<'_>, req: CreateAccessPointRequest) -> R
     validate_name(&req.name)?;
     let region = c.region();
     if let Some(v) = &req.vpc_configuration
-        && !c.w.vpc.net(&account, &region).is_some_and(|n| n.vpcs.contains_key(&v.vpc_id))
+        && !crate::vpc::vpc_exists(c.w, &account, &region, &v.vpc_id)
     {
         return Err(invalid_request(format!("The VPC `{}` does not exist in account {account} in {region}", v.vpc_id)));
     }
