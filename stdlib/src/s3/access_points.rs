@@ -32,8 +32,8 @@
 //!
 //! Simplified: Multi-Region Access Points, Object Lambda access points, access points for
 //! directory buckets, access point tags and `Scope` are not modelled; presigned URLs and
-//! `s3::request` address buckets only; CopyObject is not routed through access points (its
-//! source would be judged through the destination's access point). S3 Control's error for an
+//! `s3::request` address buckets only; object ACLs, Object Lock and
+//! RestoreObject calls take bucket names only. S3 Control's error for an
 //! unknown VPC id is not documented: the simulator answers `InvalidRequest`. An access point
 //! for another account's bucket (`BucketAccountId`) is accepted, but its bucket side is decided
 //! like a direct cross-account request (the caller's identity policies must allow the bucket's
@@ -274,6 +274,7 @@ bucket_params!(
     ops::PutObjectRequest,
     ops::DeleteObjectRequest,
     ops::DeleteObjectsRequest,
+    ops::CopyObjectRequest,
     ops::ListObjectsV2Request,
     ops::ListObjectVersionsRequest,
     ops::ObjectRequest,
@@ -286,35 +287,59 @@ bucket_params!(
 
 macro_rules! via_ops {
     ($($op:ident($req:ty) -> $resp:ty;)*) => {
-        /// The object operations that accept an access point ARN or alias in `Bucket` (the
-        /// script API registers these).
-        pub mod via {
-            use super::*;
-            $(
-                pub fn $op(c: &mut Call<'_>, req: $req) -> Result<$resp, AwsError> {
-                    through(c, req, ops::$op)
-                }
-            )*
-        }
+        $(
+            pub fn $op(c: &mut Call<'_>, req: $req) -> Result<$resp, AwsError> {
+                through(c, req, ops::$op)
+            }
+        )*
     };
 }
 
-via_ops! {
-    get_object(ops::GetObjectRequest) -> ops::GetObjectResponse;
-    head_object(ops::GetObjectRequest) -> ops::GetObjectResponse;
-    put_object(ops::PutObjectRequest) -> ops::PutObjectResponse;
-    delete_object(ops::DeleteObjectRequest) -> ops::DeleteObjectResponse;
-    delete_objects(ops::DeleteObjectsRequest) -> ops::DeleteObjectsResponse;
-    list_objects_v2(ops::ListObjectsV2Request) -> ops::ListObjectsV2Response;
-    list_object_versions(ops::ListObjectVersionsRequest) -> ops::ListObjectVersionsResponse;
-    get_object_tagging(ops::ObjectRequest) -> ops::GetTaggingResponse;
-    put_object_tagging(ops::PutObjectTaggingRequest) -> ops::GetTaggingResponse;
-    delete_object_tagging(ops::ObjectRequest) -> ops::GetTaggingResponse;
-    create_multipart_upload(ops::CreateMultipartUploadRequest) -> ops::CreateMultipartUploadResponse;
-    upload_part(ops::UploadPartRequest) -> ops::UploadPartResponse;
-    complete_multipart_upload(ops::CompleteMultipartUploadRequest) -> ops::CompleteMultipartUploadResponse;
-    abort_multipart_upload(ops::UploadRequest) -> Empty;
-    list_parts(ops::UploadRequest) -> ops::ListPartsResponse;
+/// The object operations that accept an access point ARN or alias in `Bucket` (the script
+/// API registers these).
+pub mod via {
+    use super::*;
+
+    via_ops! {
+        get_object(ops::GetObjectRequest) -> ops::GetObjectResponse;
+        head_object(ops::GetObjectRequest) -> ops::GetObjectResponse;
+        put_object(ops::PutObjectRequest) -> ops::PutObjectResponse;
+        delete_object(ops::DeleteObjectRequest) -> ops::DeleteObjectResponse;
+        delete_objects(ops::DeleteObjectsRequest) -> ops::DeleteObjectsResponse;
+        list_objects_v2(ops::ListObjectsV2Request) -> ops::ListObjectsV2Response;
+        list_object_versions(ops::ListObjectVersionsRequest) -> ops::ListObjectVersionsResponse;
+        get_object_tagging(ops::ObjectRequest) -> ops::GetTaggingResponse;
+        put_object_tagging(ops::PutObjectTaggingRequest) -> ops::GetTaggingResponse;
+        delete_object_tagging(ops::ObjectRequest) -> ops::GetTaggingResponse;
+        create_multipart_upload(ops::CreateMultipartUploadRequest) -> ops::CreateMultipartUploadResponse;
+        upload_part(ops::UploadPartRequest) -> ops::UploadPartResponse;
+        complete_multipart_upload(ops::CompleteMultipartUploadRequest) -> ops::CompleteMultipartUploadResponse;
+        abort_multipart_upload(ops::UploadRequest) -> Empty;
+        list_parts(ops::UploadRequest) -> ops::ListPartsResponse;
+    }
+
+    /// CopyObject with access points on either side: `Bucket` as above, and a `CopySource`
+    /// naming the object through an access point — `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY`
+    /// (the CopyObject API Reference's form) or `ALIAS/KEY` — which is read through that
+    /// access point.
+    pub fn copy_object(c: &mut Call<'_>, mut req: ops::CopyObjectRequest) -> Result<ops::CopyObjectResponse, AwsError> {
+        let source = req.copy_source.strip_prefix('/').unwrap_or(&req.copy_source).to_string();
+        let split = match source.find("/object/") {
+            Some(i) if source.starts_with("arn:") => Some((&source[..i], &source[i + "/object/".len()..])),
+            _ => source.split_once('/'),
+        };
+        let Some((head, rest)) = split else { return through(c, req, ops::copy_object) };
+        let source_ap = resolve(&c.w.s3, head)?;
+        if let Some(arn) = &source_ap {
+            req.copy_source = format!("{}/{rest}", c.w.s3.access_points[arn].bucket);
+            req.copy_source_access_point = Some(arn.clone());
+        }
+        let result = through(c, req, ops::copy_object);
+        if let Some(arn) = source_ap {
+            c.resource(&arn, "AWS::S3::AccessPoint");
+        }
+        result
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -327,3 +327,23 @@ fn restrict_public_buckets_keeps_a_public_access_point_policy_to_its_account() {
     let body = ok(&format!(r#"{setup} as_principal("bob", || s3::get_object(restricted, "hr/people.csv").Body.as_string())"#));
     assert_eq!(s(&body), "alice,bob");
 }
+
+#[test]
+fn copy_object_reads_and_writes_through_access_points() {
+    // CopySource "arn:aws:s3:<Region>:<account-id>:accesspoint/<access-point-name>/object/<key>"
+    // (CopyObject API Reference) reads the source through that access point.
+    let r = map(ok(&src(r#"as_principal("alice", || s3::copy_object(#{ Bucket: ap.Alias, Key: "finance/copy.csv", CopySource: ap.AccessPointArn + "/object/finance/q1.csv" }));
+        as_principal("alice", || s3::copy_object(ap.Alias + "/finance/q1.csv", ap.Alias, "finance/copy2.csv"));
+        #{ a: s3::get_object("data-lake", "finance/copy.csv").Body.as_string(), b: s3::get_object("data-lake", "finance/copy2.csv").Body.as_string() }"#)));
+    assert_eq!(s(&r["a"]), "revenue,42");
+    assert_eq!(s(&r["b"]), "revenue,42");
+    // The source outside alice's prefix is refused on the access point's object ARN.
+    let (c, m) = code(&src(r#"as_principal("alice", || s3::copy_object(#{ Bucket: ap.Alias, Key: "finance/copy.csv", CopySource: ap.AccessPointArn + "/object/hr/people.csv" }))"#));
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("accesspoint/finance-ap/object/hr/people.csv"), "{m}");
+    // A source named by bucket is read directly, not through the destination's access point:
+    // alice has no direct access to the bucket.
+    let (c, m) = code(&src(r#"as_principal("alice", || s3::copy_object("data-lake/finance/q1.csv", ap.Alias, "finance/copy.csv"))"#));
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("on resource: arn:aws:s3:::data-lake/finance/q1.csv"), "{m}");
+}

@@ -58,7 +58,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("head_object", "HeadObject", "An object's metadata without its body.\n```rhai\ns3::head_object(#{ Bucket: \"b\", Key: \"hello.txt\" }).ContentLength\n```", via::head_object);
     api.op("delete_object", "DeleteObject", "Deletes an object: adds a delete marker in versioned buckets; with VersionId deletes that version for good.\n```rhai\ns3::delete_object(#{ Bucket: \"b\", Key: \"hello.txt\" })\n```", via::delete_object);
     api.op("delete_objects", "DeleteObjects", "Deletes up to 1,000 objects in one request; errors are reported per key.\n```rhai\ns3::delete_objects(#{ Bucket: \"b\", Delete: #{ Objects: [#{ Key: \"a\" }, #{ Key: \"b\" }] } })\n```", via::delete_objects);
-    api.op("copy_object", "CopyObject", "Copies an object (`CopySource: \"bucket/key\"`).\n```rhai\ns3::copy_object(#{ Bucket: \"b\", Key: \"copy.txt\", CopySource: \"b/hello.txt\" })\n```", ops::copy_object);
+    api.op("copy_object", "CopyObject", "Copies an object (`CopySource: \"bucket/key\"`).\n```rhai\ns3::copy_object(#{ Bucket: \"b\", Key: \"copy.txt\", CopySource: \"b/hello.txt\" })\n```", via::copy_object);
     api.op("list_objects_v2", "ListObjectsV2", "Lists keys (Prefix, Delimiter, MaxKeys, ContinuationToken).\n```rhai\ns3::list_objects_v2(#{ Bucket: \"b\", Prefix: \"logs/\", Delimiter: \"/\" })\n```", via::list_objects_v2);
     api.op("list_object_versions", "ListObjectVersions", "Lists every version and delete marker.\n```rhai\ns3::list_object_versions(#{ Bucket: \"b\" }).Versions\n```", via::list_object_versions);
     api.op("put_object_acl", "PutObjectAcl", "Sets a canned ACL on an object (ACLs must be enabled).\n```rhai\ns3::put_object_acl(#{ Bucket: \"b\", Key: \"k\", ACL: \"public-read\" })\n```", ops::put_object_acl);
@@ -168,7 +168,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     positional!("get_access_point_policy_status", "GetAccessPointPolicyStatus", access_points::get_access_point_policy_status, "Whether an access point's policy is public.\n```rhai\ns3::get_access_point_policy_status(\"finance-ap\").PolicyStatus.IsPublic\n```", [name], |n| m(&[("Name", n)]));
     positional!("delete_access_point_policy", "DeleteAccessPointPolicy", access_points::delete_access_point_policy, "Removes an access point's policy.\n```rhai\ns3::delete_access_point_policy(\"finance-ap\")\n```", [name], |n| m(&[("Name", n)]));
     positional!("get_access_point_policy", "GetAccessPointPolicy", access_points::get_access_point_policy, "An access point's policy.\n```rhai\ns3::get_access_point_policy(\"finance-ap\").Policy\n```", [name], |n| m(&[("Name", n)]));
-    positional!("copy_object", "CopyObject", ops::copy_object, "Copies `source` (`bucket/key`) to bucket/key.\n```rhai\ns3::copy_object(\"b/hello.txt\", \"b\", \"copy.txt\")\n```", [source, bucket, key], |s, b, k| m(&[("CopySource", s), ("Bucket", b), ("Key", k)]));
+    positional!("copy_object", "CopyObject", via::copy_object, "Copies `source` (`bucket/key`) to bucket/key.\n```rhai\ns3::copy_object(\"b/hello.txt\", \"b\", \"copy.txt\")\n```", [source, bucket, key], |s, b, k| m(&[("CopySource", s), ("Bucket", b), ("Key", k)]));
 
     // ---- presigned URLs ----
     let h = api.handle();
