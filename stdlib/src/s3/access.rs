@@ -14,12 +14,24 @@
 //!    IAM (an account's users still need identity policies).
 //! 5. Otherwise AccessDenied (anonymous callers get S3's bare `Access Denied`).
 //!
+//! A request addressed to an access point ([`super::access_points`]) must first pass the
+//! access point (its network origin, then the one authorizer with the access point policy on
+//! the access point's ARN); rules 1–5 then decide the bucket side, with Block Public Access
+//! in force being the access point's settings OR'ed with the bucket's and the account's, and
+//! with the keys `s3:DataAccessPointArn`, `s3:DataAccessPointAccount` and
+//! `s3:AccessPointNetworkOrigin` in the request context.
+//!
 //! A bucket policy is "public" unless every Allow statement either names fixed principals or
 //! is limited by a fixed-value condition on one of the keys S3 lists (`aws:SourceIp` CIDRs,
 //! `aws:SourceArn`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceOwner`,
 //! `aws:SourceAccount`, `s3:x-amz-server-side-encryption-aws-kms-key-id`, `aws:userid`, and
-//! the principal keys `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`)
-//! (PublicAccessBlockConfiguration, S3 API Reference). Simplified: the "bad actions" nuance
+//! the principal keys `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`, and
+//! `s3:DataAccessPointAccount` and `s3:DataAccessPointArn`)
+//! (PublicAccessBlockConfiguration, S3 API Reference). In a bucket policy an
+//! `s3:DataAccessPointArn` value may end in `accesspoint/*` (any access point of a fixed account
+//! and region); in an access point policy that key does not make a statement non-public, and an
+//! access point with a VPC network origin is never public (S3 User Guide, "The meaning of
+//! public", Access points). Simplified: the "bad actions" nuance
 //! of that definition is not modelled (a wildcard-principal Allow without such a condition is
 //! public whatever its actions).
 
@@ -221,11 +233,14 @@ pub fn acl_permission(action: &str) -> Option<(Permission, bool)> {
     })
 }
 
-/// Block Public Access in force for `bucket` (rule 1).
+/// Block Public Access in force for `bucket` (rule 1), with the access point's settings when
+/// the request goes through one ("S3 applies the most restrictive combination of the access
+/// point, bucket, and account settings").
 pub fn effective_bpa(c: &Call<'_>, bucket: &Bucket) -> PublicAccessBlockConfiguration {
     let b = bucket.public_access_block.unwrap_or_default();
     let a = c.w.s3.account_public_access_block.get(&bucket.owner).copied().unwrap_or_default();
-    b.or(a)
+    let ap = super::access_points::in_use(c).filter(|ap| ap.bucket == bucket.name).map(|ap| ap.public_access_block).unwrap_or_default();
+    b.or(a).or(ap)
 }
 
 fn statements(doc: &Value) -> Vec<&Value> {
@@ -264,10 +279,13 @@ const RESTRICTING_KEYS: &[&str] = &[
     "aws:principalaccount",
     "aws:principalarn",
     "aws:principalorgid",
+    "s3:dataaccesspointaccount",
+    "s3:dataaccesspointarn",
 ];
 
-/// Whether a condition block limits a statement to fixed values of a restricting key.
-fn condition_restricts(cond: &Value) -> bool {
+/// Whether a condition block limits a statement to fixed values of a restricting key (in an
+/// access point policy when `access_point`).
+fn condition_restricts(cond: &Value, access_point: bool) -> bool {
     let Some(ops) = cond.as_object() else { return false };
     ops.iter().any(|(op, keys)| {
         let op_l = op.to_ascii_lowercase();
@@ -276,12 +294,16 @@ fn condition_restricts(cond: &Value) -> bool {
             && keys.as_object().is_some_and(|keys| {
                 keys.iter().any(|(k, v)| {
                     let k = k.to_ascii_lowercase();
-                    if !RESTRICTING_KEYS.contains(&k.as_str()) {
+                    if !RESTRICTING_KEYS.contains(&k.as_str()) || (access_point && k == "s3:dataaccesspointarn") {
                         return false;
                     }
                     let vals = strings(v);
                     !vals.is_empty()
                         && vals.iter().all(|s| {
+                            // "arn:aws:s3:us-west-2:123456789012:accesspoint/*" keeps a bucket
+                            // policy non-public: the account is fixed.
+                            let s: &str = s;
+                            let s = if k == "s3:dataaccesspointarn" { s.strip_suffix("accesspoint/*").unwrap_or(s) } else { s };
                             let fixed = !s.contains('*') && !s.contains('?') && !s.contains("${");
                             let not_everything = k != "aws:sourceip" || !s.ends_with("/0");
                             fixed && not_everything
@@ -293,24 +315,30 @@ fn condition_restricts(cond: &Value) -> bool {
 }
 
 /// Whether one statement makes a policy public.
-fn statement_is_public(st: &Value) -> bool {
+fn statement_is_public(st: &Value, access_point: bool) -> bool {
     if st.get("Effect").and_then(|e| e.as_str()) != Some("Allow") {
         return false;
     }
     let wildcard = st.get("Principal").map(is_wildcard_principal).unwrap_or(false) || st.get("NotPrincipal").is_some();
-    wildcard && !st.get("Condition").map(condition_restricts).unwrap_or(false)
+    wildcard && !st.get("Condition").is_some_and(|c| condition_restricts(c, access_point))
 }
 
 /// Whether a bucket policy document grants public access.
 pub fn policy_is_public(doc: &Value) -> bool {
-    statements(doc).into_iter().any(statement_is_public)
+    statements(doc).into_iter().any(|s| statement_is_public(s, false))
+}
+
+/// Whether an access point policy document grants public access (`s3:DataAccessPointArn`
+/// does not limit it; the caller treats VPC-origin access points as never public).
+pub fn access_point_policy_is_public(doc: &Value) -> bool {
+    statements(doc).into_iter().any(|s| statement_is_public(s, true))
 }
 
 /// The policy without its public statements (what `RestrictPublicBuckets` leaves in force
 /// for callers outside the owner account); `None` when nothing remains.
-fn without_public_statements(p: &Policy) -> Option<Policy> {
+pub(super) fn without_public_statements(p: &Policy, access_point: bool) -> Option<Policy> {
     let mut doc = p.to_json();
-    let kept: Vec<Value> = statements(&doc).into_iter().filter(|s| !statement_is_public(s)).cloned().collect();
+    let kept: Vec<Value> = statements(&doc).into_iter().filter(|s| !statement_is_public(s, access_point)).cloned().collect();
     if kept.is_empty() {
         return None;
     }
@@ -320,6 +348,13 @@ fn without_public_statements(p: &Policy) -> Option<Policy> {
 
 /// Checks a bucket policy as PutBucketPolicy does and parses it.
 pub fn validate_bucket_policy(bucket: &str, text: &str) -> Result<Policy, AwsError> {
+    let bucket_arn = format!("arn:aws:s3:::{bucket}");
+    validate_resource_policy(text, |r| r == bucket_arn || r.starts_with(&format!("{bucket_arn}/")) || wildcard_covers_bucket(r, &bucket_arn))
+}
+
+/// Checks an S3 resource policy (bucket or access point policy) and parses it: 20 KB, JSON,
+/// a Principal, S3 actions and resources `resource_ok` accepts in every statement.
+pub fn validate_resource_policy(text: &str, resource_ok: impl Fn(&str) -> bool) -> Result<Policy, AwsError> {
     let malformed = |m: String| S3Error::MalformedPolicy.err(m);
     if text.len() > 20 * 1024 {
         return Err(malformed(format!("Policies must be less than 20 KB (this one is {} bytes)", text.len())));
@@ -332,7 +367,6 @@ pub fn validate_bucket_policy(bucket: &str, text: &str) -> Result<Policy, AwsErr
     if sts.is_empty() {
         return Err(malformed("Missing required field Statement".into()));
     }
-    let bucket_arn = format!("arn:aws:s3:::{bucket}");
     for st in sts {
         let principal = st.get("Principal").or_else(|| st.get("NotPrincipal")).ok_or_else(|| malformed("Missing required field Principal".into()))?;
         let names: Vec<&str> = match principal {
@@ -354,8 +388,7 @@ pub fn validate_bucket_policy(bucket: &str, text: &str) -> Result<Policy, AwsErr
             return Err(malformed("Missing required field Resource".into()));
         }
         for r in resources {
-            let ok = r == bucket_arn || r.starts_with(&format!("{bucket_arn}/")) || wildcard_covers_bucket(r, &bucket_arn);
-            if !ok {
+            if !resource_ok(r) {
                 return Err(malformed("Policy has invalid resource".into()));
             }
         }
@@ -378,13 +411,17 @@ pub fn authorize(
     object_acl: Option<super::access::CannedAcl>,
     ctx: &[(&str, ContextValue)],
 ) -> Result<(), AwsError> {
+    let through = super::access_points::in_use(c).filter(|ap| ap.bucket == bucket.name);
+    if let Some(ap) = through {
+        super::access_points::authorize_through(c, ap, bucket, action, resource, ctx)?;
+    }
     let bpa = effective_bpa(c, bucket);
     let principal = &c.caller.principal;
     let insider = principal.account() == Some(bucket.owner.as_str()) || matches!(principal, Principal::Service { .. });
     let filtered;
     let policy = match &bucket.policy {
         Some(p) if bpa.restrict_public_buckets && !insider && policy_is_public(&p.to_json()) => {
-            filtered = without_public_statements(p);
+            filtered = without_public_statements(p, false);
             filtered.as_ref()
         }
         other => other.as_ref(),
@@ -392,6 +429,9 @@ pub fn authorize(
     let mut req = Authz::new(action, resource).policy(policy, "bucket-policy").owner(&bucket.owner);
     for (k, v) in ctx {
         req = req.ctx(k, v.clone());
+    }
+    if let Some(ap) = through {
+        req = ap.condition_keys(req);
     }
     let d = c.decide(&req);
     match d.decision {
@@ -455,6 +495,21 @@ mod tests {
         // Fixed principals and denies are not public.
         assert!(!public(json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]})));
         assert!(!public(json!({"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]})));
+    }
+
+    #[test]
+    fn access_point_keys_in_the_meaning_of_public() {
+        let st = |cond: Value| json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*", "Condition": cond}]});
+        // Fixed values of s3:DataAccessPointAccount / s3:DataAccessPointArn make a bucket policy
+        // non-public; "this value can contain a wildcard for the access point name without
+        // rendering the policy public, as long as the account id is fixed".
+        assert!(!public(st(json!({"StringEquals": {"s3:DataAccessPointAccount": "123456789012"}}))));
+        assert!(!public(st(json!({"StringLike": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/*"}}))));
+        assert!(public(st(json!({"StringLike": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:*:accesspoint/*"}}))));
+        // "An access point policy that grants access to a set of access points using
+        // s3:DataAccessPointArn is considered public."
+        assert!(access_point_policy_is_public(&st(json!({"StringLike": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:123456789012:accesspoint/*"}}))));
+        assert!(!access_point_policy_is_public(&st(json!({"StringEquals": {"s3:DataAccessPointAccount": "123456789012"}}))));
     }
 
     #[test]

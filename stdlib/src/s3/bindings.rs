@@ -6,6 +6,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
+use super::access_points::{self, via};
 use super::{classes, logging, notifications, object_lock, ops, presign, replication, website};
 use crate::script::Shared;
 use crate::script::api::Api;
@@ -52,25 +53,25 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("delete_bucket_lifecycle", "DeleteBucketLifecycle", "Removes the lifecycle rules.\n```rhai\ns3::delete_bucket_lifecycle(#{ Bucket: \"b\" })\n```", ops::delete_bucket_lifecycle);
 
     // ---- objects ----
-    api.op("put_object", "PutObject", "Stores an object (Body: a blob or a string), encrypted at rest; returns its ETag and VersionId.\n```rhai\ns3::put_object(#{ Bucket: \"b\", Key: \"hello.txt\", Body: \"hi\", ContentType: \"text/plain\" }).ETag\n```", ops::put_object);
-    api.op("get_object", "GetObject", "Reads an object (Body is a blob; `Range: \"bytes=0-9\"` reads part of it).\n```rhai\ns3::get_object(#{ Bucket: \"b\", Key: \"hello.txt\" }).Body.as_string()\n```", ops::get_object);
-    api.op("head_object", "HeadObject", "An object's metadata without its body.\n```rhai\ns3::head_object(#{ Bucket: \"b\", Key: \"hello.txt\" }).ContentLength\n```", ops::head_object);
-    api.op("delete_object", "DeleteObject", "Deletes an object: adds a delete marker in versioned buckets; with VersionId deletes that version for good.\n```rhai\ns3::delete_object(#{ Bucket: \"b\", Key: \"hello.txt\" })\n```", ops::delete_object);
-    api.op("delete_objects", "DeleteObjects", "Deletes up to 1,000 objects in one request; errors are reported per key.\n```rhai\ns3::delete_objects(#{ Bucket: \"b\", Delete: #{ Objects: [#{ Key: \"a\" }, #{ Key: \"b\" }] } })\n```", ops::delete_objects);
-    api.op("copy_object", "CopyObject", "Copies an object (`CopySource: \"bucket/key\"`).\n```rhai\ns3::copy_object(#{ Bucket: \"b\", Key: \"copy.txt\", CopySource: \"b/hello.txt\" })\n```", ops::copy_object);
-    api.op("list_objects_v2", "ListObjectsV2", "Lists keys (Prefix, Delimiter, MaxKeys, ContinuationToken).\n```rhai\ns3::list_objects_v2(#{ Bucket: \"b\", Prefix: \"logs/\", Delimiter: \"/\" })\n```", ops::list_objects_v2);
-    api.op("list_object_versions", "ListObjectVersions", "Lists every version and delete marker.\n```rhai\ns3::list_object_versions(#{ Bucket: \"b\" }).Versions\n```", ops::list_object_versions);
+    api.op("put_object", "PutObject", "Stores an object (Body: a blob or a string), encrypted at rest; returns its ETag and VersionId.\n```rhai\ns3::put_object(#{ Bucket: \"b\", Key: \"hello.txt\", Body: \"hi\", ContentType: \"text/plain\" }).ETag\n```", via::put_object);
+    api.op("get_object", "GetObject", "Reads an object (Body is a blob; `Range: \"bytes=0-9\"` reads part of it).\n```rhai\ns3::get_object(#{ Bucket: \"b\", Key: \"hello.txt\" }).Body.as_string()\n```", via::get_object);
+    api.op("head_object", "HeadObject", "An object's metadata without its body.\n```rhai\ns3::head_object(#{ Bucket: \"b\", Key: \"hello.txt\" }).ContentLength\n```", via::head_object);
+    api.op("delete_object", "DeleteObject", "Deletes an object: adds a delete marker in versioned buckets; with VersionId deletes that version for good.\n```rhai\ns3::delete_object(#{ Bucket: \"b\", Key: \"hello.txt\" })\n```", via::delete_object);
+    api.op("delete_objects", "DeleteObjects", "Deletes up to 1,000 objects in one request; errors are reported per key.\n```rhai\ns3::delete_objects(#{ Bucket: \"b\", Delete: #{ Objects: [#{ Key: \"a\" }, #{ Key: \"b\" }] } })\n```", via::delete_objects);
+    api.op("copy_object", "CopyObject", "Copies an object (`CopySource: \"bucket/key\"`).\n```rhai\ns3::copy_object(#{ Bucket: \"b\", Key: \"copy.txt\", CopySource: \"b/hello.txt\" })\n```", via::copy_object);
+    api.op("list_objects_v2", "ListObjectsV2", "Lists keys (Prefix, Delimiter, MaxKeys, ContinuationToken).\n```rhai\ns3::list_objects_v2(#{ Bucket: \"b\", Prefix: \"logs/\", Delimiter: \"/\" })\n```", via::list_objects_v2);
+    api.op("list_object_versions", "ListObjectVersions", "Lists every version and delete marker.\n```rhai\ns3::list_object_versions(#{ Bucket: \"b\" }).Versions\n```", via::list_object_versions);
     api.op("put_object_acl", "PutObjectAcl", "Sets a canned ACL on an object (ACLs must be enabled).\n```rhai\ns3::put_object_acl(#{ Bucket: \"b\", Key: \"k\", ACL: \"public-read\" })\n```", ops::put_object_acl);
     api.op("get_object_acl", "GetObjectAcl", "An object's ACL grants.\n```rhai\ns3::get_object_acl(#{ Bucket: \"b\", Key: \"k\" }).Grants\n```", ops::get_object_acl);
-    api.op("put_object_tagging", "PutObjectTagging", "Replaces an object's tags (at most 10).\n```rhai\ns3::put_object_tagging(#{ Bucket: \"b\", Key: \"k\", Tagging: #{ TagSet: [#{ Key: \"tier\", Value: \"cold\" }] } })\n```", ops::put_object_tagging);
-    api.op("get_object_tagging", "GetObjectTagging", "An object's tags.\n```rhai\ns3::get_object_tagging(#{ Bucket: \"b\", Key: \"k\" }).TagSet\n```", ops::get_object_tagging);
-    api.op("delete_object_tagging", "DeleteObjectTagging", "Removes an object's tags.\n```rhai\ns3::delete_object_tagging(#{ Bucket: \"b\", Key: \"k\" })\n```", ops::delete_object_tagging);
+    api.op("put_object_tagging", "PutObjectTagging", "Replaces an object's tags (at most 10).\n```rhai\ns3::put_object_tagging(#{ Bucket: \"b\", Key: \"k\", Tagging: #{ TagSet: [#{ Key: \"tier\", Value: \"cold\" }] } })\n```", via::put_object_tagging);
+    api.op("get_object_tagging", "GetObjectTagging", "An object's tags.\n```rhai\ns3::get_object_tagging(#{ Bucket: \"b\", Key: \"k\" }).TagSet\n```", via::get_object_tagging);
+    api.op("delete_object_tagging", "DeleteObjectTagging", "Removes an object's tags.\n```rhai\ns3::delete_object_tagging(#{ Bucket: \"b\", Key: \"k\" })\n```", via::delete_object_tagging);
     api.op("restore_object", "RestoreObject", "Starts restoring a GLACIER or DEEP_ARCHIVE object (tiers Expedited/Standard/Bulk take their documented time on the clock).\n```rhai\ns3::restore_object(#{ Bucket: \"b\", Key: \"k\", RestoreRequest: #{ Days: 2, GlacierJobParameters: #{ Tier: \"Bulk\" } } })\n```", ops::restore_object);
-    api.op("create_multipart_upload", "CreateMultipartUpload", "Starts a multipart upload.\n```rhai\nlet id = s3::create_multipart_upload(#{ Bucket: \"b\", Key: \"big\" }).UploadId;\n```", ops::create_multipart_upload);
-    api.op("upload_part", "UploadPart", "Uploads one part (1–10,000; 5 MiB–5 GiB except the last). `ContentLength` without `Body` declares a part by size only.\n```rhai\ns3::upload_part(#{ Bucket: \"b\", Key: \"big\", UploadId: id, PartNumber: 1, Body: blob(5 * 1024 * 1024, 97) }).ETag\n```", ops::upload_part);
-    api.op("complete_multipart_upload", "CompleteMultipartUpload", "Assembles the parts (ETag `\"<md5 of md5s>-N\"`).\n```rhai\ns3::complete_multipart_upload(#{ Bucket: \"b\", Key: \"big\", UploadId: id, MultipartUpload: #{ Parts: [#{ PartNumber: 1, ETag: e1 }] } })\n```", ops::complete_multipart_upload);
-    api.op("abort_multipart_upload", "AbortMultipartUpload", "Abandons a multipart upload and its parts.\n```rhai\ns3::abort_multipart_upload(#{ Bucket: \"b\", Key: \"big\", UploadId: id })\n```", ops::abort_multipart_upload);
-    api.op("list_parts", "ListParts", "The parts uploaded so far.\n```rhai\ns3::list_parts(#{ Bucket: \"b\", Key: \"big\", UploadId: id }).Parts\n```", ops::list_parts);
+    api.op("create_multipart_upload", "CreateMultipartUpload", "Starts a multipart upload.\n```rhai\nlet id = s3::create_multipart_upload(#{ Bucket: \"b\", Key: \"big\" }).UploadId;\n```", via::create_multipart_upload);
+    api.op("upload_part", "UploadPart", "Uploads one part (1–10,000; 5 MiB–5 GiB except the last). `ContentLength` without `Body` declares a part by size only.\n```rhai\ns3::upload_part(#{ Bucket: \"b\", Key: \"big\", UploadId: id, PartNumber: 1, Body: blob(5 * 1024 * 1024, 97) }).ETag\n```", via::upload_part);
+    api.op("complete_multipart_upload", "CompleteMultipartUpload", "Assembles the parts (ETag `\"<md5 of md5s>-N\"`).\n```rhai\ns3::complete_multipart_upload(#{ Bucket: \"b\", Key: \"big\", UploadId: id, MultipartUpload: #{ Parts: [#{ PartNumber: 1, ETag: e1 }] } })\n```", via::complete_multipart_upload);
+    api.op("abort_multipart_upload", "AbortMultipartUpload", "Abandons a multipart upload and its parts.\n```rhai\ns3::abort_multipart_upload(#{ Bucket: \"b\", Key: \"big\", UploadId: id })\n```", via::abort_multipart_upload);
+    api.op("list_parts", "ListParts", "The parts uploaded so far.\n```rhai\ns3::list_parts(#{ Bucket: \"b\", Key: \"big\", UploadId: id }).Parts\n```", via::list_parts);
     api.op("list_multipart_uploads", "ListMultipartUploads", "Uploads in progress.\n```rhai\ns3::list_multipart_uploads(#{ Bucket: \"b\" })\n```", ops::list_multipart_uploads);
 
     // ---- Object Lock ----
@@ -128,6 +129,16 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("create_job", "CreateJob", "S3 Batch Operations: a Batch Replication job (`S3ReplicateObject`) for objects that existed before replication was configured.\n```rhai\ns3::create_job(#{ AccountId: \"111111111111\", Operation: #{ S3ReplicateObject: #{} }, ManifestGenerator: #{ S3JobManifestGenerator: #{ SourceBucket: \"arn:aws:s3:::src\", Filter: #{ ObjectReplicationStatuses: [\"NONE\", \"FAILED\"] } } }, RoleArn: role_arn, Priority: 10 }).JobId\n```", replication::create_job);
     api.op("describe_job", "DescribeJob", "A Batch Operations job's status and progress.\n```rhai\ns3::describe_job(#{ AccountId: \"111111111111\", JobId: id }).Job.Status\n```", replication::describe_job);
 
+    // ---- Access points (S3 Control) ----
+    api.op("create_access_point", "CreateAccessPoint", "Creates an access point on a bucket: its own policy, Block Public Access (all on unless given) and network origin (`VpcConfiguration` makes it reachable only from that VPC). Returns its ARN and bucket-style alias; both work as `Bucket` in object calls.\n```rhai\nlet ap = s3::create_access_point(#{ AccountId: \"111122223333\", Name: \"finance-ap\", Bucket: \"data-lake\" });\ns3::get_object(#{ Bucket: ap.Alias, Key: \"finance/q1.csv\" })\n```", access_points::create_access_point);
+    api.op("get_access_point", "GetAccessPoint", "An access point's configuration: bucket, NetworkOrigin (Internet or VPC), VpcConfiguration, Block Public Access, alias, ARN and endpoints.\n```rhai\ns3::get_access_point(#{ AccountId: \"111122223333\", Name: \"finance-ap\" }).NetworkOrigin\n```", access_points::get_access_point);
+    api.op("list_access_points", "ListAccessPoints", "The account's access points in this Region (optionally of one `Bucket`; `MaxResults`, `NextToken`).\n```rhai\ns3::list_access_points(#{ AccountId: \"111122223333\", Bucket: \"data-lake\" }).AccessPointList\n```", access_points::list_access_points);
+    api.op("delete_access_point", "DeleteAccessPoint", "Deletes an access point (the bucket and its objects stay).\n```rhai\ns3::delete_access_point(#{ AccountId: \"111122223333\", Name: \"finance-ap\" })\n```", access_points::delete_access_point);
+    api.op("put_access_point_policy", "PutAccessPointPolicy", "Sets an access point's policy (JSON text or a map; resources are the access point's ARN, objects `<arn>/object/KEY`); public policies are refused while BlockPublicPolicy is on.\n```rhai\ns3::put_access_point_policy(#{ AccountId: \"111122223333\", Name: \"finance-ap\", Policy: `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:user/alice\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:us-east-1:111122223333:accesspoint/finance-ap/object/finance/*\"}]}` })\n```", access_points::put_access_point_policy);
+    api.op("get_access_point_policy", "GetAccessPointPolicy", "An access point's policy text.\n```rhai\ns3::get_access_point_policy(#{ AccountId: \"111122223333\", Name: \"finance-ap\" }).Policy\n```", access_points::get_access_point_policy);
+    api.op("delete_access_point_policy", "DeleteAccessPointPolicy", "Removes an access point's policy.\n```rhai\ns3::delete_access_point_policy(#{ AccountId: \"111122223333\", Name: \"finance-ap\" })\n```", access_points::delete_access_point_policy);
+    api.op("get_access_point_policy_status", "GetAccessPointPolicyStatus", "Whether an access point's policy is public (a VPC-only access point never is).\n```rhai\ns3::get_access_point_policy_status(#{ AccountId: \"111122223333\", Name: \"finance-ap\" }).PolicyStatus.IsPublic\n```", access_points::get_access_point_policy_status);
+
     // ---- positional overloads ----
     macro_rules! positional {
         ($name:literal, $op:literal, $f:path, $doc:literal, [$($arg:ident),*], |$($p:ident),*| $build:expr) => {{
@@ -140,17 +151,24 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     positional!("create_bucket", "CreateBucket", ops::create_bucket, "Creates a bucket in the caller's region.\n```rhai\ns3::create_bucket(\"my-bucket\")\n```", [bucket], |b| m(&[("Bucket", b)]));
     positional!("delete_bucket", "DeleteBucket", ops::delete_bucket, "Deletes an empty bucket.\n```rhai\ns3::delete_bucket(\"my-bucket\")\n```", [bucket], |b| m(&[("Bucket", b)]));
     positional!("head_bucket", "HeadBucket", ops::head_bucket, "Checks a bucket.\n```rhai\ns3::head_bucket(\"my-bucket\")\n```", [bucket], |b| m(&[("Bucket", b)]));
-    positional!("put_object", "PutObject", ops::put_object, "Stores an object.\n```rhai\ns3::put_object(\"b\", \"hello.txt\", \"hi\")\n```", [bucket, key, body], |b, k, body| m(&[("Bucket", b), ("Key", k), ("Body", body)]));
-    positional!("get_object", "GetObject", ops::get_object, "Reads an object.\n```rhai\ns3::get_object(\"b\", \"hello.txt\").Body.as_string()\n```", [bucket, key], |b, k| m(&[("Bucket", b), ("Key", k)]));
-    positional!("head_object", "HeadObject", ops::head_object, "An object's metadata.\n```rhai\ns3::head_object(\"b\", \"hello.txt\")\n```", [bucket, key], |b, k| m(&[("Bucket", b), ("Key", k)]));
-    positional!("delete_object", "DeleteObject", ops::delete_object, "Deletes an object (a delete marker in versioned buckets).\n```rhai\ns3::delete_object(\"b\", \"hello.txt\")\n```", [bucket, key], |b, k| m(&[("Bucket", b), ("Key", k)]));
-    positional!("list_objects_v2", "ListObjectsV2", ops::list_objects_v2, "Lists a bucket's keys.\n```rhai\ns3::list_objects_v2(\"b\").Contents\n```", [bucket], |b| m(&[("Bucket", b)]));
-    positional!("list_objects_v2", "ListObjectsV2", ops::list_objects_v2, "Lists keys under a prefix.\n```rhai\ns3::list_objects_v2(\"b\", \"logs/\")\n```", [bucket, prefix], |b, p| m(&[("Bucket", b), ("Prefix", p)]));
-    positional!("list_object_versions", "ListObjectVersions", ops::list_object_versions, "Lists versions and delete markers.\n```rhai\ns3::list_object_versions(\"b\")\n```", [bucket], |b| m(&[("Bucket", b)]));
+    positional!("put_object", "PutObject", via::put_object, "Stores an object.\n```rhai\ns3::put_object(\"b\", \"hello.txt\", \"hi\")\n```", [bucket, key, body], |b, k, body| m(&[("Bucket", b), ("Key", k), ("Body", body)]));
+    positional!("get_object", "GetObject", via::get_object, "Reads an object.\n```rhai\ns3::get_object(\"b\", \"hello.txt\").Body.as_string()\n```", [bucket, key], |b, k| m(&[("Bucket", b), ("Key", k)]));
+    positional!("head_object", "HeadObject", via::head_object, "An object's metadata.\n```rhai\ns3::head_object(\"b\", \"hello.txt\")\n```", [bucket, key], |b, k| m(&[("Bucket", b), ("Key", k)]));
+    positional!("delete_object", "DeleteObject", via::delete_object, "Deletes an object (a delete marker in versioned buckets).\n```rhai\ns3::delete_object(\"b\", \"hello.txt\")\n```", [bucket, key], |b, k| m(&[("Bucket", b), ("Key", k)]));
+    positional!("list_objects_v2", "ListObjectsV2", via::list_objects_v2, "Lists a bucket's keys.\n```rhai\ns3::list_objects_v2(\"b\").Contents\n```", [bucket], |b| m(&[("Bucket", b)]));
+    positional!("list_objects_v2", "ListObjectsV2", via::list_objects_v2, "Lists keys under a prefix.\n```rhai\ns3::list_objects_v2(\"b\", \"logs/\")\n```", [bucket, prefix], |b, p| m(&[("Bucket", b), ("Prefix", p)]));
+    positional!("list_object_versions", "ListObjectVersions", via::list_object_versions, "Lists versions and delete markers.\n```rhai\ns3::list_object_versions(\"b\")\n```", [bucket], |b| m(&[("Bucket", b)]));
     positional!("put_bucket_versioning", "PutBucketVersioning", ops::put_bucket_versioning, "Sets versioning to `Enabled` or `Suspended`.\n```rhai\ns3::put_bucket_versioning(\"b\", \"Enabled\")\n```", [bucket, status], |b, s| m(&[("Bucket", b), ("VersioningConfiguration", Dynamic::from_map(m(&[("Status", s)])))]));
     positional!("put_bucket_policy", "PutBucketPolicy", ops::put_bucket_policy, "Sets the bucket policy (JSON text or a map).\n```rhai\ns3::put_bucket_policy(\"b\", policy)\n```", [bucket, policy], |b, p| m(&[("Bucket", b), ("Policy", p)]));
     positional!("get_bucket_policy", "GetBucketPolicy", ops::get_bucket_policy, "The bucket policy.\n```rhai\ns3::get_bucket_policy(\"b\").Policy\n```", [bucket], |b| m(&[("Bucket", b)]));
-    positional!("copy_object", "CopyObject", ops::copy_object, "Copies `source` (`bucket/key`) to bucket/key.\n```rhai\ns3::copy_object(\"b/hello.txt\", \"b\", \"copy.txt\")\n```", [source, bucket, key], |s, b, k| m(&[("CopySource", s), ("Bucket", b), ("Key", k)]));
+    positional!("create_access_point", "CreateAccessPoint", access_points::create_access_point, "Creates an access point `name` on `bucket` in the caller's account.\n```rhai\ns3::create_access_point(\"finance-ap\", \"data-lake\").Alias\n```", [name, bucket], |n, b| m(&[("Name", n), ("Bucket", b)]));
+    positional!("get_access_point", "GetAccessPoint", access_points::get_access_point, "An access point of the caller's account.\n```rhai\ns3::get_access_point(\"finance-ap\")\n```", [name], |n| m(&[("Name", n)]));
+    positional!("delete_access_point", "DeleteAccessPoint", access_points::delete_access_point, "Deletes an access point of the caller's account.\n```rhai\ns3::delete_access_point(\"finance-ap\")\n```", [name], |n| m(&[("Name", n)]));
+    positional!("put_access_point_policy", "PutAccessPointPolicy", access_points::put_access_point_policy, "Sets an access point's policy (JSON text or a map).\n```rhai\ns3::put_access_point_policy(\"finance-ap\", policy)\n```", [name, policy], |n, p| m(&[("Name", n), ("Policy", p)]));
+    positional!("get_access_point_policy_status", "GetAccessPointPolicyStatus", access_points::get_access_point_policy_status, "Whether an access point's policy is public.\n```rhai\ns3::get_access_point_policy_status(\"finance-ap\").PolicyStatus.IsPublic\n```", [name], |n| m(&[("Name", n)]));
+    positional!("delete_access_point_policy", "DeleteAccessPointPolicy", access_points::delete_access_point_policy, "Removes an access point's policy.\n```rhai\ns3::delete_access_point_policy(\"finance-ap\")\n```", [name], |n| m(&[("Name", n)]));
+    positional!("get_access_point_policy", "GetAccessPointPolicy", access_points::get_access_point_policy, "An access point's policy.\n```rhai\ns3::get_access_point_policy(\"finance-ap\").Policy\n```", [name], |n| m(&[("Name", n)]));
+    positional!("copy_object", "CopyObject", via::copy_object, "Copies `source` (`bucket/key`) to bucket/key.\n```rhai\ns3::copy_object(\"b/hello.txt\", \"b\", \"copy.txt\")\n```", [source, bucket, key], |s, b, k| m(&[("CopySource", s), ("Bucket", b), ("Key", k)]));
 
     // ---- presigned URLs ----
     let h = api.handle();

@@ -8,6 +8,7 @@ aws_error_codes! {
     /// Every error code the simulated S3 returns.
     pub enum S3Error {
         AccessDenied = ("AccessDenied", 403),
+        AccessPointAlreadyOwnedByYou = ("AccessPointAlreadyOwnedByYou", 409),
         AccessControlListNotSupported = ("AccessControlListNotSupported", 400),
         AuthorizationQueryParametersError = ("AuthorizationQueryParametersError", 400),
         BucketAlreadyExists = ("BucketAlreadyExists", 409),
@@ -32,11 +33,14 @@ aws_error_codes! {
         InvalidRequest = ("InvalidRequest", 400),
         InvalidStorageClass = ("InvalidStorageClass", 400),
         InvalidTag = ("InvalidTag", 400),
+        InvalidURI = ("InvalidURI", 400),
         KeyTooLongError = ("KeyTooLongError", 400),
         MalformedPolicy = ("MalformedPolicy", 400),
         MalformedXML = ("MalformedXML", 400),
         MetadataTooLarge = ("MetadataTooLarge", 400),
         MethodNotAllowed = ("MethodNotAllowed", 405),
+        NoSuchAccessPoint = ("NoSuchAccessPoint", 404),
+        NoSuchAccessPointPolicy = ("NoSuchAccessPointPolicy", 404),
         NoSuchBucket = ("NoSuchBucket", 404),
         NoSuchBucketPolicy = ("NoSuchBucketPolicy", 404),
         NoSuchKey = ("NoSuchKey", 404),
@@ -55,6 +59,7 @@ aws_error_codes! {
         RestoreAlreadyInProgress = ("RestoreAlreadyInProgress", 409),
         ServerSideEncryptionConfigurationNotFoundError = ("ServerSideEncryptionConfigurationNotFoundError", 404),
         SignatureDoesNotMatch = ("SignatureDoesNotMatch", 403),
+        TooManyAccessPoints = ("TooManyAccessPoints", 400),
         TooManyBuckets = ("TooManyBuckets", 400),
     }
 }

@@ -37,13 +37,21 @@
 //! - Server access logs ([`logging`]): AWS's record format, delivered late and best effort
 //!   by `logging.s3.amazonaws.com` when the target's policy allows it.
 //!
-//! Simplified (and said so where it matters): one partition (`aws`); no access points,
-//! S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
+//! - Access points ([`access_points`], S3 Control): named endpoints on a bucket with their own
+//!   policy, Block Public Access and network origin (Internet or one VPC), an ARN and a
+//!   bucket-style alias; object requests through an access point ARN or alias are decided by
+//!   the access point (VPC origin, its policy) and by the bucket (its policy sees
+//!   `s3:DataAccessPointAccount` & co., so it can delegate to access points), and audited
+//!   with the access point among the resources.
+//!
+//! Simplified (and said so where it matters): one partition (`aws`); no Multi-Region or
+//! Object Lambda access points, no S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
 //! `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and their
 //! ETag is derived from the size, not the content. Restores take the upper end of each
 //! tier's documented time. A Bucket Key lives [`sse::BUCKET_KEY_LIFETIME`].
 
 pub mod access;
+pub mod access_points;
 pub mod bindings;
 pub mod classes;
 pub mod error;
@@ -70,6 +78,8 @@ mod website_tests;
 mod notification_tests;
 #[cfg(test)]
 mod logging_tests;
+#[cfg(test)]
+mod access_points_tests;
 
 pub use model::S3State;
 

@@ -52,6 +52,9 @@ pub struct S3State {
     /// Index of the first audit event whose access log record is not delivered yet.
     #[serde(default)]
     pub log_cursor: Option<usize>,
+    /// Access points of every account and Region, by ARN.
+    #[serde(default)]
+    pub access_points: BTreeMap<String, super::access_points::AccessPoint>,
 }
 
 /// `Enabled` or `Suspended`; an unversioned bucket has no status at all.

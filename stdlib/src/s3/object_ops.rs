@@ -949,6 +949,10 @@ pub struct CopyObjectRequest {
     pub key: String,
     /// `source-bucket/key`, optionally `?versionId=...`.
     pub copy_source: String,
+    /// The access point the source is read through (set by
+    /// [`super::access_points::via::copy_object`] from an access point `CopySource`).
+    #[serde(skip)]
+    pub copy_source_access_point: Option<String>,
     #[serde(default)]
     pub metadata_directive: Option<String>,
     #[serde(default)]
@@ -1019,7 +1023,12 @@ fn parse_copy_source(s: &str) -> Result<(String, String, Option<String>), AwsErr
 /// destination as PutObject would; copying an object onto itself needs a change.
 pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjectResponse, AwsError> {
     let (src_bucket, src_key, src_version) = parse_copy_source(&req.copy_source)?;
-    let src = find_for_read(c, &src_bucket, &src_key, src_version.as_deref(), "s3:GetObject")?;
+    // The source is read through its own access point (or none), the destination written
+    // through the call's.
+    let dst_access_point = std::mem::replace(&mut c.access_point, req.copy_source_access_point.clone());
+    let src = find_for_read(c, &src_bucket, &src_key, src_version.as_deref(), "s3:GetObject");
+    c.access_point = dst_access_point;
+    let src = src?;
     data_call(c, &req.bucket, Some(&req.key));
     let dst = bucket(c, &req.bucket)?;
     access::authorize(c, dst, "s3:PutObject", &object_arn(&req.bucket, &req.key), None, &[])?;

@@ -80,6 +80,10 @@ pub struct Call<'w> {
     /// (AssumeRoleWithWebIdentity, AssumeRoleWithSAML) record the external identity
     /// (`WebIdentityUser`, `SAMLUser`) here.
     pub user_identity: Option<UserIdentity>,
+    /// S3: the access point ARN a data request was addressed to (the SDKs accept an access
+    /// point ARN or alias where a bucket name goes). Set once by `s3::access_points::through`;
+    /// S3's authorization then evaluates the access point as well as the bucket.
+    pub access_point: Option<String>,
 }
 
 fn default_read_only(op: &str) -> bool {
@@ -126,6 +130,7 @@ impl World {
             data_event: false,
             response_elements: Value::Null,
             user_identity: None,
+            access_point: None,
         };
         let result = match call.check_credentials() {
             Ok(()) => f(&mut call),
