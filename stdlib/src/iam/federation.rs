@@ -49,21 +49,19 @@ use sha1::Digest as _;
 
 use super::error::{IamError, IdentityError};
 use super::idp::{self, IdpKind, SignatureCheck, SimIdp};
-use super::model::{Credential, OidcProvider, Role, SamlProvider};
-use super::ops::{Doc, Empty, Tag, account_iam, parse_doc, policy_size, tags_list as tag_list, tags_map as tags_of, validation};
-use super::sts::{AssumedRoleUser, Credentials, PolicyArnType};
-use crate::policy::{self, Context, ContextValue, EvalDecision, PolicyKind, PrincipalInfo, PrincipalKind, Source, SourceType, Sources, ValueType};
+use super::model::{OidcProvider, Role, SamlProvider};
+use super::ops::{Doc, Empty, Tag, account_iam, tags_list as tag_list, tags_map as tags_of, validation};
+use super::sts::{AssumedRoleUser, Credentials, PolicyArnType, SessionGrant, check_session_name, issue_session};
+use crate::policy::{self, Context, ContextValue, EvalDecision, PrincipalInfo, PrincipalKind, Source, SourceType, Sources, ValueType};
 use crate::world::audit::UserIdentity;
 use crate::world::authz::{self, Authz};
-use crate::world::{Arn, AwsError, Call, Caller, Duration, ErrorCode, Principal, RoleSession, Timestamp, World};
+use crate::world::{Arn, AwsError, Call, Caller, Duration, ErrorCode, Principal, Timestamp, World};
 
 /// At most 100 OIDC and 100 SAML providers per account; 100 client ids and 5 thumbprints
 /// per OIDC provider (IAM quotas).
 pub const MAX_PROVIDERS: usize = 100;
 pub const MAX_CLIENT_IDS: usize = 100;
 pub const MAX_THUMBPRINTS: usize = 5;
-/// Session policies: 2,048 characters.
-const SESSION_POLICY_SIZE: usize = 2048;
 
 
 // ---------------------------------------------------------------------------------------------
@@ -676,24 +674,6 @@ fn expired(now: Timestamp, exp: i64) -> AwsError {
 }
 
 /// Parameters both federation calls share.
-struct SessionAsk<'a> {
-    session_name: &'a str,
-    duration: i64,
-    policy: &'a Option<Doc>,
-    policy_arns: &'a [PolicyArnType],
-}
-
-fn check_session_name(field: &str, name: &str) -> Result<(), AwsError> {
-    let n = name.chars().count();
-    if !(2..=64).contains(&n) {
-        return Err(validation(field, name, "Member must have length between 2 and 64"));
-    }
-    if !name.chars().all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@-".contains(ch)) {
-        return Err(validation(field, name, r"Member must satisfy regular expression pattern: [\w+=,.@-]*"));
-    }
-    Ok(())
-}
-
 /// Request-parameter validation (before anything else, as for every AWS call).
 fn check_request(role_arn: &str, duration: Option<i64>) -> Result<i64, AwsError> {
     if role_arn.len() < 20 || role_arn.parse::<Arn>().is_err() {
@@ -743,69 +723,31 @@ fn key(k: impl Into<String>, v: impl Into<String>) -> (String, ContextValue) {
 }
 
 /// Checks the session parameters and issues role-session credentials for a federated caller.
-fn issue_session(c: &mut Call<'_>, role: &Role, ask: &SessionAsk<'_>, provider_arn: &str, source_identity: Option<String>) -> Result<(Credentials, AssumedRoleUser, u32), AwsError> {
-    if ask.duration > role.max_session_duration {
-        return Err(IamError::ValidationError.err("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
-    }
-    let session_policy = match ask.policy {
-        Some(doc) => {
-            let p = parse_doc(doc, PolicyKind::Session)?;
-            if policy_size(p.text()) > SESSION_POLICY_SIZE {
-                return Err(IamError::PackedPolicyTooLarge.err(format!(
-                    "Packed policy consumes {}% of allotted space, please use smaller policy.",
-                    policy_size(p.text()) * 100 / SESSION_POLICY_SIZE
-                )));
-            }
-            Some(p)
-        }
-        None => None,
-    };
-    let account = role.arn.parse::<Arn>().map(|a| a.account).unwrap_or_default();
-    if ask.policy_arns.len() > 10 {
-        return Err(validation("policyArns", &format!("{} items", ask.policy_arns.len()), "Member must have length less than or equal to 10"));
-    }
-    for pa in ask.policy_arns {
-        if super::managed::find(&pa.arn).is_none() && !c.w.iam.accounts.get(&account).is_some_and(|a| a.policies.contains_key(&pa.arn)) {
-            return Err(IamError::ValidationError.err(format!("Policy {} does not exist or is not attachable.", pa.arn)));
-        }
-    }
-    let key_id = c.rng().access_key_id("ASIA");
-    let secret = c.rng().secret_access_key();
-    let token = format!("IQoJb3JpZ2luX2VjE{}", STANDARD.encode(c.rng().bytes(192)));
-    let expiration = c.now().plus(Duration::secs(ask.duration));
-    let session = RoleSession {
-        account: account.clone(),
-        role_name: role.role_name.clone(),
-        role_path: role.path.clone(),
-        role_id: role.role_id.clone(),
-        session_name: ask.session_name.to_string(),
-        access_key_id: key_id.clone(),
-        expiration,
-        session_policy: session_policy.clone(),
-        session_policy_arns: ask.policy_arns.iter().map(|p| p.arn.clone()).collect(),
+/// A session for a federated caller: the role's tags, no MFA, the identity provider as its
+/// source; CloudTrail's response elements also carry the source identity.
+fn issue_federated_session(
+    c: &mut Call<'_>,
+    role: &Role,
+    session_name: &str,
+    duration: i64,
+    (policy, policy_arns): (&Option<Doc>, &[PolicyArnType]),
+    provider_arn: &str,
+    source_identity: &Option<String>,
+) -> Result<(Credentials, AssumedRoleUser, u32), AwsError> {
+    let grant = SessionGrant {
+        role,
+        session_name,
+        duration,
+        policy: policy.as_ref(),
+        policy_arns,
         tags: role.tags.clone(),
         mfa_authenticated_at: None,
         source_arn: provider_arn.to_string(),
         federated_provider: Some(provider_arn.to_string()),
     };
-    let arn = session.arn().to_string();
-    let assumed_role_id = format!("{}:{}", role.role_id, ask.session_name);
-    c.w.iam.credentials.insert(key_id.clone(), Credential::Session { session, secret_access_key: secret.clone(), session_token: token.clone() });
-    let now = c.now();
-    if let Some(x) = c.w.iam.accounts.get_mut(&account).and_then(|a| a.roles.get_mut(&role.role_name.to_ascii_lowercase())) {
-        x.role_last_used = Some(now);
-    }
-    let packed = session_policy.map(|p| (policy_size(p.text()) * 100 / SESSION_POLICY_SIZE) as u32).unwrap_or(0);
-    c.response_elements = json!({
-        "credentials": { "accessKeyId": key_id, "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS", "expiration": expiration.iso() },
-        "assumedRoleUser": { "assumedRoleId": assumed_role_id, "arn": arn },
-        "sourceIdentity": source_identity,
-    });
-    Ok((
-        Credentials { access_key_id: key_id, secret_access_key: secret, session_token: token, expiration },
-        AssumedRoleUser { assumed_role_id, arn },
-        packed,
-    ))
+    let issued = issue_session(c, grant)?;
+    c.response_elements["sourceIdentity"] = json!(source_identity);
+    Ok(issued)
 }
 
 fn check_source_identity(v: &str) -> bool {
@@ -928,8 +870,7 @@ pub fn assume_role_with_web_identity(c: &mut Call<'_>, r: AssumeRoleWithWebIdent
     }
     let role = role.expect("the trust policy allowed, so the role exists");
     c.resource(&role.arn, "AWS::IAM::Role");
-    let ask = SessionAsk { session_name: &r.role_session_name, duration, policy: &r.policy, policy_arns: &r.policy_arns };
-    let (credentials, assumed_role_user, packed_policy_size) = issue_session(c, &role, &ask, &provider_arn, source_identity.clone())?;
+    let (credentials, assumed_role_user, packed_policy_size) = issue_federated_session(c, &role, &r.role_session_name, duration, (&r.policy, &r.policy_arns), &provider_arn, &source_identity)?;
     Ok(AssumeRoleWithWebIdentityResponse {
         credentials,
         subject_from_web_identity_token: sub,
@@ -1103,8 +1044,7 @@ pub fn assume_role_with_saml(c: &mut Call<'_>, r: AssumeRoleWithSamlRequest) -> 
         Some(d) if (900..=43200).contains(&d) => duration.min(d),
         _ => duration,
     };
-    let ask = SessionAsk { session_name: &session_name, duration, policy: &r.policy, policy_arns: &r.policy_arns };
-    let (credentials, assumed_role_user, packed_policy_size) = issue_session(c, &role, &ask, &r.principal_arn, source_identity.clone())?;
+    let (credentials, assumed_role_user, packed_policy_size) = issue_federated_session(c, &role, &session_name, duration, (&r.policy, &r.policy_arns), &r.principal_arn, &source_identity)?;
     Ok(AssumeRoleWithSamlResponse {
         credentials,
         assumed_role_user,

@@ -7,12 +7,14 @@
 //! hour when a role session assumes another role — role chaining) on the simulated clock;
 //! after that every call with the session's credentials fails with ExpiredToken.
 
+use std::collections::BTreeMap;
+
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::error::IamError;
-use super::model::Credential;
+use super::model::{Credential, Role};
 use super::ops::{Doc, Tag, parse_doc, policy_size};
 use crate::policy::{ContextValue, PolicyKind};
 use crate::world::authz::Authz;
@@ -122,13 +124,7 @@ pub fn assume_role(c: &mut Call<'_>, r: AssumeRoleRequest) -> Result<AssumeRoleR
     c.authorize(authz)?;
     let role = role.expect("authorized, so the trust policy exists");
 
-    let n = r.role_session_name.chars().count();
-    if !(2..=64).contains(&n) {
-        return Err(validation("roleSessionName", &r.role_session_name, "Member must have length between 2 and 64"));
-    }
-    if !r.role_session_name.chars().all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@-".contains(ch)) {
-        return Err(validation("roleSessionName", &r.role_session_name, r"Member must satisfy regular expression pattern: [\w+=,.@-]*"));
-    }
+    check_session_name("roleSessionName", &r.role_session_name)?;
     let chaining = matches!(c.principal(), Principal::AssumedRole(_));
     let duration = r.duration_seconds.unwrap_or(3600);
     if duration < 900 {
@@ -140,10 +136,71 @@ pub fn assume_role(c: &mut Call<'_>, r: AssumeRoleRequest) -> Result<AssumeRoleR
     if chaining && duration > 3600 {
         return Err(IamError::ValidationError.err("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."));
     }
-    if duration > role.max_session_duration {
+    let mfa = match (&r.serial_number, &r.token_code) {
+        (Some(_), Some(_)) => Some(c.now()),
+        (None, None) => None,
+        _ => return Err(IamError::ValidationError.err("SerialNumber and TokenCode must be supplied together.")),
+    };
+
+    let mut tags = role.tags.clone();
+    for t in &r.tags {
+        tags.insert(t.key.clone(), t.value.clone());
+    }
+    c.resource(&role.arn, "AWS::IAM::Role");
+    let grant = SessionGrant {
+        role: &role,
+        session_name: &r.role_session_name,
+        duration,
+        policy: r.policy.as_ref(),
+        policy_arns: &r.policy_arns,
+        tags,
+        mfa_authenticated_at: mfa.or_else(|| c.principal().mfa_authenticated_at()),
+        source_arn: c.principal().display_name(),
+        federated_provider: None,
+    };
+    let (credentials, assumed_role_user, packed_policy_size) = issue_session(c, grant)?;
+    Ok(AssumeRoleResponse { credentials, assumed_role_user, packed_policy_size, source_identity: r.source_identity })
+}
+
+/// `RoleSessionName` (and the SAML/web-identity session names): 2–64 characters of `[\w+=,.@-]`.
+pub(super) fn check_session_name(field: &str, name: &str) -> Result<(), AwsError> {
+    let n = name.chars().count();
+    if !(2..=64).contains(&n) {
+        return Err(validation(field, name, "Member must have length between 2 and 64"));
+    }
+    if !name.chars().all(|ch| ch.is_ascii_alphanumeric() || "_+=,.@-".contains(ch)) {
+        return Err(validation(field, name, r"Member must satisfy regular expression pattern: [\w+=,.@-]*"));
+    }
+    Ok(())
+}
+
+/// A role session to issue, whichever call asked for it (AssumeRole,
+/// AssumeRoleWithWebIdentity, AssumeRoleWithSAML), once that call has authorized it.
+pub(super) struct SessionGrant<'a> {
+    pub role: &'a Role,
+    pub session_name: &'a str,
+    pub duration: i64,
+    pub policy: Option<&'a Doc>,
+    pub policy_arns: &'a [PolicyArnType],
+    /// The role's tags with the session tags over them.
+    pub tags: BTreeMap<String, String>,
+    pub mfa_authenticated_at: Option<Timestamp>,
+    /// Who assumed the role (CloudTrail's `sourceIdentity`-free "issuer" of the session).
+    pub source_arn: String,
+    pub federated_provider: Option<String>,
+}
+
+/// Checks what every role session must satisfy (the role's MaxSessionDuration, the session
+/// policy's packed size, at most 10 existing managed session policies), then creates the
+/// temporary credentials, records the session and the role's last use, and sets the audit
+/// event's response elements. Returns the credentials, the assumed-role user and the packed
+/// policy size in percent.
+pub(super) fn issue_session(c: &mut Call<'_>, g: SessionGrant<'_>) -> Result<(Credentials, AssumedRoleUser, u32), AwsError> {
+    let role = g.role;
+    if g.duration > role.max_session_duration {
         return Err(IamError::ValidationError.err("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
     }
-    let session_policy = match &r.policy {
+    let session_policy = match g.policy {
         Some(doc) => {
             let p = parse_doc(doc, PolicyKind::Session)?;
             if policy_size(p.text()) > SESSION_POLICY_SIZE {
@@ -156,63 +213,47 @@ pub fn assume_role(c: &mut Call<'_>, r: AssumeRoleRequest) -> Result<AssumeRoleR
         }
         None => None,
     };
-    if r.policy_arns.len() > 10 {
-        return Err(validation("policyArns", &format!("{} items", r.policy_arns.len()), "Member must have length less than or equal to 10"));
+    let account = role.arn.parse::<Arn>().map(|a| a.account).unwrap_or_default();
+    if g.policy_arns.len() > 10 {
+        return Err(validation("policyArns", &format!("{} items", g.policy_arns.len()), "Member must have length less than or equal to 10"));
     }
-    for pa in &r.policy_arns {
-        if super::managed::find(&pa.arn).is_none()
-            && !c.w.iam.accounts.get(&role_account).is_some_and(|a| a.policies.contains_key(&pa.arn))
-        {
+    for pa in g.policy_arns {
+        if super::managed::find(&pa.arn).is_none() && !c.w.iam.accounts.get(&account).is_some_and(|a| a.policies.contains_key(&pa.arn)) {
             return Err(IamError::ValidationError.err(format!("Policy {} does not exist or is not attachable.", pa.arn)));
         }
     }
-    let mfa = match (&r.serial_number, &r.token_code) {
-        (Some(_), Some(_)) => Some(c.now()),
-        (None, None) => None,
-        _ => return Err(IamError::ValidationError.err("SerialNumber and TokenCode must be supplied together.")),
-    };
-
     let key_id = c.rng().access_key_id("ASIA");
     let secret = c.rng().secret_access_key();
     let token = format!("IQoJb3JpZ2luX2VjE{}", base64::engine::general_purpose::STANDARD.encode(c.rng().bytes(192)));
-    let expiration = c.now().plus(Duration::secs(duration));
-    let mut tags = role.tags.clone();
-    for t in &r.tags {
-        tags.insert(t.key.clone(), t.value.clone());
-    }
+    let expiration = c.now().plus(Duration::secs(g.duration));
+    let packed = session_policy.as_ref().map(|p| (policy_size(p.text()) * 100 / SESSION_POLICY_SIZE) as u32).unwrap_or(0);
     let session = RoleSession {
-        account: role_account.clone(),
+        account: account.clone(),
         role_name: role.role_name.clone(),
         role_path: role.path.clone(),
         role_id: role.role_id.clone(),
-        session_name: r.role_session_name.clone(),
+        session_name: g.session_name.to_string(),
         access_key_id: key_id.clone(),
         expiration,
         session_policy,
-        session_policy_arns: r.policy_arns.iter().map(|p| p.arn.clone()).collect(),
-        tags,
-        mfa_authenticated_at: mfa.or_else(|| c.principal().mfa_authenticated_at()),
-        source_arn: c.principal().display_name(),
-        federated_provider: None,
+        session_policy_arns: g.policy_arns.iter().map(|p| p.arn.clone()).collect(),
+        tags: g.tags,
+        mfa_authenticated_at: g.mfa_authenticated_at,
+        source_arn: g.source_arn,
+        federated_provider: g.federated_provider,
     };
     let arn = session.arn().to_string();
-    let assumed_role_id = format!("{}:{}", role.role_id, r.role_session_name);
+    let assumed_role_id = format!("{}:{}", role.role_id, g.session_name);
     c.w.iam.credentials.insert(key_id.clone(), Credential::Session { session, secret_access_key: secret.clone(), session_token: token.clone() });
     let now = c.now();
-    if let Some(x) = c.w.iam.accounts.get_mut(&role_account).and_then(|a| a.roles.get_mut(&role.role_name.to_ascii_lowercase())) {
+    if let Some(x) = c.w.iam.accounts.get_mut(&account).and_then(|a| a.roles.get_mut(&role.role_name.to_ascii_lowercase())) {
         x.role_last_used = Some(now);
     }
-    c.resource(&role.arn, "AWS::IAM::Role");
     c.response_elements = json!({
         "credentials": { "accessKeyId": key_id, "sessionToken": "HIDDEN_DUE_TO_SECURITY_REASONS", "expiration": expiration.iso() },
         "assumedRoleUser": { "assumedRoleId": assumed_role_id, "arn": arn },
     });
-    Ok(AssumeRoleResponse {
-        credentials: Credentials { access_key_id: key_id, secret_access_key: secret, session_token: token, expiration },
-        assumed_role_user: AssumedRoleUser { assumed_role_id, arn },
-        packed_policy_size: r.policy.as_ref().map(|d| (policy_size(&d.0) * 100 / SESSION_POLICY_SIZE) as u32).unwrap_or(0),
-        source_identity: r.source_identity,
-    })
+    Ok((Credentials { access_key_id: key_id, secret_access_key: secret, session_token: token, expiration }, AssumedRoleUser { assumed_role_id, arn }, packed))
 }
 
 #[derive(Debug, Default, Deserialize)]
