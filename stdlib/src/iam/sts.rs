@@ -185,7 +185,7 @@ pub(super) struct SessionGrant<'a> {
     /// The role's tags with the session tags over them.
     pub tags: BTreeMap<String, String>,
     pub mfa_authenticated_at: Option<Timestamp>,
-    /// Who assumed the role (CloudTrail's `sourceIdentity`-free "issuer" of the session).
+    /// Who created the session: the calling principal, or the identity provider.
     pub source_arn: String,
     pub federated_provider: Option<String>,
 }
