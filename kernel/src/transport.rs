@@ -75,6 +75,51 @@ fn log(msg: impl std::fmt::Display) {
     eprintln!("cloudbook: {msg}");
 }
 
+/// At most this many "dropped a message" lines per second reach stderr.
+const DROP_LOG_PER_SECOND: u32 = 10;
+
+/// Rate-limits the log of dropped messages, so a flood of forged or broken frames cannot
+/// flood the log: the first [`DROP_LOG_PER_SECOND`] lines of each second are kept, and the
+/// number left out is reported with the next dropped message after that second.
+struct DropLog {
+    window: Option<std::time::Instant>,
+    logged: u32,
+    suppressed: u64,
+}
+
+impl DropLog {
+    const fn new() -> DropLog {
+        DropLog { window: None, logged: 0, suppressed: 0 }
+    }
+
+    /// The lines to print for one dropped message seen at `now`.
+    fn note(&mut self, now: std::time::Instant, line: String) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.window.is_none_or(|w| now.duration_since(w) >= std::time::Duration::from_secs(1)) {
+            if self.suppressed > 0 {
+                out.push(format!("{} more dropped messages were not logged", self.suppressed));
+            }
+            *self = DropLog { window: Some(now), ..DropLog::new() };
+        }
+        if self.logged < DROP_LOG_PER_SECOND {
+            self.logged += 1;
+            out.push(line);
+        } else {
+            self.suppressed += 1;
+        }
+        out
+    }
+}
+
+static DROPS: parking_lot::Mutex<DropLog> = parking_lot::Mutex::new(DropLog::new());
+
+/// Logs a message the kernel dropped (bad signature, malformed frames), rate-limited.
+fn log_dropped(socket: &str, e: impl std::fmt::Display) {
+    for line in DROPS.lock().note(std::time::Instant::now(), format!("dropped a {socket} message: {e}")) {
+        log(line);
+    }
+}
+
 fn to_zmq(frames: Vec<Vec<u8>>) -> Option<ZmqMessage> {
     ZmqMessage::try_from(frames.into_iter().map(Bytes::from).collect::<Vec<_>>()).ok()
 }
@@ -171,7 +216,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
                                 break;
                             }
                         }
-                        Err(e) => log(format!("dropped a shell message: {e}")),
+                        Err(e) => log_dropped("shell", e),
                     },
                     Err(e) => log(format!("shell receive failed: {e}")),
                 }
@@ -235,7 +280,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
             while let Ok(z) = stdin.recv().await {
                 match wire::decode(&frames_of(z), &signer) {
                     Ok(m) => log(format!("ignoring stdin message `{}` (the kernel never asks for input)", m.msg_type())),
-                    Err(e) => log(format!("dropped a stdin message: {e}")),
+                    Err(e) => log_dropped("stdin", e),
                 }
             }
         });
@@ -273,7 +318,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
                 let msg = match wire::decode(&frames_of(z), &signer) {
                     Ok(m) => m,
                     Err(e) => {
-                        log(format!("dropped a control message: {e}"));
+                        log_dropped("control", e);
                         continue;
                     }
                 };
@@ -323,6 +368,20 @@ mod tests {
             "ip": "127.0.0.1", "key": key, "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn dropped_messages_are_logged_at_most_ten_a_second_and_the_rest_counted() {
+        let mut d = DropLog::new();
+        let t0 = std::time::Instant::now();
+        let lines: Vec<String> = (0..100).flat_map(|i| d.note(t0, format!("bad {i}"))).collect();
+        assert_eq!(lines, (0..10).map(|i| format!("bad {i}")).collect::<Vec<_>>());
+        // Still inside the same second: nothing more.
+        assert!(d.note(t0 + std::time::Duration::from_millis(999), "late".into()).is_empty());
+        // The next second reports how many were left out, then logs again.
+        let next = d.note(t0 + std::time::Duration::from_millis(1000), "bad 100".into());
+        assert_eq!(next, vec!["91 more dropped messages were not logged".to_string(), "bad 100".to_string()]);
+        assert_eq!(d.note(t0 + std::time::Duration::from_millis(1001), "bad 101".into()), vec!["bad 101".to_string()]);
     }
 
     #[test]
