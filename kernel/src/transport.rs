@@ -75,48 +75,45 @@ fn log(msg: impl std::fmt::Display) {
     eprintln!("cloudbook: {msg}");
 }
 
-/// At most this many "dropped a message" lines per second reach stderr.
+/// At most this many "dropped a message" lines per second and socket reach stderr.
 const DROP_LOG_PER_SECOND: u32 = 10;
 
-/// Rate-limits the log of dropped messages, so a flood of forged or broken frames cannot
-/// flood the log: the first [`DROP_LOG_PER_SECOND`] lines of each second are kept, and the
-/// number left out is reported with the next dropped message after that second.
+/// Rate-limits one socket's log of dropped messages, so a flood of forged or broken frames
+/// cannot flood the log: the first [`DROP_LOG_PER_SECOND`] lines of each second are kept,
+/// and the number left out is reported with the socket's next dropped message after that
+/// second.
 struct DropLog {
+    socket: &'static str,
     window: Option<std::time::Instant>,
     logged: u32,
     suppressed: u64,
 }
 
 impl DropLog {
-    const fn new() -> DropLog {
-        DropLog { window: None, logged: 0, suppressed: 0 }
+    fn new(socket: &'static str) -> DropLog {
+        DropLog { socket, window: None, logged: 0, suppressed: 0 }
     }
 
-    /// The lines to print for one dropped message seen at `now`.
-    fn note(&mut self, now: std::time::Instant, line: String) -> Vec<String> {
+    /// The lines to print for one message dropped at `now` because of `e`.
+    fn note(&mut self, now: std::time::Instant, e: impl std::fmt::Display) -> Vec<String> {
         let mut out = Vec::new();
         if self.window.is_none_or(|w| now.duration_since(w) >= std::time::Duration::from_secs(1)) {
             if self.suppressed > 0 {
-                out.push(format!("{} more dropped messages were not logged", self.suppressed));
+                out.push(format!("{} more dropped {} messages were not logged", self.suppressed, self.socket));
             }
-            *self = DropLog { window: Some(now), ..DropLog::new() };
+            *self = DropLog { window: Some(now), ..DropLog::new(self.socket) };
         }
         if self.logged < DROP_LOG_PER_SECOND {
             self.logged += 1;
-            out.push(line);
+            out.push(format!("dropped a {} message: {e}", self.socket));
         } else {
             self.suppressed += 1;
         }
         out
     }
-}
 
-static DROPS: parking_lot::Mutex<DropLog> = parking_lot::Mutex::new(DropLog::new());
-
-/// Logs a message the kernel dropped (bad signature, malformed frames), rate-limited.
-fn log_dropped(socket: &str, e: impl std::fmt::Display) {
-    for line in DROPS.lock().note(std::time::Instant::now(), format!("dropped a {socket} message: {e}")) {
-        log(line);
+    fn log(&mut self, e: impl std::fmt::Display) {
+        self.note(std::time::Instant::now(), e).into_iter().for_each(log);
     }
 }
 
@@ -208,6 +205,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
     {
         let signer = signer.clone();
         tokio::spawn(async move {
+            let mut drops = DropLog::new("shell");
             loop {
                 match shell_recv.recv().await {
                     Ok(z) => match wire::decode(&frames_of(z), &signer) {
@@ -216,7 +214,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
                                 break;
                             }
                         }
-                        Err(e) => log_dropped("shell", e),
+                        Err(e) => drops.log(e),
                     },
                     Err(e) => log(format!("shell receive failed: {e}")),
                 }
@@ -277,10 +275,11 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
     {
         let signer = signer.clone();
         tokio::spawn(async move {
+            let mut drops = DropLog::new("stdin");
             while let Ok(z) = stdin.recv().await {
                 match wire::decode(&frames_of(z), &signer) {
                     Ok(m) => log(format!("ignoring stdin message `{}` (the kernel never asks for input)", m.msg_type())),
-                    Err(e) => log_dropped("stdin", e),
+                    Err(e) => drops.log(e),
                 }
             }
         });
@@ -307,6 +306,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
         let done = done_tx.clone();
         let iopub = iopub_tx.clone();
         tokio::spawn(async move {
+            let mut drops = DropLog::new("control");
             loop {
                 let z = match control.recv().await {
                     Ok(z) => z,
@@ -318,7 +318,7 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
                 let msg = match wire::decode(&frames_of(z), &signer) {
                     Ok(m) => m,
                     Err(e) => {
-                        log_dropped("control", e);
+                        drops.log(e);
                         continue;
                     }
                 };
@@ -372,16 +372,17 @@ mod tests {
 
     #[test]
     fn dropped_messages_are_logged_at_most_ten_a_second_and_the_rest_counted() {
-        let mut d = DropLog::new();
+        let mut d = DropLog::new("shell");
         let t0 = std::time::Instant::now();
+        let at = |ms| t0 + std::time::Duration::from_millis(ms);
         let lines: Vec<String> = (0..100).flat_map(|i| d.note(t0, format!("bad {i}"))).collect();
-        assert_eq!(lines, (0..10).map(|i| format!("bad {i}")).collect::<Vec<_>>());
+        assert_eq!(lines, (0..10).map(|i| format!("dropped a shell message: bad {i}")).collect::<Vec<_>>());
         // Still inside the same second: nothing more.
-        assert!(d.note(t0 + std::time::Duration::from_millis(999), "late".into()).is_empty());
+        assert!(d.note(at(999), "late").is_empty());
         // The next second reports how many were left out, then logs again.
-        let next = d.note(t0 + std::time::Duration::from_millis(1000), "bad 100".into());
-        assert_eq!(next, vec!["91 more dropped messages were not logged".to_string(), "bad 100".to_string()]);
-        assert_eq!(d.note(t0 + std::time::Duration::from_millis(1001), "bad 101".into()), vec!["bad 101".to_string()]);
+        let next = d.note(at(1000), "bad 100");
+        assert_eq!(next, ["91 more dropped shell messages were not logged", "dropped a shell message: bad 100"]);
+        assert_eq!(d.note(at(1001), "bad 101"), ["dropped a shell message: bad 101"]);
     }
 
     #[test]
