@@ -85,6 +85,56 @@ fn user_principal(w: &World, account: &str, name: &str) -> Result<Principal, Aws
     })
 }
 
+/// What a request is signed with: an access key id, its secret, and the session token of
+/// temporary credentials.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SigningKey {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+fn signing_key_from(access_key_id: &str, c: &Credential) -> Option<SigningKey> {
+    let (secret_access_key, session_token) = match c {
+        Credential::AccessKey { secret_access_key, status, .. } if status == "Active" => (secret_access_key.clone(), None),
+        Credential::AccessKey { .. } => return None,
+        Credential::Session { secret_access_key, session_token, .. } | Credential::UserSession { secret_access_key, session_token, .. } => {
+            (secret_access_key.clone(), Some(session_token.clone()))
+        }
+    };
+    Some(SigningKey { access_key_id: access_key_id.to_string(), secret_access_key, session_token })
+}
+
+/// What `access_key_id` signs with, if it can sign at all (unknown and inactive keys can't).
+/// Expiry is the caller's to check: an expired session still has its key, and the request
+/// fails later with AWS's expired-token error.
+pub fn signing_key(w: &World, access_key_id: &str) -> Option<SigningKey> {
+    signing_key_from(access_key_id, w.iam.credentials.get(access_key_id)?)
+}
+
+/// What `p` signs with: its role session's temporary credentials, or an IAM user's first
+/// active access key. The root user and others have none unless a script passes them.
+pub fn signing_key_of(w: &World, p: &Principal) -> Option<SigningKey> {
+    w.iam.credentials.iter().find_map(|(akid, c)| {
+        let mine = match (c, p) {
+            (Credential::Session { session, .. }, Principal::AssumedRole(s)) => session.access_key_id == s.access_key_id,
+            (Credential::AccessKey { account, user_name, .. }, Principal::User { account: a, name, session_expiration: None, .. }) => {
+                account == a && user_name.eq_ignore_ascii_case(name)
+            }
+            _ => false,
+        };
+        if mine { signing_key_from(akid, c) } else { None }
+    })
+}
+
+/// The role session behind temporary credentials.
+pub fn role_session<'w>(w: &'w World, access_key_id: &str) -> Option<&'w crate::world::RoleSession> {
+    match w.iam.credentials.get(access_key_id)? {
+        Credential::Session { session, .. } => Some(session),
+        _ => None,
+    }
+}
+
 /// Resolves a principal named by a script.
 pub fn resolve_principal(w: &World, spec: &PrincipalSpec) -> Result<Principal, AwsError> {
     match spec {

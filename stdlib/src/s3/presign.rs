@@ -81,45 +81,27 @@ fn bad(msg: impl Into<String>) -> AwsError {
 }
 
 /// The signer for `access_key_id`: its principal, secret and session token (temporary
-/// credentials), from IAM's credential table. Inactive keys authenticate nothing.
+/// credentials), from IAM. Inactive keys authenticate nothing.
 fn lookup_access_key(w: &World, access_key_id: &str) -> Option<(Principal, String, Option<String>)> {
-    use crate::iam::model::Credential;
-    let (secret, token) = match w.iam.credentials.get(access_key_id)? {
-        Credential::AccessKey { secret_access_key, status, .. } if status == "Active" => (secret_access_key.clone(), None),
-        Credential::AccessKey { .. } => return None,
-        Credential::Session { secret_access_key, session_token, .. } | Credential::UserSession { secret_access_key, session_token, .. } => {
-            (secret_access_key.clone(), Some(session_token.clone()))
-        }
+    let key = crate::iam::signing_key(w, access_key_id)?;
+    let spec = crate::iam::PrincipalSpec::Credentials {
+        access_key_id: access_key_id.into(),
+        secret_access_key: Some(key.secret_access_key.clone()),
+        session_token: key.session_token.clone(),
     };
-    let spec = crate::iam::PrincipalSpec::Credentials { access_key_id: access_key_id.into(), secret_access_key: Some(secret.clone()), session_token: token.clone() };
     let p = crate::iam::resolve_principal(w, &spec).ok()?;
-    Some((p, secret, token))
+    Some((p, key.secret_access_key, key.session_token))
 }
 
 /// The current principal's signing credentials: a role session's temporary credentials, or
 /// the first active access key of an IAM user (the root user has none unless given).
 fn current_credentials(w: &World) -> Result<Credentials, AwsError> {
-    use crate::iam::model::Credential;
     let p = w.caller().principal;
-    let found = w.iam.credentials.iter().find_map(|(akid, c)| {
-        let mine = match (c, &p) {
-            (Credential::Session { session, .. }, Principal::AssumedRole(s)) => session.access_key_id == s.access_key_id,
-            (Credential::AccessKey { account, user_name, status, .. }, Principal::User { account: a, name, session_expiration: None, .. }) => {
-                account == a && user_name.eq_ignore_ascii_case(name) && status == "Active"
-            }
-            _ => false,
-        };
-        if !mine {
-            return None;
-        }
-        Some(match c {
-            Credential::Session { secret_access_key, session_token, .. } | Credential::UserSession { secret_access_key, session_token, .. } => {
-                Credentials { access_key_id: akid.clone(), secret_access_key: secret_access_key.clone(), session_token: Some(session_token.clone()), expiration: None }
-            }
-            Credential::AccessKey { secret_access_key, .. } => {
-                Credentials { access_key_id: akid.clone(), secret_access_key: secret_access_key.clone(), session_token: None, expiration: None }
-            }
-        })
+    let found = crate::iam::signing_key_of(w, &p).map(|k| Credentials {
+        access_key_id: k.access_key_id,
+        secret_access_key: k.secret_access_key,
+        session_token: k.session_token,
+        expiration: None,
     });
     found.ok_or_else(|| {
         bad(format!(

@@ -500,7 +500,7 @@ fn assume_role(w: &mut World, role_arn: &str, region: &str) -> Result<Caller, Aw
     let params = json!({ "roleArn": role_arn, "roleSessionName": "s3-replication" });
     let resp = w.call_as(svc, &STS, "AssumeRole", params, |c| crate::iam::sts::assume_role(c, req))?;
     let key = resp.credentials.access_key_id;
-    let Some(crate::iam::model::Credential::Session { session, .. }) = w.iam.credentials.get(&key) else {
+    let Some(session) = crate::iam::role_session(w, &key) else {
         return Err(super::error::access_denied());
     };
     let mut caller = Caller::new(Principal::AssumedRole(session.clone()), region);
