@@ -62,6 +62,7 @@ pub mod model;
 pub mod notifications;
 pub mod object_lock;
 pub mod replication;
+pub mod select;
 pub mod object_ops;
 pub mod ops;
 pub mod presign;
