@@ -263,7 +263,10 @@ mod tests {
         CsvIn { header, field_delimiter: b',', record_delimiter: b'\n', quote: b'"', quote_escape: b'"', comments: Some(b'#'), allow_quoted_record_delimiter: false }
     }
 
-    fn rows(body: &str, c: &CsvIn) -> Result<Vec<(Vec<String>, Option<Vec<String>>)>, AwsError> {
+    /// Each record's fields and the header names it was given.
+    type Rows = Vec<(Vec<String>, Option<Vec<String>>)>;
+
+    fn rows(body: &str, c: &CsvIn) -> Result<Rows, AwsError> {
         let mut out = Vec::new();
         read_csv(body.as_bytes(), c, None, |r| {
             if let Record::Csv { fields, headers } = r {

@@ -372,10 +372,8 @@ fn interrupted_error() -> AwsError {
 /// Runs `q` over `body` (the plaintext object): native loops, polling `interrupted` every
 /// 4,096 records.
 pub fn run(q: &Query, input: &Input, output: &Output, body: &[u8], scan: Option<(u64, u64)>, now: DateTime<FixedOffset>, interrupted: &dyn Fn() -> bool) -> Result<Run, AwsError> {
-    if !q.from_path.is_empty() || q.from_star {
-        if let Input::Csv(_) = input {
-            return Err(S3Error::UnsupportedSqlStructure.err("`FROM S3Object[*].path` works only with JSON objects."));
-        }
+    if (!q.from_path.is_empty() || q.from_star) && matches!(input, Input::Csv(_)) {
+        return Err(S3Error::UnsupportedSqlStructure.err("`FROM S3Object[*].path` works only with JSON objects."));
     }
     let (window, header_line) = match (scan, input) {
         (None, _) => ((0, body.len()), None),
@@ -401,7 +399,7 @@ pub fn run(q: &Query, input: &Input, output: &Output, body: &[u8], scan: Option<
     let mut seen = 0u64;
     let mut sink = |rec: Record| -> Result<bool, AwsError> {
         seen += 1;
-        if seen % 4096 == 0 && interrupted() {
+        if seen.is_multiple_of(4096) && interrupted() {
             return Err(interrupted_error());
         }
         if !aggregate && emitted >= limit {

@@ -398,13 +398,8 @@ impl Parser {
                 self.agg_ok = true;
                 let expr = self.expr()?;
                 self.agg_ok = false;
-                let alias = if self.eat_kw("AS") {
-                    Some(self.alias()?)
-                } else if matches!(&self.peek().tok, Tok::Ident(s) if !reserved(s)) || matches!(self.peek().tok, Tok::Quoted(_)) {
-                    Some(self.alias()?)
-                } else {
-                    None
-                };
+                let bare = matches!(&self.peek().tok, Tok::Ident(s) if !reserved(s)) || matches!(self.peek().tok, Tok::Quoted(_));
+                let alias = if self.eat_kw("AS") || bare { Some(self.alias()?) } else { None };
                 items.push(Item { expr, alias });
                 if !self.eat_sym(",") {
                     break;

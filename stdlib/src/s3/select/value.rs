@@ -138,7 +138,10 @@ pub fn format_timestamp(t: &DateTime<FixedOffset>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
+/// Floats print with at most 15 significant digits (so `10 * 47.27` is `472.7`, not
+/// `472.7000000000001`), whole ones with a `.0`.
 fn format_float(f: f64) -> String {
+    let f = if f.is_finite() { format!("{f:.14e}").parse().unwrap_or(f) } else { f };
     if f.is_finite() && f == f.trunc() && f.abs() < 1e15 { format!("{f:.1}") } else { format!("{f}") }
 }
 
@@ -497,6 +500,14 @@ mod tests {
         assert_eq!(Value::Null.cast(SqlType::Int).unwrap(), Value::Null);
         assert_eq!(s("abc").cast(SqlType::Int).unwrap_err().code, "CastFailed");
         assert_eq!(s("abc").cast(SqlType::Timestamp).unwrap_err().code, "CastFailed");
+    }
+
+    #[test]
+    fn floats_print_with_15_significant_digits() {
+        assert_eq!(Value::Float(10.0 * 47.27).to_text(), "472.7");
+        assert_eq!(Value::Float(3.0).to_text(), "3.0");
+        assert_eq!(Value::Float(0.1 + 0.2).to_text(), "0.3");
+        assert_eq!(Value::Float(1.0 / 3.0).to_text(), "0.333333333333333");
     }
 
     #[test]
