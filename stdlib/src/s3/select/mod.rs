@@ -336,21 +336,20 @@ pub struct Run {
     pub stats: Stats,
 }
 
+/// A projection's output name: its alias, else the last field of its path (`s.user.name` is
+/// `name`, `s._2` is `_2`), else `_N` for the N-th projection.
 fn column_name(item: &sql::Item, i: usize, alias: &sql::Name) -> String {
     if let Some(a) = &item.alias {
         return a.clone();
     }
-    match &item.expr {
-        Expr::Path(_, steps) => match steps.last() {
-            Some(Step::Field(n)) => n.text.clone(),
-            Some(_) => format!("_{}", i + 1),
-            None => match &item.expr {
-                Expr::Path(n, _) if !n.matches(&alias.text) => n.text.clone(),
-                _ => format!("_{}", i + 1),
-            },
-        },
-        _ => format!("_{}", i + 1),
+    if let Expr::Path(n, steps) = &item.expr {
+        match steps.last() {
+            Some(Step::Field(f)) => return f.text.clone(),
+            None if !n.matches(&alias.text) => return n.text.clone(),
+            _ => {}
+        }
     }
+    format!("_{}", i + 1)
 }
 
 /// The result row for one record: `SELECT *` gives the record's own fields.
