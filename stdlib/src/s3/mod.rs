@@ -36,7 +36,6 @@
 //!   must allow S3, with AWS's event JSON.
 //! - Server access logs ([`logging`]): AWS's record format, delivered late and best effort
 //!   by `logging.s3.amazonaws.com` when the target's policy allows it.
-//!
 //! - Access points ([`access_points`], S3 Control): named endpoints on a bucket with their own
 //!   policy, Block Public Access and network origin (Internet or one VPC), an ARN and a
 //!   bucket-style alias; object requests through an access point ARN or alias are decided by
@@ -50,9 +49,9 @@
 //!
 //! Simplified (and said so where it matters): one partition (`aws`); no Multi-Region or
 //! Object Lambda access points, checksums other than MD5, or S3 Express; S3 Select reads no
-//! GZIP/BZIP2 or Parquet input. Sizes can be declared without content (`ContentLength` without a
-//! `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and their
-//! ETag is derived from the size, not the content. Restores take the upper end of each
+//! GZIP/BZIP2 or Parquet input. Sizes can be declared without content (`ContentLength`
+//! without a `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and
+//! their ETag is derived from the size, not the content. Restores take the upper end of each
 //! tier's documented time. A Bucket Key lives [`sse::BUCKET_KEY_LIFETIME`].
 
 pub mod access;

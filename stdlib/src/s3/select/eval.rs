@@ -6,8 +6,9 @@
 //! 2. `AND`/`OR`/`NOT` are three-valued (`FALSE AND NULL` is FALSE, `TRUE OR NULL` is TRUE).
 //! 3. CSV fields are strings ("If CAST is not defined, then all input data is treated as a
 //!    string"). Comparing or adding a string and a number reads the string as a number; a
-//!    string that is not a number makes the comparison MISSING (the record is filtered out),
-//!    and SUM/AVG of strings is `IncorrectSqlFunctionArgumentType` (use CAST).
+//!    string that is not a number makes `<`, `>`, ... and arithmetic MISSING (the record is
+//!    filtered out) and `=` FALSE; SUM/AVG of strings is `IncorrectSqlFunctionArgumentType`
+//!    (use CAST). Two strings compare as text (`'10' < '9'`), which is why CAST matters.
 //! 4. Integer arithmetic is 8-byte and checked (`IntegerOverflow`); `/` on integers truncates;
 //!    division by zero is an evaluation error.
 //! 5. CSV columns are named `_1`, `_2`, ... (from 1: `_0` is `InvalidColumnIndex`) or, with

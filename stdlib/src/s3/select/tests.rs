@@ -282,3 +282,16 @@ fn mutated_queries_never_panic_when_run() {
     // Both paths were exercised.
     assert!(ran > 100 && failed > 100, "ran {ran}, failed {failed}");
 }
+
+/// Long scans poll the kernel's interrupt flag and stop with an error.
+#[test]
+fn an_interrupt_stops_a_long_scan() {
+    use super::formats::{Input, Output};
+    let body: String = (0..10_000).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+    let q = super::sql::parse("SELECT COUNT(*) FROM S3Object s WHERE s.n >= 0").unwrap();
+    let now = super::value::parse_timestamp("2026-01-01T00:00Z").unwrap();
+    let out = Output::Json { record_delimiter: "\n".into() };
+    let run = |stop: bool| super::run(&q, &Input::Json { lines: true }, &out, body.as_bytes(), None, now, &move || stop);
+    assert_eq!(run(false).unwrap().records, "{\"_1\":10000}\n");
+    assert_eq!(run(true).unwrap_err().code, "Interrupted");
+}
