@@ -5,10 +5,11 @@
 //!    operators and functions; `WHERE` keeps a record only when its condition is TRUE.
 //! 2. `AND`/`OR`/`NOT` are three-valued (`FALSE AND NULL` is FALSE, `TRUE OR NULL` is TRUE).
 //! 3. CSV fields are strings ("If CAST is not defined, then all input data is treated as a
-//!    string"). Comparing or adding a string and a number reads the string as a number; a
-//!    string that is not a number makes `<`, `>`, ... and arithmetic MISSING (the record is
-//!    filtered out) and `=` FALSE; SUM/AVG of strings is `IncorrectSqlFunctionArgumentType`
-//!    (use CAST). Two strings compare as text (`'10' < '9'`), which is why CAST matters.
+//!    string"), and S3 Select does not convert them by itself: ordering or adding a string
+//!    and a number is `ExternalEvalException` ("The query cannot be evaluated"), `=` between
+//!    different types is FALSE, SUM/AVG of strings is `IncorrectSqlFunctionArgumentType`,
+//!    and date functions want timestamps (TO_TIMESTAMP). Two strings compare as text
+//!    (`'10' < '9'`): CAST is how a CSV column becomes a number.
 //! 4. Integer arithmetic is 8-byte and checked (`IntegerOverflow`); `/` on integers truncates;
 //!    division by zero is an evaluation error.
 //! 5. CSV columns are named `_1`, `_2`, ... (from 1: `_0` is `InvalidColumnIndex`) or, with
@@ -160,7 +161,10 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> R {
     if a.is_absent() || b.is_absent() {
         return Ok(if *a == Value::Missing || *b == Value::Missing { Value::Missing } else { Value::Null });
     }
-    let (Some(x), Some(y)) = (a.as_number(), b.as_number()) else { return Ok(Value::Missing) };
+    if a.as_f64().is_none() || b.as_f64().is_none() {
+        return Err(mismatch("compute with", a, b));
+    }
+    let (x, y) = (a.clone(), b.clone());
     let div0 = || S3Error::ExternalEvalException.err("The query cannot be evaluated: division by zero.");
     Ok(match (x, y) {
         (Value::Int(x), Value::Int(y)) => Value::Int(match op {
@@ -190,18 +194,33 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> R {
     })
 }
 
-fn compare(op: BinOp, a: &Value, b: &Value) -> Value {
+/// `ExternalEvalException` for an operation on values of types that do not go together
+/// (AWS does not convert a CSV string to a number by itself: CAST it).
+fn mismatch(what: &str, a: &Value, b: &Value) -> AwsError {
+    S3Error::ExternalEvalException.err(format!(
+        "The query cannot be evaluated. Check the file and try again: cannot {what} {} `{}` and {} `{}`{}.",
+        a.type_name(),
+        a.to_text(),
+        b.type_name(),
+        b.to_text(),
+        if matches!(a, Value::Str(_)) != matches!(b, Value::Str(_)) { " (CSV fields are strings: CAST them, e.g. CAST(s.age AS INT))" } else { "" }
+    ))
+}
+
+/// A comparison: NULL/MISSING propagate; values of different types are never equal, and
+/// ordering them is `ExternalEvalException`.
+fn compare(op: BinOp, a: &Value, b: &Value) -> R {
     if *a == Value::Missing || *b == Value::Missing {
-        return Value::Missing;
+        return Ok(Value::Missing);
     }
     if a.is_absent() || b.is_absent() {
-        return Value::Null;
+        return Ok(Value::Null);
     }
     use std::cmp::Ordering::*;
-    match a.compare(b) {
+    Ok(match a.compare(b) {
         None if matches!(op, BinOp::Eq) => Value::Bool(false),
         None if matches!(op, BinOp::Ne) => Value::Bool(true),
-        None => Value::Missing,
+        None => return Err(mismatch("compare", a, b)),
         Some(o) => Value::Bool(match op {
             BinOp::Eq => o == Equal,
             BinOp::Ne => o != Equal,
@@ -211,7 +230,7 @@ fn compare(op: BinOp, a: &Value, b: &Value) -> Value {
             BinOp::Ge => o != Less,
             _ => unreachable!("comparison operator"),
         }),
-    }
+    })
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -285,20 +304,19 @@ fn string_arg<'v>(func: &str, v: &'v Value) -> Result<Option<&'v str>, AwsError>
 }
 
 fn int_arg(func: &str, v: &Value) -> Result<Option<i64>, AwsError> {
-    match v.as_number() {
-        Some(Value::Int(n)) => Ok(Some(n)),
-        Some(Value::Float(f)) if f.is_finite() && f.abs() < 9.2e18 => Ok(Some(f.trunc() as i64)),
-        _ if v.is_absent() => Ok(None),
-        _ => Err(arg_type(func, v, "an integer")),
+    match v {
+        Value::Int(n) => Ok(Some(*n)),
+        Value::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(Some(f.trunc() as i64)),
+        v if v.is_absent() => Ok(None),
+        v => Err(arg_type(func, v, "an integer")),
     }
 }
 
 fn ts_arg(func: &str, v: &Value) -> Result<Option<DateTime<FixedOffset>>, AwsError> {
     match v {
         Value::Ts(t) => Ok(Some(*t)),
-        Value::Str(s) => parse_timestamp(s).map(Some).ok_or_else(|| arg_type(func, v, "a timestamp")),
         v if v.is_absent() => Ok(None),
-        v => Err(arg_type(func, v, "a timestamp")),
+        v => Err(arg_type(func, v, "a timestamp (use TO_TIMESTAMP or CAST(... AS TIMESTAMP))")),
     }
 }
 
@@ -355,7 +373,7 @@ fn binary(op: BinOp, a: &Expr, b: &Expr, rec: &Record, env: &Env) -> R {
         BinOp::And | BinOp::Or => logic(op, a, b, rec, env),
         BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
             let x = eval(a, rec, env)?;
-            Ok(compare(op, &x, &eval(b, rec, env)?))
+            compare(op, &x, &eval(b, rec, env)?)
         }
         _ => {
             let x = eval(a, rec, env)?;
@@ -387,10 +405,10 @@ fn neg(v: Value) -> R {
     if let Some(x) = absent(&[&v]) {
         return Ok(x);
     }
-    Ok(match v.as_number() {
-        Some(Value::Int(n)) => Value::Int(n.checked_neg().ok_or_else(overflow)?),
-        Some(Value::Float(f)) => Value::Float(-f),
-        _ => Value::Missing,
+    Ok(match v {
+        Value::Int(n) => Value::Int(n.checked_neg().ok_or_else(overflow)?),
+        Value::Float(f) => Value::Float(-f),
+        v => return Err(mismatch("negate", &v, &Value::Int(0))),
     })
 }
 
@@ -446,8 +464,8 @@ fn like(expr: &Expr, pattern: &Expr, escape: Option<&Expr>, negated: bool, rec: 
 
 fn between(expr: &Expr, lo: &Expr, hi: &Expr, negated: bool, rec: &Record, env: &Env) -> R {
     let v = eval(expr, rec, env)?;
-    let ge = compare(BinOp::Ge, &v, &eval(lo, rec, env)?);
-    let le = compare(BinOp::Le, &v, &eval(hi, rec, env)?);
+    let ge = compare(BinOp::Ge, &v, &eval(lo, rec, env)?)?;
+    let le = compare(BinOp::Le, &v, &eval(hi, rec, env)?)?;
     Ok(match (truth(&ge), truth(&le)) {
         (Some(a), Some(b)) => Value::Bool((a && b) != negated),
         _ => absent(&[&ge, &le]).unwrap_or(Value::Missing),
@@ -461,7 +479,7 @@ fn in_list(expr: &Expr, list: &[Expr], negated: bool, rec: &Record, env: &Env) -
     }
     let mut saw_null = false;
     for item in list {
-        match compare(BinOp::Eq, &v, &eval(item, rec, env)?) {
+        match compare(BinOp::Eq, &v, &eval(item, rec, env)?)? {
             Value::Bool(true) => return Ok(Value::Bool(!negated)),
             Value::Null => saw_null = true,
             _ => {}
@@ -478,7 +496,7 @@ fn case(operand: Option<&Expr>, whens: &[(Expr, Expr)], default: Option<&Expr>, 
     for (cond, then) in whens {
         let c = eval(cond, rec, env)?;
         let hit = match &subject {
-            Some(s) => compare(BinOp::Eq, s, &c) == Value::Bool(true),
+            Some(s) => compare(BinOp::Eq, s, &c)? == Value::Bool(true),
             None => c == Value::Bool(true),
         };
         if hit {
@@ -541,7 +559,7 @@ fn call(f: Func, args: &[Expr], rec: &Record, env: &Env) -> R {
         Func::UtcNow => Value::Ts(env.now),
         Func::Coalesce => vals.iter().find(|v| !v.is_absent()).cloned().unwrap_or(Value::Null),
         Func::NullIf => {
-            if compare(BinOp::Eq, &vals[0], &vals[1]) == Value::Bool(true) {
+            if compare(BinOp::Eq, &vals[0], &vals[1])? == Value::Bool(true) {
                 Value::Null
             } else {
                 vals[0].clone()
@@ -749,6 +767,14 @@ mod tests {
         assert_eq!(ok("NOT NULL"), Value::Null);
         assert_eq!(ev("9223372036854775807 + 1", "{}").unwrap_err().code, "IntegerOverflow");
         assert_eq!(ev("1 / 0", "{}").unwrap_err().code, "ExternalEvalException");
+        // No implicit conversion: "all input data is treated as a string. It must be cast".
+        assert_eq!(ev("'36' > 30", "{}").unwrap_err().code, "ExternalEvalException");
+        assert_eq!(ev("'36' + 1", "{}").unwrap_err().code, "ExternalEvalException");
+        assert_eq!(ev("-'3'", "{}").unwrap_err().code, "ExternalEvalException");
+        assert_eq!(ok("'36' = 36"), Value::Bool(false));
+        assert_eq!(ok("'36' <> 36"), Value::Bool(true));
+        assert_eq!(ok("CAST('36' AS INT) > 30"), Value::Bool(true));
+        assert_eq!(ok("'10' < '9'"), Value::Bool(true));
         // The longest chain the parser accepts evaluates (on a test thread's small stack).
         let chain = vec!["1"; crate::s3::select::sql::MAX_OPERATORS].join(" + ");
         assert_eq!(ev(&chain, "{}").unwrap(), Value::Int(crate::s3::select::sql::MAX_OPERATORS as i64));

@@ -41,8 +41,9 @@
 //!
 //! Simplified: GZIP/BZIP2 input and Parquet are refused with `NotImplemented`; DECIMAL is
 //! an 8-byte float; BytesScanned counts the whole window even when LIMIT stops early; no
-//! Cont (keep-alive) events; a JSON `Type` left out means DOCUMENT; comparisons between a
-//! CSV string and a number read the string as a number (see [`eval`]).
+//! Cont (keep-alive) events; a JSON `Type` left out means DOCUMENT. Typing follows
+//! [`eval`]'s rules: no implicit string-to-number conversion (`ExternalEvalException`, as
+//! AWS answers), so CSV columns are CAST.
 
 pub mod eval;
 pub mod formats;

@@ -48,6 +48,11 @@ fn aggregates_and_casts() {
     assert_eq!(s(&r["Records"]), "0,\n");
     let (c, _) = code(&format!(r#"{DATA} q("people.csv", "SELECT CAST(s.city AS INT) FROM S3Object s", csv_use)"#));
     assert_eq!(c, "CastFailed");
+    // Comparing a CSV field with a number needs a CAST too: AWS answers ExternalEvalException
+    // ("The query cannot be evaluated") rather than converting by itself.
+    let (c, m) = code(&format!(r#"{DATA} q("people.csv", "SELECT s.name FROM S3Object s WHERE s.age > 30", csv_use)"#));
+    assert_eq!(c, "ExternalEvalException");
+    assert!(m.contains("CAST"), "{m}");
 }
 
 #[test]

@@ -284,21 +284,16 @@ impl Value {
         })
     }
 
-    /// Orders two values of comparable types (numbers with numbers — strings that hold
-    /// numbers count as numbers when compared with one —, strings, booleans, timestamps);
-    /// `None` when they do not compare.
+    /// Orders two values of the same kind (numbers, strings, booleans, timestamps, lists for
+    /// equality); `None` when they do not compare.
     pub fn compare(&self, other: &Value) -> Option<std::cmp::Ordering> {
         use Value::*;
         match (self, other) {
             (Int(a), Int(b)) => Some(a.cmp(b)),
             (Int(_) | Float(_), Int(_) | Float(_)) => self.as_f64()?.partial_cmp(&other.as_f64()?),
             (Str(a), Str(b)) => Some(a.cmp(b)),
-            (Str(_), Int(_) | Float(_)) => self.as_number()?.compare(other),
-            (Int(_) | Float(_), Str(_)) => self.compare(&other.as_number()?),
             (Bool(a), Bool(b)) => Some(a.cmp(b)),
             (Ts(a), Ts(b)) => Some(a.cmp(b)),
-            (Str(s), Ts(b)) => Some(parse_timestamp(s)?.cmp(b)),
-            (Ts(a), Str(s)) => Some(a.cmp(&parse_timestamp(s)?)),
             (List(a), List(b)) if a.len() == b.len() => {
                 a.iter().zip(b).all(|(x, y)| x.compare(y) == Some(std::cmp::Ordering::Equal)).then_some(std::cmp::Ordering::Equal)
             }
@@ -511,10 +506,10 @@ mod tests {
     }
 
     #[test]
-    fn comparisons_read_numeric_strings_as_numbers() {
-        assert_eq!(Value::Str("10".into()).compare(&Value::Int(9)), Some(std::cmp::Ordering::Greater));
+    fn only_values_of_one_kind_compare() {
+        // Strings compare as text, so '10' < '9'; a string and a number do not compare.
         assert_eq!(Value::Str("10".into()).compare(&Value::Str("9".into())), Some(std::cmp::Ordering::Less));
-        assert_eq!(Value::Str("x".into()).compare(&Value::Int(9)), None);
+        assert_eq!(Value::Str("10".into()).compare(&Value::Int(9)), None);
         assert_eq!(Value::Int(2).compare(&Value::Float(2.0)), Some(std::cmp::Ordering::Equal));
     }
 }
