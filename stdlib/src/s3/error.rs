@@ -93,6 +93,8 @@ aws_error_codes! {
         LexerInvalidLiteral = ("LexerInvalidLiteral", 400),
         LikeInvalidInputs = ("LikeInvalidInputs", 400),
         MaxOperatorsExceeded = ("MaxOperatorsExceeded", 400),
+        /// Not in the error-code table, but what the SQL reference says a quoted header that does not exist gives.
+        MissingHeaderName = ("MissingHeaderName", 400),
         MissingRequiredParameter = ("MissingRequiredParameter", 400),
         NumberFormatError = ("NumberFormatError", 400),
         ObjectSerializationConflict = ("ObjectSerializationConflict", 400),

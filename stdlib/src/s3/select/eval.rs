@@ -15,8 +15,11 @@
 //! 5. CSV columns are named `_1`, `_2`, ... (from 1: `_0` is `InvalidColumnIndex`) or, with
 //!    `FileHeaderInfo: USE`, by header: case-insensitively unless double-quoted; a name that
 //!    matches two headers is `AmbiguousFieldName`; a name no header has is
-//!    `EvaluatorBindingDoesNotExist`. JSON attributes follow the same case rule and are
-//!    MISSING when absent.
+//!    `MissingHeaderName` (the SQL reference's example: header `NAME`, `s."name"`). JSON
+//!    attributes follow the same case rule and are MISSING when absent.
+//! 6. A JSON record is named by the FROM alias, by the last name of the FROM path
+//!    (`SELECT price FROM S3Object[*].books[*].price`), or `_1` when the path ends in a
+//!    wildcard or is empty (`SELECT _1.dir_name FROM S3Object[*]`).
 
 use chrono::{DateTime, FixedOffset};
 
@@ -35,6 +38,8 @@ pub enum Record<'a> {
 /// What evaluation needs besides the record.
 pub struct Env<'a> {
     pub alias: &'a Name,
+    /// The other name of a JSON record (rule 6).
+    pub row: &'a str,
     /// UTCNOW(): the world's clock, never the wall clock.
     pub now: DateTime<FixedOffset>,
     /// The aggregate results, when projecting an aggregate query's single row.
@@ -59,14 +64,18 @@ fn csv_column(fields: &[String], headers: Option<&[String]>, name: &Name) -> R {
         return Ok(fields.get(i?).map_or(Value::Missing, |f| Value::Str(f.clone())));
     }
     let Some(headers) = headers else {
-        return Err(S3Error::EvaluatorBindingDoesNotExist.err(format!(
+        return Err(S3Error::MissingHeaderName.err(format!(
             "The column `{}` does not exist: without `FileHeaderInfo: USE` the columns are named by position (`_1`, `_2`, ...).",
             name.text
         )));
     };
     let hits: Vec<usize> = headers.iter().enumerate().filter(|(_, h)| name.matches(h)).map(|(i, _)| i).collect();
     match hits.as_slice() {
-        [] => Err(S3Error::EvaluatorBindingDoesNotExist.err(format!("The column `{}` does not exist in the file's header.", name.text))),
+        [] => Err(S3Error::MissingHeaderName.err(format!(
+            "The column `{}` does not exist in the file's header{}.",
+            name.text,
+            if name.quoted { " (a double-quoted name matches its case exactly)" } else { "" }
+        ))),
         [i] => Ok(fields.get(*i).map_or(Value::Missing, |f| Value::Str(f.clone()))),
         _ => Err(S3Error::AmbiguousFieldName.err(format!(
             "The field name `{}` matches multiple fields in the file. Check the SQL expression and the file, and try again (double-quote the name to match its case exactly).",
@@ -117,7 +126,7 @@ fn path(name: &Name, steps: &[Step], rec: &Record, env: &Env) -> R {
             Ok(walk(&col, rest).cloned().unwrap_or(Value::Missing))
         }
         Record::Json(v) => {
-            let found = if is_alias {
+            let found = if is_alias || name.matches(env.row) {
                 walk(v, steps)
             } else {
                 match v {
@@ -738,7 +747,7 @@ mod tests {
     fn ev(expr: &str, json: &str) -> Result<Value, AwsError> {
         let q = parse(&format!("SELECT {expr} FROM S3Object s")).unwrap();
         let rec = Value::from_json(serde_json::from_str(json).unwrap());
-        let env = Env { alias: &q.alias, now: env_now(), aggs: None };
+        let env = Env { alias: &q.alias, row: "_1", now: env_now(), aggs: None };
         eval(&q.items.unwrap()[0].expr, &Record::Json(&rec), &env)
     }
 
@@ -856,20 +865,25 @@ mod tests {
         let q = parse("SELECT s._2, s.city, city, s.\"City\" FROM S3Object s").unwrap();
         let fields = vec!["Ada".to_string(), "Paris".to_string()];
         let headers = vec!["name".to_string(), "City".to_string()];
-        let env = Env { alias: &q.alias, now: env_now(), aggs: None };
+        let env = Env { alias: &q.alias, row: "_1", now: env_now(), aggs: None };
         let rec = Record::Csv { fields: &fields, headers: Some(&headers) };
         for item in q.items.as_ref().unwrap() {
             assert_eq!(eval(&item.expr, &rec, &env).unwrap(), Value::Str("Paris".into()));
         }
         let one = |sql: &str, headers: Option<&[String]>| {
             let q = parse(sql).unwrap();
-            let env = Env { alias: &q.alias, now: env_now(), aggs: None };
+            let env = Env { alias: &q.alias, row: "_1", now: env_now(), aggs: None };
             eval(&q.items.as_ref().unwrap()[0].expr, &Record::Csv { fields: &fields, headers }, &env)
         };
         assert_eq!(one("SELECT s._0 FROM S3Object s", None).unwrap_err().code, "InvalidColumnIndex");
         assert_eq!(one("SELECT s._9 FROM S3Object s", None).unwrap(), Value::Missing);
-        assert_eq!(one("SELECT s.city FROM S3Object s", None).unwrap_err().code, "EvaluatorBindingDoesNotExist");
-        assert_eq!(one("SELECT s.zip FROM S3Object s", Some(&headers)).unwrap_err().code, "EvaluatorBindingDoesNotExist");
+        assert_eq!(one("SELECT s.city FROM S3Object s", None).unwrap_err().code, "MissingHeaderName");
+        assert_eq!(one("SELECT s.zip FROM S3Object s", Some(&headers)).unwrap_err().code, "MissingHeaderName");
+        // "The object being queried has header/attribute NAME ... SELECT s.\"name\" ... results in a
+        // 400 error MissingHeaderName".
+        let upper = vec!["NAME".to_string(), "City".to_string()];
+        assert_eq!(one("SELECT s.\"name\" FROM S3Object s", Some(&upper)).unwrap_err().code, "MissingHeaderName");
+        assert_eq!(one("SELECT s.name FROM S3Object s", Some(&upper)).unwrap(), Value::Str("Ada".into()));
         let dup = vec!["NAME".to_string(), "name".to_string()];
         // "An error is thrown in cases of ambiguity" (headers NAME and name).
         assert_eq!(one("SELECT s.name FROM S3Object s", Some(&dup)).unwrap_err().code, "AmbiguousFieldName");

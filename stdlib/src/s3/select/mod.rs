@@ -393,7 +393,11 @@ pub fn run(q: &Query, input: &Input, output: &Output, body: &[u8], scan: Option<
     let mut accs: Vec<Acc> = aggs.iter().map(|a| Acc::new(a.1)).collect();
     let aggregate = !aggs.is_empty();
     let limit = q.limit.unwrap_or(u64::MAX);
-    let env = Env { alias: &q.alias, now, aggs: None };
+    let row = match q.from_path.last() {
+        Some(Step::Field(n)) => n.text.as_str(),
+        _ => "_1",
+    };
+    let env = Env { alias: &q.alias, row, now, aggs: None };
     let mut out = String::new();
     let mut emitted = 0u64;
     let mut seen = 0u64;
@@ -429,7 +433,7 @@ pub fn run(q: &Query, input: &Input, output: &Output, body: &[u8], scan: Option<
     }
     if aggregate && limit > 0 {
         let results: Vec<Value> = accs.into_iter().map(Acc::finish).collect();
-        let env = Env { alias: &q.alias, now, aggs: Some(&results) };
+        let env = Env { alias: &q.alias, row, now, aggs: Some(&results) };
         let empty = Value::Struct(Vec::new());
         output.write(&project(q, &Record::Json(&empty), &env)?, &mut out)?;
     }

@@ -273,12 +273,48 @@ fn lex(src: &str) -> Result<Vec<Token>, AwsError> {
 // ---------------------------------------------------------------------------------------
 // Parser
 
-/// Words that cannot be used as bare identifiers or aliases (quote them to use them).
+/// S3 Select's reserved keywords (the SQL reference's "Reserved keywords" list): as a column
+/// or attribute name they must be double-quoted (`s."CAST"`), "Otherwise a 400 parse error
+/// will result".
 const RESERVED: &[&str] = &[
-    "ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CAST", "DESC", "DISTINCT", "ELSE", "END", "ESCAPE", "EXCEPT", "FALSE", "FROM", "FULL",
-    "GROUP", "HAVING", "IN", "INNER", "INTERSECT", "IS", "JOIN", "LEFT", "LIKE", "LIMIT", "MISSING", "NOT", "NULL", "OFFSET", "ON", "OR",
-    "ORDER", "OUTER", "RIGHT", "SELECT", "THEN", "TRUE", "UNION", "WHEN", "WHERE",
+    "absolute", "action", "add", "all", "allocate", "alter", "and", "any", "are", "as", "asc", "assertion",
+    "at", "authorization", "avg", "bag", "begin", "between", "bit", "bit_length", "blob", "bool", "boolean",
+    "both", "by", "cascade", "cascaded", "case", "cast", "catalog", "char", "char_length", "character",
+    "character_length", "check", "clob", "close", "coalesce", "collate", "collation", "column", "commit",
+    "connect", "connection", "constraint", "constraints", "continue", "convert", "corresponding", "count",
+    "create", "cross", "current", "current_date", "current_time", "current_timestamp", "current_user",
+    "cursor", "date", "day", "deallocate", "dec", "decimal", "declare", "default", "deferrable", "deferred",
+    "delete", "desc", "describe", "descriptor", "diagnostics", "disconnect", "distinct", "domain", "double",
+    "drop", "else", "end", "end-exec", "escape", "except", "exception", "exec", "execute", "exists",
+    "external", "extract", "false", "fetch", "first", "float", "for", "foreign", "found", "from", "full",
+    "get", "global", "go", "goto", "grant", "group", "having", "hour", "identity", "immediate", "in",
+    "indicator", "initially", "inner", "input", "insensitive", "insert", "int", "integer", "intersect",
+    "interval", "into", "is", "isolation", "join", "key", "language", "last", "leading", "left", "level",
+    "like", "limit", "list", "local", "lower", "match", "max", "min", "minute", "missing", "module", "month",
+    "names", "national", "natural", "nchar", "next", "no", "not", "null", "nullif", "numeric", "octet_length",
+    "of", "on", "only", "open", "option", "or", "order", "outer", "output", "overlaps", "pad", "partial",
+    "pivot", "position", "precision", "prepare", "preserve", "primary", "prior", "privileges", "procedure",
+    "public", "read", "real", "references", "relative", "restrict", "revoke", "right", "rollback", "rows",
+    "schema", "scroll", "second", "section", "select", "session", "session_user", "set", "sexp", "size",
+    "smallint", "some", "space", "sql", "sqlcode", "sqlerror", "sqlstate", "string", "struct", "substring",
+    "sum", "symbol", "system_user", "table", "temporary", "then", "time", "timestamp", "timezone_hour",
+    "timezone_minute", "to", "trailing", "transaction", "translate", "translation", "trim", "true", "tuple",
+    "union", "unique", "unknown", "unpivot", "update", "upper", "usage", "user", "using", "value", "values",
+    "varchar", "varying", "view", "when", "whenever", "where", "with", "work", "write", "year", "zone",
 ];
+
+/// The functions S3 Select has (some are reserved words, which only stand as calls).
+const FUNCTIONS: &[&str] = &[
+    "AVG", "CAST", "CHAR_LENGTH", "CHARACTER_LENGTH", "COALESCE", "COUNT", "DATE_ADD", "DATE_DIFF", "EXTRACT", "LOWER", "MAX", "MIN", "NULLIF",
+    "SUBSTRING", "SUM", "TO_STRING", "TO_TIMESTAMP", "TRIM", "UPPER", "UTCNOW",
+];
+
+fn keyword_error(word: &str, line: usize, col: usize) -> AwsError {
+    S3Error::ParseUnExpectedKeyword.err(format!(
+        "The SQL expression contains an unexpected keyword: `{word}` {} is reserved; double-quote a column or attribute with that name (`s.\"{word}\"`).",
+        at(line, col)
+    ))
+}
 
 fn reserved(s: &str) -> bool {
     RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s))
@@ -515,6 +551,7 @@ impl Parser {
                 self.next();
                 let t = self.next();
                 match t.tok {
+                    Tok::Ident(s) if reserved(&s) => return Err(keyword_error(&s, t.line, t.col)),
                     Tok::Ident(s) => steps.push(Step::Field(Name { text: s, quoted: false })),
                     Tok::Quoted(s) => steps.push(Step::Field(Name { text: s, quoted: true })),
                     Tok::Sym("*") if wildcards => steps.push(Step::Wildcard),
@@ -825,8 +862,7 @@ impl Parser {
                         }
                         Ok(Expr::Cast(Box::new(e), ty))
                     }
-                    _ if reserved(&word) => Err(self.err(S3Error::ParseUnExpectedKeyword, "Expected an expression")),
-                    _ if call => {
+                    _ if call && (FUNCTIONS.contains(&up.as_str()) || !reserved(&word)) => {
                         self.next();
                         self.next();
                         self.depth += 1;
@@ -834,6 +870,7 @@ impl Parser {
                         self.depth -= 1;
                         r
                     }
+                    _ if reserved(&word) => Err(keyword_error(&word, line, col)),
                     _ => {
                         self.next();
                         let steps = self.steps(false)?;

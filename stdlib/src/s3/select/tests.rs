@@ -57,7 +57,7 @@ fn aggregates_and_casts() {
 
 #[test]
 fn json_lines_paths_and_json_output() {
-    let rows = ok(&format!(r#"{DATA} s3::select("data", "events.jsonl", "SELECT s.id, s.user.name AS who, s.ms * 2 FROM S3Object s WHERE s.level = 'ERROR'")"#)).into_array().unwrap();
+    let rows = ok(&format!(r#"{DATA} s3::select("data", "events.jsonl", "SELECT s.id, s.\"user\".name AS who, s.ms * 2 FROM S3Object s WHERE s.\"level\" = 'ERROR'")"#)).into_array().unwrap();
     assert_eq!(rows.len(), 2);
     let first = map(rows[0].clone());
     assert_eq!(first["id"].as_int().unwrap(), 2);
@@ -72,6 +72,46 @@ fn json_lines_paths_and_json_output() {
         r#"{DATA} s3::select_object_content(#{{ Bucket: "data", Key: "events.jsonl", Expression: "SELECT * FROM S3Object s WHERE s.id = 3", ExpressionType: "SQL", InputSerialization: lines, OutputSerialization: #{{ JSON: #{{ RecordDelimiter: ";" }} }} }})"#
     )));
     assert_eq!(s(&r["Records"]), r#"{"id":3,"level":"ERROR","ms":95};"#);
+}
+
+#[test]
+fn reserved_keywords_must_be_double_quoted() {
+    // "SELECT s.\"CAST\" from S3Object s" works; "SELECT s.CAST from S3Object s" is a 400
+    // parse error. `level` and `user` are reserved words too.
+    let setup = r#"s3::create_bucket("data"); s3::put_object("data", "k.csv", "CAST,level\n1,2\n");"#;
+    let rows = ok(&format!(r#"{setup} s3::select("data", "k.csv", "SELECT s.\"CAST\", s.\"level\" FROM S3Object s")"#)).into_array().unwrap();
+    assert_eq!(s(&map(rows[0].clone())["CAST"]), "1");
+    let (c, m) = code(&format!(r#"{setup} s3::select("data", "k.csv", "SELECT s.CAST FROM S3Object s")"#));
+    assert_eq!(c, "ParseUnExpectedKeyword");
+    assert!(m.contains("double-quote"), "{m}");
+    assert_eq!(code(&format!(r#"{setup} s3::select("data", "k.csv", "SELECT level FROM S3Object s")"#)).0, "ParseUnExpectedKeyword");
+}
+
+#[test]
+fn the_reference_json_path_examples() {
+    // The SQL reference's Example #1: wildcards emit MISSING where nothing matches, written
+    // as empty records, unless filtered with IS NOT MISSING.
+    let setup = r#"s3::create_bucket("data");
+        s3::put_object("data", "rules.json", `{ "Rules": [ {"id": "1"}, {"expr": "y > x"}, {"id": "2", "expr": "z = DEBUG"} ]}
+{ "created": "June 27", "modified": "July 6" }`);
+        fn run(sql) { s3::select_object_content(#{ Bucket: "data", Key: "rules.json", Expression: sql, ExpressionType: "SQL",
+            InputSerialization: #{ JSON: #{ Type: "DOCUMENT" } }, OutputSerialization: #{ JSON: #{} } }).Records }"#;
+    assert_eq!(s(&ok(&format!(r#"{setup} run("SELECT id FROM S3Object[*].Rules[*].id")"#))), "{\"id\":\"1\"}\n{}\n{\"id\":\"2\"}\n{}\n");
+    assert_eq!(s(&ok(&format!(r#"{setup} run("SELECT id FROM S3Object[*].Rules[*].id WHERE id IS NOT MISSING")"#))), "{\"id\":\"1\"}\n{\"id\":\"2\"}\n");
+    // Example #2: `_1` names the row when the path ends in a wildcard.
+    let setup = r#"s3::create_bucket("data");
+        s3::put_object("data", "dirs.json", `{ "created": "936864000", "dir_name": "important_docs", "files": [ { "name": "." }, { "name": ".." }, { "name": ".aws" }, { "name": "downloads" } ], "owner": "AWS S3" }
+{ "created": "936864000", "dir_name": "other_docs", "files": [ { "name": "." }, { "name": ".." }, { "name": "my stuff" }, { "name": "backup" } ], "owner": "User" }`);
+        fn run(sql) { s3::select_object_content(#{ Bucket: "data", Key: "dirs.json", Expression: sql, ExpressionType: "SQL",
+            InputSerialization: #{ JSON: #{ Type: "DOCUMENT" } }, OutputSerialization: #{ JSON: #{} } }).Records }"#;
+    assert_eq!(
+        s(&ok(&format!(r#"{setup} run("SELECT d.dir_name, d.files FROM S3Object[*] d")"#))),
+        "{\"dir_name\":\"important_docs\",\"files\":[{\"name\":\".\"},{\"name\":\"..\"},{\"name\":\".aws\"},{\"name\":\"downloads\"}]}\n{\"dir_name\":\"other_docs\",\"files\":[{\"name\":\".\"},{\"name\":\"..\"},{\"name\":\"my stuff\"},{\"name\":\"backup\"}]}\n"
+    );
+    assert_eq!(
+        s(&ok(&format!(r#"{setup} run("SELECT _1.dir_name, _1.owner FROM S3Object[*]")"#))),
+        "{\"dir_name\":\"important_docs\",\"owner\":\"AWS S3\"}\n{\"dir_name\":\"other_docs\",\"owner\":\"User\"}\n"
+    );
 }
 
 #[test]
@@ -158,7 +198,7 @@ fn request_validation_uses_select_error_codes() {
     assert_eq!(c, "ParseExpectedExpression");
     assert!(m.contains("line 1, column 44"), "{m}");
     let e = map(ok(&format!(r#"{DATA} let e = #{{}}; try {{ q("people.csv", "SELECT s.nmae FROM S3Object s", csv_use); }} catch (err) {{ e = err; }} e"#)));
-    assert_eq!(s(&e["Code"]), "EvaluatorBindingDoesNotExist");
+    assert_eq!(s(&e["Code"]), "MissingHeaderName");
     assert_eq!(e["StatusCode"].as_int().unwrap(), 400);
     assert_eq!(s(&e["Operation"]), "SelectObjectContent");
 }
@@ -244,7 +284,7 @@ fn mutated_queries_never_panic_when_run() {
         "SELECT s.name, CAST(s.age AS INT) * 2 AS a FROM S3Object s WHERE s.city LIKE '%o%' LIMIT 3",
         "SELECT COUNT(*), SUM(CAST(s._2 AS FLOAT)), MAX(s._1) FROM S3Object s WHERE s._2 BETWEEN '1' AND '9'",
         "SELECT SUBSTRING(s.name, 2, 3), TRIM(BOTH 'A' FROM s.name), DATE_DIFF(day, `2020-01-01T`, UTCNOW()), TO_STRING(UTCNOW(), 'yyyy MMM d') FROM S3Object s",
-        "SELECT CASE WHEN s.user.name IS MISSING THEN 'anon' ELSE UPPER(s.user.name) END, s.ms / 0, s.tags[1] FROM S3Object[*] s WHERE s.ms IN (12, 340)",
+        "SELECT CASE WHEN s.\"user\".name IS MISSING THEN 'anon' ELSE UPPER(s.\"user\".name) END, s.ms / 0, s.tags[1] FROM S3Object[*] s WHERE s.ms IN (12, 340)",
     ];
     let csv = b"name,age,city\nAda,36,London\nAlan,x,\"Wil,mslow\"\n,,\n";
     let json = br#"{"ms":12,"user":{"name":"ada"},"tags":["a","b"]}
@@ -285,7 +325,7 @@ fn mutated_queries_never_panic_when_run() {
         }
     }
     // Both paths were exercised.
-    assert!(ran > 100 && failed > 100, "ran {ran}, failed {failed}");
+    assert!(ran > 50 && failed > 50, "ran {ran}, failed {failed}");
 }
 
 /// Long scans poll the kernel's interrupt flag and stop with an error.
