@@ -112,25 +112,26 @@ pub fn parse_timestamp(s: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t);
     }
-    // Minute precision: `2007-02-23T12:14Z` / `...T12:14+01:00`.
-    let (body, off) = if let Some(b) = s.strip_suffix('Z') {
-        (b, utc)
-    } else {
-        let i = s.len().checked_sub(6)?;
-        let (b, o) = s.split_at(i);
-        let sign = match o.as_bytes()[0] {
-            b'+' => 1,
-            b'-' => -1,
-            _ => return None,
-        };
-        let (h, m) = o[1..].split_once(':')?;
+    // Minute precision or no offset: `2007-02-23T12:14Z`, `...T12:14+01:00`, `...T23:00`
+    // (the reference's DATE_DIFF example; no offset is taken as UTC).
+    let b = s.as_bytes();
+    let n = b.len();
+    let (body, off) = if let Some(body) = s.strip_suffix('Z') {
+        (body, utc)
+    } else if n > 6 && s.is_char_boundary(n - 6) && matches!(b[n - 6], b'+' | b'-') && b[n - 3] == b':' {
+        let (h, m) = (&s[n - 5..n - 3], &s[n - 2..]);
         if !digits(h) || !digits(m) {
             return None;
         }
-        (b, FixedOffset::east_opt(sign * (h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60))?)
+        let secs = h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60;
+        (&s[..n - 6], FixedOffset::east_opt(if b[n - 6] == b'-' { -secs } else { secs })?)
+    } else {
+        (s, utc)
     };
-    let naive = chrono::NaiveDateTime::parse_from_str(body, "%Y-%m-%dT%H:%M").ok()?;
-    off.from_local_datetime(&naive).single()
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S%.f"]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(body, f).ok())
+        .and_then(|naive| off.from_local_datetime(&naive).single())
 }
 
 /// Timestamps print as RFC 3339 with their own offset (`Z` for UTC).
@@ -411,13 +412,16 @@ pub fn to_string(t: &DateTime<FixedOffset>, pattern: &str) -> Result<String, Aws
         let n = chars[i..].iter().take_while(|&&d| d == c).count();
         i += n;
         let off = t.offset().local_minus_utc();
-        let zone = |colon: bool, z: bool| {
-            if off == 0 && z {
-                "Z".to_string()
-            } else {
-                let sign = if off < 0 { '-' } else { '+' };
-                let (h, m) = (off.abs() / 3600, (off.abs() % 3600) / 60);
-                if colon { format!("{sign}{h:02}:{m:02}") } else { format!("{sign}{h:02}{m:02}") }
+        // X/x: `+08` (minutes only when not zero), XX: `+0800`, XXX: `+08:00`, XXXX: `+0800`,
+        // XXXXX: `+08:00`; the X forms write `Z` for UTC.
+        let zone = |n: usize, z: bool| {
+            let sign = if off < 0 { '-' } else { '+' };
+            let (h, m) = (off.abs() / 3600, (off.abs() % 3600) / 60);
+            match n {
+                _ if off == 0 && z => "Z".to_string(),
+                1 if m == 0 => format!("{sign}{h:02}"),
+                3 | 5 => format!("{sign}{h:02}:{m:02}"),
+                _ => format!("{sign}{h:02}{m:02}"),
             }
         };
         let s = match (c, n) {
@@ -434,8 +438,7 @@ pub fn to_string(t: &DateTime<FixedOffset>, pattern: &str) -> Result<String, Aws
             ('m', _) => format!("{:0width$}", t.minute(), width = n),
             ('s', _) => format!("{:0width$}", t.second(), width = n),
             ('S', _) => format!("{:09}", t.nanosecond() % 1_000_000_000)[..n.min(9)].to_string(),
-            ('X', 1) | ('x', 1) => zone(false, c == 'X'),
-            ('X', _) | ('x', _) => zone(n >= 3, c == 'X'),
+            ('X' | 'x', 1..=5) => zone(n, c == 'X'),
             _ => {
                 return Err(S3Error::EvaluatorInvalidTimestampFormatPatternSymbol.err(format!(
                     "The timestamp format pattern contains a symbol in the SQL expression that is not valid: `{}`.",
@@ -463,6 +466,10 @@ mod tests {
         assert_eq!(format_timestamp(&parse_timestamp("2007-02-23T12:14Z").unwrap()), "2007-02-23T12:14:00Z");
         assert!(parse_timestamp("2007-13-01T").is_none());
         assert!(parse_timestamp("yesterday").is_none());
+        // Any text is safe (multi-byte characters where an offset would be).
+        for bad in ["2007-02-23T12:14é", "2007-02-23T12é14+0", "é", "+08:00", "T", "2007-02-23T12:14+ab:cd"] {
+            assert!(parse_timestamp(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
@@ -475,13 +482,45 @@ mod tests {
         // (day, `2010-01-01T23:00Z`, `2010-01-02T01:00Z`) = 0.
         assert_eq!(Value::date_diff(&ts("2010-01-01T"), &ts("2011-01-01T"), DatePart::Year), Some(1));
         assert_eq!(Value::date_diff(&ts("2010T"), &ts("2010-05T"), DatePart::Month), Some(4));
-        assert_eq!(Value::date_diff(&ts("2010-01-01T23:00Z"), &ts("2010-01-02T01:00Z"), DatePart::Day), Some(0));
+        assert_eq!(Value::date_diff(&ts("2010T"), &ts("2011T"), DatePart::Month), Some(12));
+        assert_eq!(Value::date_diff(&ts("2011T"), &ts("2010T"), DatePart::Month), Some(-12));
+        assert_eq!(Value::date_diff(&ts("2010-01-01T23:00"), &ts("2010-01-02T01:00"), DatePart::Day), Some(0));
+        // DATE_ADD(month, 13, `2010T`) = 2011-02T; DATE_ADD(day, -1, `2017-01-10T`) = 2017-01-09;
+        // DATE_ADD(second, 1, `2017-01-02T03:04:05.006Z`) = 2017-01-02T03:04:06.006Z.
+        assert_eq!(format_timestamp(&Value::date_add(&ts("2010T"), DatePart::Month, 13).unwrap()), "2011-02-01T00:00:00Z");
+        assert_eq!(format_timestamp(&Value::date_add(&ts("2017-01-10T"), DatePart::Day, -1).unwrap()), "2017-01-09T00:00:00Z");
+        assert_eq!(format_timestamp(&Value::date_add(&ts("2017-01-02T03:04:05.006Z"), DatePart::Second, 1).unwrap()), "2017-01-02T03:04:06.006Z");
+        // EXTRACT(TIMEZONE_HOUR FROM `2017-01-02T03:04:05+07:08`) = 7, TIMEZONE_MINUTE = 8.
+        assert_eq!(Value::extract(&ts("2017-01-02T03:04:05+07:08"), DatePart::TimezoneHour), 7);
+        assert_eq!(Value::extract(&ts("2017-01-02T03:04:05+07:08"), DatePart::TimezoneMinute), 8);
+        assert_eq!(Value::extract(&ts("2010-10T"), DatePart::Month), 10);
         // TO_STRING(`1969-07-20T20:18Z`, 'MMMM d, y') = "July 20, 1969".
         assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "MMMM d, y").unwrap(), "July 20, 1969");
         assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "MMM d, yyyy").unwrap(), "Jul 20, 1969");
-        assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "M/d/y h:m a").unwrap(), "7/20/1969 8:18 PM");
+        assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "M-d-yy").unwrap(), "7-20-69");
+        assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "MM-d-y").unwrap(), "07-20-1969");
+        assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "MMMM d, y h:m a").unwrap(), "July 20, 1969 8:18 PM");
+        // 'y-MM-dd''T''H:m:ssXXXX' -> "1969-07-20T20:18:00+0800"; XXXXX -> "+08:00".
+        assert_eq!(to_string(&ts("1969-07-20T20:18+08:00"), "y-MM-dd'T'H:m:ssXXXX").unwrap(), "1969-07-20T20:18:00+0800");
+        assert_eq!(to_string(&ts("1969-07-20T20:18+08:00"), "y-MM-dd'T'H:m:ssXXXXX").unwrap(), "1969-07-20T20:18:00+08:00");
         assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "yyyy-MM-dd'T'HH:mm:ssX").unwrap(), "1969-07-20T20:18:00Z");
         assert_eq!(to_string(&ts("1969-07-20T20:18Z"), "q").unwrap_err().code, "EvaluatorInvalidTimestampFormatPatternSymbol");
+    }
+
+    /// Random text never panics the timestamp parser or TO_STRING's pattern reader.
+    #[test]
+    fn random_timestamps_and_patterns_never_panic() {
+        let alphabet: Vec<char> = "0123456789-+:TZ.yMdHhmsSaXx' é".chars().collect();
+        let mut rng = crate::world::SimRng::new(5);
+        let t = parse_timestamp("2017-01-02T03:04:05.006+07:08").unwrap();
+        for _ in 0..5000 {
+            let n = rng.below(30) as usize;
+            let text: String = (0..n).map(|_| alphabet[rng.below(alphabet.len() as u64) as usize]).collect();
+            if let Some(p) = parse_timestamp(&text) {
+                assert!(!format_timestamp(&p).is_empty());
+            }
+            let _ = to_string(&t, &text);
+        }
     }
 
     #[test]
