@@ -629,7 +629,8 @@ impl Acc {
         }
     }
 
-    /// Adds one record's value (`None` for COUNT(*)).
+    /// Adds one record's value (`None` for COUNT(*)). SUM, AVG, MIN and MAX take numbers (the
+    /// reference's argument types: INT, FLOAT, DECIMAL); NULL and MISSING are skipped.
     pub fn add(&mut self, v: Option<Value>) -> Result<(), AwsError> {
         let Some(v) = v else {
             if let Acc::Count(n) = self {
@@ -662,13 +663,15 @@ impl Acc {
                 *n += 1;
             }
             Acc::Min(m) => {
-                if m.as_ref().is_none_or(|cur| v.compare(cur) == Some(std::cmp::Ordering::Less)) {
-                    *m = Some(v);
+                let x = number("MIN", &v)?;
+                if m.as_ref().is_none_or(|cur| x.compare(cur) == Some(std::cmp::Ordering::Less)) {
+                    *m = Some(x);
                 }
             }
             Acc::Max(m) => {
-                if m.as_ref().is_none_or(|cur| v.compare(cur) == Some(std::cmp::Ordering::Greater)) {
-                    *m = Some(v);
+                let x = number("MAX", &v)?;
+                if m.as_ref().is_none_or(|cur| x.compare(cur) == Some(std::cmp::Ordering::Greater)) {
+                    *m = Some(x);
                 }
             }
         }
@@ -908,5 +911,11 @@ mod tests {
         assert_eq!(count.finish(), Value::Int(3));
         assert_eq!(Acc::new(Agg::Sum).finish(), Value::Null);
         assert_eq!(Acc::new(Agg::Sum).add(Some(Value::Str("4".into()))).unwrap_err().code, "IncorrectSqlFunctionArgumentType");
+        assert_eq!(Acc::new(Agg::Max).add(Some(Value::Str("Ada".into()))).unwrap_err().code, "IncorrectSqlFunctionArgumentType");
+        // "Aggregate functions ... skip MISSING values."
+        let mut max = Acc::new(Agg::Max);
+        max.add(Some(Value::Missing)).unwrap();
+        max.add(Some(Value::Int(2))).unwrap();
+        assert_eq!(max.finish(), Value::Int(2));
     }
 }
