@@ -362,6 +362,7 @@ pub fn eval(e: &Expr, rec: &Record, env: &Env) -> R {
         Expr::DateAdd(part, n, t) => date_add(*part, n, t, rec, env),
         Expr::DateDiff(part, a, b) => date_diff(*part, a, b, rec, env),
         Expr::Call(f, args) => call(*f, args, rec, env),
+        Expr::List(items) => items.iter().map(|i| eval(i, rec, env)).collect::<Result<_, _>>().map(Value::List),
     }
 }
 
@@ -567,13 +568,12 @@ fn call(f: Func, args: &[Expr], rec: &Record, env: &Env) -> R {
     Ok(match f {
         Func::UtcNow => Value::Ts(env.now),
         Func::Coalesce => vals.iter().find(|v| !v.is_absent()).cloned().unwrap_or(Value::Null),
-        Func::NullIf => {
-            if compare(BinOp::Eq, &vals[0], &vals[1])? == Value::Bool(true) {
-                Value::Null
-            } else {
-                vals[0].clone()
-            }
-        }
+        // NULLIF(missing, null) and NULLIF(null, 1) are null; NULLIF(1, '1') is 1.
+        Func::NullIf => match compare(BinOp::Eq, &vals[0], &vals[1])? {
+            Value::Bool(true) => Value::Null,
+            _ if vals[0].is_absent() => Value::Null,
+            _ => vals[0].clone(),
+        },
         _ if absent(&refs).is_some() => absent(&refs).unwrap_or(Value::Null),
         Func::CharLength => Value::Int(string_arg("CHAR_LENGTH", &vals[0])?.map_or(0, |s| s.chars().count()) as i64),
         Func::Lower => Value::Str(string_arg("LOWER", &vals[0])?.unwrap_or_default().to_lowercase()),
@@ -727,7 +727,7 @@ pub fn collect_aggregates<'e>(e: &'e Expr, out: &mut Vec<(usize, Agg, Option<&'e
                 collect_aggregates(d, out);
             }
         }
-        Expr::Call(_, args) => args.iter().for_each(|x| collect_aggregates(x, out)),
+        Expr::Call(_, args) | Expr::List(args) => args.iter().for_each(|x| collect_aggregates(x, out)),
         Expr::Trim { chars, expr, .. } => {
             if let Some(c) = chars {
                 collect_aggregates(c, out);
@@ -837,6 +837,18 @@ mod tests {
         assert_eq!(ok("COALESCE(missing, 1)"), Value::Int(1));
         assert_eq!(ok("NULLIF(1, 1)"), Value::Null);
         assert_eq!(ok("NULLIF(1, 2)"), Value::Int(1));
+        // The rest of the reference's COALESCE and NULLIF examples.
+        assert_eq!(ok("COALESCE(1)"), Value::Int(1));
+        assert_eq!(ok("COALESCE(null)"), Value::Null);
+        assert_eq!(ok("COALESCE(missing, missing)"), Value::Null);
+        assert_eq!(ok("COALESCE(null, 'string')"), Value::Str("string".into()));
+        assert_eq!(ok("NULLIF(1.0, 1)"), Value::Null);
+        assert_eq!(ok("NULLIF(1, '1')"), Value::Int(1));
+        assert_eq!(ok("NULLIF([1], [1])"), Value::Null);
+        assert_eq!(ok("NULLIF(1, NULL)"), Value::Int(1));
+        assert_eq!(ok("NULLIF(NULL, 1)"), Value::Null);
+        assert_eq!(ok("NULLIF(missing, null)"), Value::Null);
+        assert_eq!(ok("NULLIF(missing, missing)"), Value::Null);
         // CASE.
         assert_eq!(ok("CASE WHEN s.a > 0 THEN 'pos' ELSE 'neg' END"), Value::Str("pos".into()));
         assert_eq!(ok("CASE s.a WHEN 2 THEN 'two' WHEN 1 THEN 'one' END"), Value::Str("one".into()));

@@ -102,6 +102,8 @@ pub enum Expr {
     Case { operand: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, default: Option<Box<Expr>> },
     Cast(Box<Expr>, SqlType),
     Call(Func, Vec<Expr>),
+    /// A list literal, `[1, 2]`.
+    List(Vec<Expr>),
     Trim { spec: TrimSpec, chars: Option<Box<Expr>>, expr: Box<Expr> },
     Extract(DatePart, Box<Expr>),
     DateAdd(DatePart, Box<Expr>, Box<Expr>),
@@ -809,6 +811,25 @@ impl Parser {
                 let ts = parse_timestamp(&s).ok_or_else(|| S3Error::LexerInvalidIONLiteral.err(format!("`` `{s}` `` {} is not a timestamp literal (e.g. `2010-01-01T`).", at(line, col))))?;
                 Ok(Expr::Lit(Value::Ts(ts)))
             }
+            Tok::Sym("[") => {
+                self.next();
+                self.depth += 1;
+                let mut items = Vec::new();
+                let r = loop {
+                    if self.eat_sym("]") {
+                        break Ok(Expr::List(items));
+                    }
+                    if !items.is_empty() && !self.eat_sym(",") {
+                        break Err(self.err(S3Error::ParseUnexpectedToken, "Expected `,` or `]` in a list"));
+                    }
+                    match self.expr() {
+                        Ok(e) => items.push(e),
+                        Err(e) => break Err(e),
+                    }
+                };
+                self.depth -= 1;
+                r
+            }
             Tok::Sym("(") => {
                 self.next();
                 if self.is_kw("SELECT") {
@@ -1043,7 +1064,7 @@ fn has_bare_path(e: &Expr) -> bool {
         Expr::Case { operand, whens, default } => {
             operand.as_deref().is_some_and(has_bare_path) || whens.iter().any(|(a, b)| has_bare_path(a) || has_bare_path(b)) || default.as_deref().is_some_and(has_bare_path)
         }
-        Expr::Call(_, args) => args.iter().any(has_bare_path),
+        Expr::Call(_, args) | Expr::List(args) => args.iter().any(has_bare_path),
         Expr::Trim { chars, expr, .. } => chars.as_deref().is_some_and(has_bare_path) || has_bare_path(expr),
     }
 }
