@@ -220,9 +220,15 @@ impl Output {
                 out.push_str(record_delimiter);
             }
             Output::Csv { field_delimiter, record_delimiter, quote, quote_escape, always_quote } => {
-                for (i, (_, v)) in row.iter().enumerate() {
+                for (i, (name, v)) in row.iter().enumerate() {
                     if i > 0 {
                         out.push_str(field_delimiter);
+                    }
+                    if matches!(v, Value::List(_) | Value::Struct(_)) {
+                        return Err(S3Error::InvalidDataType.err(format!(
+                            "Amazon S3 Select can only emit nested data using the JSON output format: `{name}` is a {}.",
+                            v.type_name()
+                        )));
                     }
                     let text = v.to_text();
                     let needs = *always_quote
@@ -354,6 +360,9 @@ mod tests {
         let mut s = String::new();
         csv(true).write(&row, &mut s).unwrap();
         assert_eq!(s, "\"x,y\",\"say \"\"hi\"\"\",\"3\"\n");
+        // "Amazon S3 Select can only emit nested data using the JSON output format."
+        let nested = vec![("l".to_string(), Value::List(vec![Value::Int(1)]))];
+        assert_eq!(csv(false).write(&nested, &mut String::new()).unwrap_err().code, "InvalidDataType");
         let mut s = String::new();
         Output::Json { record_delimiter: "\n".into() }.write(&[("a".into(), Value::Missing), ("b".into(), Value::Null), ("c".into(), Value::Float(2.5))], &mut s).unwrap();
         assert_eq!(s, "{\"b\":null,\"c\":2.5}\n");

@@ -167,6 +167,13 @@ fn scan_ranges_process_records_starting_inside() {
             InputSerialization: csv_use, OutputSerialization: #{{ CSV: #{{}} }}, ScanRange: #{{ Start: 1, End: 30 }} }})"#
     )));
     assert_eq!(s(&r["Records"]), "Ada\nAlan\n");
+    // The user guide's example: "A,B\nC,D\nD,E\n..." with Start 1 and End 4 returns "C,D",
+    // the one record that starts inside the range.
+    let r = map(ok(r#"s3::create_bucket("data"); s3::put_object("data", "ab.csv", "A,B\nC,D\nD,E\nE,F\nG,H\nI,J\n");
+        s3::select_object_content(#{ Bucket: "data", Key: "ab.csv", Expression: "SELECT * FROM S3Object", ExpressionType: "SQL",
+            InputSerialization: #{ CSV: #{} }, OutputSerialization: #{ CSV: #{} }, ScanRange: #{ Start: 1, End: 4 } })"#));
+    assert_eq!(s(&r["Records"]), "C,D\n");
+    assert_eq!(map(r["Stats"].clone())["BytesScanned"].as_int().unwrap(), 4);
     let (c, _) = code(&format!(
         r#"{DATA} s3::select_object_content(#{{ Bucket: "data", Key: "people.csv", Expression: "SELECT * FROM S3Object", ExpressionType: "SQL",
             InputSerialization: csv_use, OutputSerialization: #{{ CSV: #{{}} }}, ScanRange: #{{ Start: 9, End: 3 }} }})"#

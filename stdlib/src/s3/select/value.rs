@@ -166,7 +166,7 @@ impl Value {
     }
 
     /// The text of a scalar as CSV output writes it (NULL and MISSING are empty; lists and
-    /// structures are written as JSON).
+    /// structures, which CSV output refuses, as JSON for messages).
     pub fn to_text(&self) -> String {
         match self {
             Value::Missing | Value::Null => String::new(),
