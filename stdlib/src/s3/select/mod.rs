@@ -18,8 +18,13 @@
 //!   / `S3Object[*].path` with an alias, WHERE, LIMIT; the operators, CAST, CASE, COALESCE,
 //!   NULLIF, string functions (CHAR_LENGTH, LOWER, UPPER, SUBSTRING, TRIM, `||`), date
 //!   functions (DATE_ADD, DATE_DIFF, EXTRACT, TO_STRING, TO_TIMESTAMP, UTCNOW on the world
-//!   clock), aggregates COUNT/SUM/AVG/MIN/MAX (no GROUP BY). Errors use S3 Select's codes
-//!   with the line and column of the SQL.
+//!   clock), aggregates COUNT/SUM/AVG/MIN/MAX over numbers (no GROUP BY), list literals.
+//!   S3 Select's reserved keywords must be double-quoted as names (`s."level"`); double
+//!   quotes also make a name case-sensitive; an unknown CSV header is `MissingHeaderName`.
+//!   Errors use S3 Select's codes with the line and column of the SQL.
+//! - Output values: CSV output refuses nested data ("Amazon S3 Select can only emit nested
+//!   data using the JSON output format"); MISSING is left out of JSON records; floats print
+//!   with at most 15 significant digits; timestamps as RFC 3339 with their offset.
 //! - Input ([`formats`]): CSV with FileHeaderInfo USE/IGNORE/NONE, FieldDelimiter,
 //!   RecordDelimiter, QuoteCharacter, QuoteEscapeCharacter, Comments (default `#`),
 //!   AllowQuotedRecordDelimiter; JSON DOCUMENT or LINES. Output CSV (QuoteFields
@@ -41,7 +46,8 @@
 //!
 //! Simplified: GZIP/BZIP2 input and Parquet are refused with `NotImplemented`; DECIMAL is
 //! an 8-byte float; BytesScanned counts the whole window even when LIMIT stops early; no
-//! Cont (keep-alive) events; a JSON `Type` left out means DOCUMENT. Typing follows
+//! Cont (keep-alive) events; a JSON `Type` left out means DOCUMENT; INTELLIGENT_TIERING
+//! archive tiers are not modelled, so such objects are always queryable. Typing follows
 //! [`eval`]'s rules: no implicit string-to-number conversion (`ExternalEvalException`, as
 //! AWS answers), so CSV columns are CAST.
 
