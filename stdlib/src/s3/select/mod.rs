@@ -14,7 +14,7 @@
 //!   CloudTrail data event, `SelectObjectContent`.
 //! - Objects in GLACIER or DEEP_ARCHIVE cannot be queried (`InvalidObjectState`, restored or
 //!   not), nor REDUCED_REDUNDANCY ones (`UnsupportedStorageClass`).
-//! - SQL ([`sql`], [`eval`]): SELECT list (`*` or expressions with aliases), `FROM S3Object`
+//! - SQL ([`sql`], [`mod@eval`]): SELECT list (`*` or expressions with aliases), `FROM S3Object`
 //!   / `S3Object[*].path` with an alias, WHERE, LIMIT; the operators, CAST, CASE, COALESCE,
 //!   NULLIF, string functions (CHAR_LENGTH, LOWER, UPPER, SUBSTRING, TRIM, `||`), date
 //!   functions (DATE_ADD, DATE_DIFF, EXTRACT, TO_STRING, TO_TIMESTAMP, UTCNOW on the world
@@ -48,7 +48,7 @@
 //! an 8-byte float; BytesScanned counts the whole window even when LIMIT stops early; no
 //! Cont (keep-alive) events; a JSON `Type` left out means DOCUMENT; INTELLIGENT_TIERING
 //! archive tiers are not modelled, so such objects are always queryable. Typing follows
-//! [`eval`]'s rules: no implicit string-to-number conversion (`ExternalEvalException`, as
+//! [`mod@eval`]'s rules: no implicit string-to-number conversion (`ExternalEvalException`, as
 //! AWS answers), so CSV columns are CAST.
 
 pub mod eval;
