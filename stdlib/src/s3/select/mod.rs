@@ -279,9 +279,15 @@ fn input_of(s: &InputSerialization) -> Result<Input, AwsError> {
         other => one_byte("RecordDelimiter", &other.map(str::to_string), '\n')?,
     };
     let quote = one_byte("QuoteCharacter", &c.quote_character, '"')?;
+    let field_delimiter = one_byte("FieldDelimiter", &c.field_delimiter, ',')?;
+    if field_delimiter == record_delimiter || field_delimiter == quote || record_delimiter == quote {
+        return Err(S3Error::InvalidRequestParameter.err(
+            "The value of a parameter in the SelectRequest element is not valid: FieldDelimiter, RecordDelimiter and QuoteCharacter must differ.",
+        ));
+    }
     Ok(Input::Csv(CsvIn {
         header,
-        field_delimiter: one_byte("FieldDelimiter", &c.field_delimiter, ',')?,
+        field_delimiter,
         record_delimiter,
         quote,
         quote_escape: one_byte("QuoteEscapeCharacter", &c.quote_escape_character, quote as char)?,

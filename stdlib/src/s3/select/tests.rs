@@ -197,6 +197,7 @@ fn request_validation_uses_select_error_codes() {
     assert_eq!(code(&base(r#"ExpressionType: "SQL", InputSerialization: #{ JSON: #{ Type: "XML" } }, OutputSerialization: #{ CSV: #{} }"#)).0, "InvalidJsonType");
     assert_eq!(code(&base(r#"ExpressionType: "SQL", InputSerialization: csv_use, OutputSerialization: #{ CSV: #{ QuoteFields: "SOMETIMES" } }"#)).0, "InvalidQuoteFields");
     assert_eq!(code(&base(r#"ExpressionType: "SQL", InputSerialization: #{ CSV: #{ FieldDelimiter: "::" } }, OutputSerialization: #{ CSV: #{} }"#)).0, "InvalidRequestParameter");
+    assert_eq!(code(&base(r#"ExpressionType: "SQL", InputSerialization: #{ CSV: #{ FieldDelimiter: "\n" } }, OutputSerialization: #{ CSV: #{} }"#)).0, "InvalidRequestParameter");
     let (c, _) = code(&base(r#"ExpressionType: "SQL", InputSerialization: #{ CSV: #{}, CompressionType: "GZIP" }, OutputSerialization: #{ CSV: #{} }"#));
     assert_eq!(c, "NotImplemented");
     // A missing required parameter of the request itself.
