@@ -140,7 +140,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("get_access_point_policy_status", "GetAccessPointPolicyStatus", "Whether an access point's policy is public (a VPC-only access point never is).\n```rhai\ns3::get_access_point_policy_status(#{ AccountId: \"111122223333\", Name: \"finance-ap\" }).PolicyStatus.IsPublic\n```", access_points::get_access_point_policy_status);
 
     // ---- S3 Select ----
-    api.op("select_object_content", "SelectObjectContent", "Runs an SQL query over one CSV or JSON object in S3 and returns only the matching records, with bytes scanned vs returned (`Payload` is the event stream; `Records` and `Stats` the same content flattened).\n```rhai\nlet r = s3::select_object_content(#{ Bucket: \"b\", Key: \"people.csv\", Expression: \"SELECT s.name FROM S3Object s WHERE CAST(s.age AS INT) > 30\", ExpressionType: \"SQL\", InputSerialization: #{ CSV: #{ FileHeaderInfo: \"USE\" } }, OutputSerialization: #{ JSON: #{} } });\nr.Stats\n```", select::select_object_content);
+    api.op("select_object_content", "SelectObjectContent", "Runs an SQL query over one CSV or JSON object in S3 and returns only the matching records, with bytes scanned vs returned (`Payload` is the event stream; `Records` and `Stats` the same content flattened).\n```rhai\nlet r = s3::select_object_content(#{ Bucket: \"b\", Key: \"people.csv\", Expression: \"SELECT s.name FROM S3Object s WHERE CAST(s.age AS INT) > 30\", ExpressionType: \"SQL\", InputSerialization: #{ CSV: #{ FileHeaderInfo: \"USE\" } }, OutputSerialization: #{ JSON: #{} } });\nr.Stats\n```", select::select_object_content_via);
     let h = api.handle();
     api.func(
         "select",
@@ -368,7 +368,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
 /// Runs SelectObjectContent with JSON output and parses each output record into a map.
 fn select_rows(h: &crate::script::api::Handle, ctx: &NativeCallContext, mut params: Map) -> RhaiResult<rhai::Array> {
     params.insert("OutputSerialization".into(), Dynamic::from_map(m(&[("JSON", Dynamic::from_map(Map::new()))])));
-    let resp = h.run(ctx, "SelectObjectContent", "select", select::select_object_content, params)?.cast::<Map>();
+    let resp = h.run(ctx, "SelectObjectContent", "select", select::select_object_content_via, params)?.cast::<Map>();
     let records = resp.get("Records").and_then(|r| r.clone().into_string().ok()).unwrap_or_default();
     Ok(records
         .lines()

@@ -9,8 +9,8 @@
 //!
 //! Modelled as the API Reference and the "SQL reference for Amazon S3 Select" document it:
 //! - Authorization: `s3:GetObject` on the object through the same path GetObject uses (bucket
-//!   policy, ACLs, Block Public Access, SSE-KMS decryption through kms, SSE-C keys over
-//!   HTTPS). "Amazon S3 Select does not support anonymous access": AccessDenied. One
+//!   policy, ACLs, Block Public Access, access points by ARN or alias in `Bucket`, SSE-KMS
+//!   decryption through kms, SSE-C keys over HTTPS). "Amazon S3 Select does not support anonymous access": AccessDenied. One
 //!   CloudTrail data event, `SelectObjectContent`.
 //! - Objects in GLACIER or DEEP_ARCHIVE cannot be queried (`InvalidObjectState`, restored or
 //!   not), nor REDUCED_REDUNDANCY ones (`UnsupportedStorageClass`).
@@ -451,6 +451,18 @@ pub fn run(q: &Query, input: &Input, output: &Output, body: &[u8], scan: Option<
     }
     let scanned = data.len() as u64 + header_line.map_or(0, |h| h.len() as u64);
     Ok(Run { stats: Stats { bytes_scanned: scanned, bytes_processed: scanned, bytes_returned: out.len() as u64 }, records: out })
+}
+
+impl super::access_points::BucketParam for SelectObjectContentRequest {
+    fn bucket_param(&mut self) -> &mut String {
+        &mut self.bucket
+    }
+}
+
+/// SelectObjectContent with an access point ARN or alias accepted in `Bucket`, as the other
+/// object operations accept them (the script API registers this one).
+pub fn select_object_content_via(c: &mut Call<'_>, req: SelectObjectContentRequest) -> Result<SelectObjectContentResponse, AwsError> {
+    super::access_points::through(c, req, select_object_content)
 }
 
 /// SelectObjectContent: authorize as GetObject, check the object can be queried, validate

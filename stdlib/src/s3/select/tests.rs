@@ -368,3 +368,18 @@ fn versions_owners_and_declared_only_objects() {
     assert_eq!(code(r#"s3::create_bucket("vers"); s3::put_object(#{ Bucket: "vers", Key: "big.csv", ContentLength: 1000000 });
         s3::select("vers", "big.csv", "SELECT * FROM S3Object")"#).0, "InvalidRequest");
 }
+
+#[test]
+fn queries_through_an_access_point() {
+    // Object operations accept an access point alias or ARN as `Bucket`; the access point is
+    // among the event's resources.
+    let r = map(ok(r#"s3::create_bucket("lake"); s3::put_object("lake", "t.csv", "n\n1\n2\n");
+        let ap = s3::create_access_point(#{ AccountId: "111122223333", Name: "team-ap", Bucket: "lake" });
+        let by_alias = s3::select(ap.Alias, "t.csv", "SELECT s.n FROM S3Object s WHERE CAST(s.n AS INT) > 1");
+        let by_arn = s3::select(ap.AccessPointArn, "t.csv", "SELECT COUNT(*) AS n FROM S3Object");
+        #{ alias: by_alias[0].n, arn: by_arn[0].n, resources: world::trail()[-1].resources.map(|r| r.type) }"#));
+    assert_eq!(s(&r["alias"]), "2");
+    assert_eq!(r["arn"].as_int().unwrap(), 2);
+    let types: Vec<String> = r["resources"].clone().into_array().unwrap().iter().map(s).collect();
+    assert!(types.contains(&"AWS::S3::AccessPoint".to_string()), "{types:?}");
+}
