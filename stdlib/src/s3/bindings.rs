@@ -7,7 +7,7 @@
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
 use super::access_points::{self, via};
-use super::{classes, logging, notifications, object_lock, ops, presign, replication, website};
+use super::{classes, logging, notifications, object_lock, ops, presign, replication, select, website};
 use crate::script::Shared;
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
@@ -138,6 +138,32 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.op("get_access_point_policy", "GetAccessPointPolicy", "An access point's policy text.\n```rhai\ns3::get_access_point_policy(#{ AccountId: \"111122223333\", Name: \"finance-ap\" }).Policy\n```", access_points::get_access_point_policy);
     api.op("delete_access_point_policy", "DeleteAccessPointPolicy", "Removes an access point's policy.\n```rhai\ns3::delete_access_point_policy(#{ AccountId: \"111122223333\", Name: \"finance-ap\" })\n```", access_points::delete_access_point_policy);
     api.op("get_access_point_policy_status", "GetAccessPointPolicyStatus", "Whether an access point's policy is public (a VPC-only access point never is).\n```rhai\ns3::get_access_point_policy_status(#{ AccountId: \"111122223333\", Name: \"finance-ap\" }).PolicyStatus.IsPublic\n```", access_points::get_access_point_policy_status);
+
+    // ---- S3 Select ----
+    api.op("select_object_content", "SelectObjectContent", "Runs an SQL query over one CSV or JSON object in S3 and returns only the matching records, with bytes scanned vs returned (`Payload` is the event stream; `Records` and `Stats` the same content flattened).\n```rhai\nlet r = s3::select_object_content(#{ Bucket: \"b\", Key: \"people.csv\", Expression: \"SELECT s.name FROM S3Object s WHERE CAST(s.age AS INT) > 30\", ExpressionType: \"SQL\", InputSerialization: #{ CSV: #{ FileHeaderInfo: \"USE\" } }, OutputSerialization: #{ JSON: #{} } });\nr.Stats\n```", select::select_object_content_via);
+    let h = api.handle();
+    api.func(
+        "select",
+        "S3 Select returning the records as an array of maps (a table): CSV with a header row, or JSON (keys ending in `.json`, `.jsonl`, `.ndjson`).\n```rhai\ns3::select(\"b\", \"people.csv\", \"SELECT s.name, s.city FROM S3Object s LIMIT 5\")\n```",
+        &["bucket: &str", "key: &str", "sql: &str", "Array"],
+        move |ctx: NativeCallContext, bucket: &str, key: &str, sql: &str| -> RhaiResult<rhai::Array> {
+            let lower = key.to_ascii_lowercase();
+            let input = if [".json", ".jsonl", ".ndjson"].iter().any(|s| lower.ends_with(s)) {
+                m(&[("JSON", Dynamic::from_map(m(&[("Type", "DOCUMENT".into())])))])
+            } else {
+                m(&[("CSV", Dynamic::from_map(m(&[("FileHeaderInfo", "USE".into())])))])
+            };
+            let params = m(&[("Bucket", bucket.into()), ("Key", key.into()), ("Expression", sql.into()), ("ExpressionType", "SQL".into()), ("InputSerialization", Dynamic::from_map(input))]);
+            select_rows(&h, &ctx, params)
+        },
+    );
+    let h = api.handle();
+    api.func(
+        "select",
+        "S3 Select with SelectObjectContent's parameters (OutputSerialization is set to JSON), returning the records as an array of maps.\n```rhai\ns3::select(#{ Bucket: \"b\", Key: \"log.jsonl\", Expression: \"SELECT * FROM S3Object s WHERE s.status >= 500\", ExpressionType: \"SQL\", InputSerialization: #{ JSON: #{ Type: \"LINES\" } } })\n```",
+        &["params: Map", "Array"],
+        move |ctx: NativeCallContext, params: Map| -> RhaiResult<rhai::Array> { select_rows(&h, &ctx, params) },
+    );
 
     // ---- positional overloads ----
     macro_rules! positional {
@@ -337,6 +363,18 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
         },
     );
     api.install(engine);
+}
+
+/// Runs SelectObjectContent with JSON output and parses each output record into a map.
+fn select_rows(h: &crate::script::api::Handle, ctx: &NativeCallContext, mut params: Map) -> RhaiResult<rhai::Array> {
+    params.insert("OutputSerialization".into(), Dynamic::from_map(m(&[("JSON", Dynamic::from_map(Map::new()))])));
+    let resp = h.run(ctx, "SelectObjectContent", "select", select::select_object_content_via, params)?.cast::<Map>();
+    let records = resp.get("Records").and_then(|r| r.clone().into_string().ok()).unwrap_or_default();
+    Ok(records
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).map(|v| crate::script::convert::json_to_dynamic(&v)).unwrap_or_else(|_| l.into()))
+        .collect())
 }
 
 fn blob_of(d: &Dynamic) -> Result<crate::world::Blob, crate::world::AwsError> {

@@ -36,18 +36,22 @@
 //!   must allow S3, with AWS's event JSON.
 //! - Server access logs ([`logging`]): AWS's record format, delivered late and best effort
 //!   by `logging.s3.amazonaws.com` when the target's policy allows it.
-//!
 //! - Access points ([`access_points`], S3 Control): named endpoints on a bucket with their own
 //!   policy, Block Public Access and network origin (Internet or one VPC), an ARN and a
 //!   bucket-style alias; object requests through an access point ARN or alias are decided by
 //!   the access point (VPC origin, its policy) and by the bucket (its policy sees
 //!   `s3:DataAccessPointAccount` & co., so it can delegate to access points), and audited
 //!   with the access point among the resources.
+//! - S3 Select ([`select`]): SelectObjectContent over CSV and JSON objects with S3 Select's
+//!   SQL subset (SELECT/FROM/WHERE/LIMIT, CAST, CASE, string, date and aggregate functions),
+//!   its error codes, ScanRange, and bytes scanned vs returned. AWS closed S3 Select to new
+//!   customers on 25 July 2024; existing customers keep it.
 //!
 //! Simplified (and said so where it matters): one partition (`aws`); no Multi-Region or
-//! Object Lambda access points, no S3 Select, checksums other than MD5, or S3 Express. Sizes can be declared without content (`ContentLength` without a
-//! `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and their
-//! ETag is derived from the size, not the content. Restores take the upper end of each
+//! Object Lambda access points, checksums other than MD5, or S3 Express; S3 Select reads no
+//! GZIP/BZIP2 or Parquet input. Sizes can be declared without content (`ContentLength`
+//! without a `Body`) so limits such as 5 TiB can be exercised; such objects keep no bytes and
+//! their ETag is derived from the size, not the content. Restores take the upper end of each
 //! tier's documented time. A Bucket Key lives [`sse::BUCKET_KEY_LIFETIME`].
 
 pub mod access;
@@ -62,6 +66,7 @@ pub mod model;
 pub mod notifications;
 pub mod object_lock;
 pub mod replication;
+pub mod select;
 pub mod object_ops;
 pub mod ops;
 pub mod presign;

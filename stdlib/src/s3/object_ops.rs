@@ -309,7 +309,7 @@ pub fn store_object(c: &mut Call<'_>, bucket_name: &str, o: NewObject) -> Result
 }
 
 /// Finds the version a read targets, authorizes the read, and checks the object can be read.
-fn find_for_read(c: &mut Call<'_>, bucket_name: &str, key: &str, version_id: Option<&str>, action: &str) -> Result<ObjectVersion, AwsError> {
+pub(super) fn find_for_read(c: &mut Call<'_>, bucket_name: &str, key: &str, version_id: Option<&str>, action: &str) -> Result<ObjectVersion, AwsError> {
     data_call(c, bucket_name, Some(key));
     let b = bucket(c, bucket_name)?;
     if let Some(v) = version_id {
@@ -481,7 +481,7 @@ fn sse_request(alg: &Option<String>, key: &Option<String>, bucket_key: Option<bo
     Ok(SseRequest { algorithm: alg.clone(), kms_key_id: key.clone(), bucket_key_enabled: bucket_key, context })
 }
 
-fn owner_check(c: &Call<'_>, bucket_name: &str, expected: &Option<String>) -> Result<(), AwsError> {
+pub(super) fn owner_check(c: &Call<'_>, bucket_name: &str, expected: &Option<String>) -> Result<(), AwsError> {
     if let Some(o) = expected
         && bucket(c, bucket_name)?.owner != *o {
             return Err(access_denied());
