@@ -1,5 +1,7 @@
 //! Amazon S3: general purpose buckets, objects, versioning, access control, encryption,
-//! presigned URLs, storage classes, lifecycle and multipart uploads.
+//! presigned URLs, storage classes, lifecycle and multipart uploads; Object Lock,
+//! replication, website hosting, event notifications, access logs, access points and
+//! S3 Select.
 //!
 //! Modelled as AWS documents it:
 //! - Buckets: the naming rules (InvalidBucketName), one global namespace across accounts
@@ -25,7 +27,6 @@
 //! - Storage classes ([`classes`]), restores on the clock, lifecycle ([`lifecycle`]) run at
 //!   midnight UTC by [`run_due`], a cost estimator over a replaceable price table.
 //! - Multipart uploads with AWS's limits (5 MiB–5 GiB parts, 10,000 parts, 5 TiB).
-//!
 //! - Object Lock ([`object_lock`]): retention modes, legal holds, default retention; WORM
 //!   checks on version deletes and lifecycle; retention ends on the clock.
 //! - Replication ([`replication`]): SRR/CRR, rules, RTC, delete markers, SSE-KMS, owner
