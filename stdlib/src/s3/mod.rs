@@ -126,18 +126,31 @@ pub fn next_due(w: &World) -> Option<Timestamp> {
 
 /// Runs the work due at `now`.
 pub fn run_due(w: &mut World, now: Timestamp) {
+    // Restores finishing and restored copies expiring, each an event for notifications.
+    let mut restores: Vec<(String, String, String, &str, Option<serde_json::Value>)> = Vec::new();
     for b in w.s3.buckets.values_mut() {
-        for vs in b.objects.values_mut() {
+        for (key, vs) in b.objects.iter_mut() {
             for v in vs.iter_mut() {
-                if let Some(r) = &mut v.restore {
-                    match r.expiry {
-                        None if r.completes <= now => r.expiry = Some(ceil_midnight(r.completes.plus(Duration::days(r.days as i64)))),
-                        Some(e) if e <= now => v.restore = None,
-                        _ => {}
+                let Some(r) = &mut v.restore else { continue };
+                match r.expiry {
+                    None if r.completes <= now => {
+                        let expiry = ceil_midnight(r.completes.plus(Duration::days(r.days as i64)));
+                        r.expiry = Some(expiry);
+                        let data = serde_json::json!({ "restoreEventData": {
+                            "lifecycleRestorationExpiryTime": expiry.iso(), "lifecycleRestoreStorageClass": v.storage_class.as_str() } });
+                        restores.push((b.name.clone(), key.clone(), v.version_id.clone(), "ObjectRestore:Completed", Some(data)));
                     }
+                    Some(e) if e <= now => {
+                        v.restore = None;
+                        restores.push((b.name.clone(), key.clone(), v.version_id.clone(), "ObjectRestore:Delete", None));
+                    }
+                    _ => {}
                 }
             }
         }
+    }
+    for (bucket, key, version, event, data) in restores {
+        notifications::deliver(w, &notifications::Initiator::S3, now, &bucket, &key, event, Some(&version), data.map(|d| ("glacierEventData", d)));
     }
     if replication::next_due(w).is_some_and(|t| t <= now) {
         replication::run_due(w, now);
@@ -313,5 +326,19 @@ fn lifecycle_pass(w: &mut World, now: Timestamp) {
             }
         }
     }
-    s3.lifecycle_events.extend(events);
+    // The lifecycle actions S3 notifications announce (S3 User Guide, "Configuring S3
+    // Lifecycle event notifications").
+    for e in &events {
+        let (event, data) = match e.action.as_str() {
+            "Expire" | "NoncurrentExpire" | "RemoveExpiredDeleteMarker" => ("LifecycleExpiration:Delete", None),
+            "CreateDeleteMarker" => ("LifecycleExpiration:DeleteMarkerCreated", None),
+            "Transition" | "NoncurrentTransition" => {
+                let to = e.to_class.clone().unwrap_or_default();
+                ("LifecycleTransition", Some(("lifecycleEventData", serde_json::json!({ "transitionEventData": { "destinationStorageClass": to } }))))
+            }
+            _ => continue,
+        };
+        notifications::deliver(w, &notifications::Initiator::S3, now, &e.bucket, &e.key, event, Some(&e.version_id), data);
+    }
+    w.s3.lifecycle_events.extend(events);
 }

@@ -17,9 +17,17 @@
 //!
 //! The destinations are simple sinks in the world (this simulator has no SNS, SQS or Lambda
 //! service): [`create_event_destination`] makes one with a resource policy, and
-//! `s3::received_events(arn)` shows what it received. Simplified: events are delivered at
-//! once (S3 delivers "typically in seconds"); EventBridge, restore, replication, lifecycle and
-//! tagging event types are accepted but only ObjectCreated and ObjectRemoved are emitted.
+//! `s3::received_events(arn)` shows what it received.
+//!
+//! Emitted: ObjectCreated (Put, Copy, CompleteMultipartUpload), ObjectRemoved (Delete,
+//! DeleteMarkerCreated), ObjectTagging (Put, Delete), ObjectRestore (Post; Completed with
+//! `glacierEventData` when the restore finishes on the clock; Delete when the restored copy
+//! expires), LifecycleExpiration (Delete, DeleteMarkerCreated) and LifecycleTransition (with
+//! `lifecycleEventData`). Events S3 itself causes name `s3.amazonaws.com` as principal and
+//! source address, as AWS's lifecycle example shows. Simplified: events are delivered at
+//! once (S3 delivers "typically in seconds"); EventBridge, Replication, ObjectAcl:Put,
+//! ObjectCreated:Post (browser uploads) and IntelligentTiering types are accepted but never
+//! emitted.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -28,7 +36,7 @@ use super::error::invalid_argument;
 use super::ops::{BucketRequest, Empty, authorize_bucket, bucket, bucket_mut};
 use crate::policy::{EvalDecision, Policy, PolicyKind};
 use crate::world::authz::{Authz, decide};
-use crate::world::{AwsError, Call, Caller, Principal, World};
+use crate::world::{AwsError, Call, Caller, Principal, Timestamp, World};
 
 /// A destination S3 can notify: a topic, a queue or a function, with its resource policy.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -239,17 +247,69 @@ pub fn s3_may_deliver(w: &World, arn: &str, bucket_arn: &str, owner: &str, regio
     decide(w, &caller, &req).decision == EvalDecision::Allowed
 }
 
-/// Sends `event` (`ObjectCreated:Put`, `ObjectRemoved:DeleteMarkerCreated`, ...) about the
-/// current (or given) version of `key` to every matching destination.
+/// Who caused an event, as its message shows it.
+pub enum Initiator {
+    /// The caller of a request.
+    Caller { principal_id: String, source_ip: String, request_id: String },
+    /// S3 itself, for what happens on the clock (lifecycle actions, restores finishing):
+    /// AWS's example lifecycle message shows `s3.amazonaws.com` as principal and address.
+    S3,
+}
+
+impl Initiator {
+    /// The caller of the current request.
+    pub fn of(c: &Call<'_>) -> Initiator {
+        Initiator::Caller {
+            principal_id: c.principal().arn().map(|a| a.to_string()).unwrap_or_else(|| "Anonymous".into()),
+            source_ip: c.caller.source_ip.clone().unwrap_or_default(),
+            request_id: c.request_id.clone(),
+        }
+    }
+}
+
+/// The message version of an event type: 2.2 for replication events; 2.3 for S3 Lifecycle,
+/// Intelligent-Tiering, object ACL, object tagging and restore deletion events; 2.1 for the
+/// rest (S3 User Guide, "Event message structure").
+fn event_version(event: &str) -> &'static str {
+    if event.starts_with("Replication:") {
+        "2.2"
+    } else if ["Lifecycle", "IntelligentTiering", "ObjectAcl:", "ObjectTagging:", "ObjectRestore:Delete"].iter().any(|p| event.starts_with(p)) {
+        "2.3"
+    } else {
+        "2.1"
+    }
+}
+
+/// Sends `event` (`ObjectCreated:Put`, `ObjectRemoved:DeleteMarkerCreated`, ...) caused by the
+/// current request about the current (or given) version of `key` to every matching
+/// destination.
 pub fn emit(c: &mut Call<'_>, bucket_name: &str, key: &str, event: &str, version_id: Option<&str>) {
-    let Some(b) = c.w.s3.buckets.get(bucket_name) else { return };
-    let Some(cfg) = b.notifications.clone() else { return };
+    let who = Initiator::of(c);
+    let now = c.now();
+    deliver(c.w, &who, now, bucket_name, key, event, version_id, None);
+}
+
+/// Sends `event` about `key` (the given version, else the current one) to every destination
+/// of `bucket_name` whose event types and key filters match, when its policy still lets S3
+/// deliver. `extra` is an event-specific member of the record (`glacierEventData`,
+/// `lifecycleEventData`).
+#[allow(clippy::too_many_arguments)]
+pub fn deliver(w: &mut World, who: &Initiator, now: Timestamp, bucket_name: &str, key: &str, event: &str, version_id: Option<&str>, extra: Option<(&str, Value)>) {
+    let Some(b) = w.s3.buckets.get(bucket_name) else { return };
+    let Some(cfg) = &b.notifications else { return };
     let full = format!("s3:{event}");
     let targets: Vec<(String, Option<String>)> = cfg.all().filter(|d| d.events.iter().any(|e| covers(e, &full)) && d.matches_key(key)).map(|d| (d.arn().to_string(), d.id.clone())).collect();
     if targets.is_empty() {
         return;
     }
     let (arn, owner, region) = (b.arn(), b.owner.clone(), b.region.clone());
+    let (principal_id, source_ip, request_id) = match who {
+        Initiator::Caller { principal_id, source_ip, request_id } => (principal_id.clone(), source_ip.clone(), request_id.clone()),
+        // Drawn only when there is someone to tell, so configurations that match nothing
+        // leave the world's random sequence alone.
+        Initiator::S3 => ("s3.amazonaws.com".to_string(), "s3.amazonaws.com".to_string(), w.rng.uuid()),
+    };
+    let b = &w.s3.buckets[bucket_name];
     let v = match version_id {
         Some(id) => b.version(key, id),
         None => b.current(key),
@@ -261,27 +321,26 @@ pub fn emit(c: &mut Call<'_>, bucket_name: &str, key: &str, event: &str, version
             object["size"] = json!(v.size);
             object["eTag"] = json!(v.etag.trim_matches('"'));
         }
-        if b.versioning.is_some() {
-            object["versionId"] = json!(v.version_id);
-        }
     }
-    c.w.s3.event_sequencer += 1;
-    object["sequencer"] = json!(format!("{:016X}", c.w.s3.event_sequencer));
-    let principal = c.principal().arn().map(|a| a.to_string()).unwrap_or_else(|| "Anonymous".into());
-    let now = c.now();
-    let request_id = c.request_id.clone();
-    let source_ip = c.caller.source_ip.clone().unwrap_or_default();
+    // A version that is gone (expired by lifecycle) is still named by its id.
+    if b.versioning.is_some()
+        && let Some(id) = v.map(|v| v.version_id.as_str()).or(version_id)
+    {
+        object["versionId"] = json!(id);
+    }
+    w.s3.event_sequencer += 1;
+    object["sequencer"] = json!(format!("{:016X}", w.s3.event_sequencer));
     for (dest, id) in targets {
-        if !s3_may_deliver(c.w, &dest, &arn, &owner, &region) {
+        if !s3_may_deliver(w, &dest, &arn, &owner, &region) {
             continue;
         }
-        let record = json!({
-            "eventVersion": "2.1",
+        let mut record = json!({
+            "eventVersion": event_version(event),
             "eventSource": "aws:s3",
             "awsRegion": region,
             "eventTime": now,
             "eventName": event,
-            "userIdentity": { "principalId": principal },
+            "userIdentity": { "principalId": principal_id },
             "requestParameters": { "sourceIPAddress": source_ip },
             "responseElements": { "x-amz-request-id": request_id, "x-amz-id-2": "c2ltdWxhdGVkLWhvc3QtaWQ=" },
             "s3": {
@@ -291,7 +350,10 @@ pub fn emit(c: &mut Call<'_>, bucket_name: &str, key: &str, event: &str, version
                 "object": object,
             },
         });
-        if let Some(d) = c.w.s3.event_destinations.get_mut(&dest) {
+        if let Some((k, v)) = &extra {
+            record[*k] = v.clone();
+        }
+        if let Some(d) = w.s3.event_destinations.get_mut(&dest) {
             d.received.push(json!({ "Records": [record] }));
         }
     }

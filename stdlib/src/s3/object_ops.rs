@@ -1513,7 +1513,9 @@ pub fn put_object_tagging(c: &mut Call<'_>, req: PutObjectTaggingRequest) -> Res
     let tags = validate_tags(&req.tagging.tag_set, model::MAX_OBJECT_TAGS)?;
     let v = &mut bucket_mut(c, &req.bucket).objects.get_mut(&req.key).expect("found")[i];
     v.tags = tags;
-    Ok(super::ops::GetTaggingResponse { tag_set: vec![], version_id: Some(v.version_id.clone()) })
+    let version_id = v.version_id.clone();
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectTagging:Put", Some(&version_id));
+    Ok(super::ops::GetTaggingResponse { tag_set: vec![], version_id: Some(version_id) })
 }
 
 pub fn get_object_tagging(c: &mut Call<'_>, req: ObjectRequest) -> Result<super::ops::GetTaggingResponse, AwsError> {
@@ -1526,7 +1528,9 @@ pub fn delete_object_tagging(c: &mut Call<'_>, req: ObjectRequest) -> Result<sup
     let i = version_index(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:DeleteObjectTagging")?;
     let v = &mut bucket_mut(c, &req.bucket).objects.get_mut(&req.key).expect("found")[i];
     v.tags.clear();
-    Ok(super::ops::GetTaggingResponse { tag_set: vec![], version_id: Some(v.version_id.clone()) })
+    let version_id = v.version_id.clone();
+    super::notifications::emit(c, &req.bucket, &req.key, "ObjectTagging:Delete", Some(&version_id));
+    Ok(super::ops::GetTaggingResponse { tag_set: vec![], version_id: Some(version_id) })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1601,6 +1605,7 @@ pub fn restore_object(c: &mut Call<'_>, req: RestoreObjectRequest) -> Result<Res
         _ => {
             let completes = now.plus(took);
             target.restore = Some(RestoreState { tier, days: days as u32, requested: now, completes, expiry: None });
+            super::notifications::emit(c, &req.bucket, &req.key, "ObjectRestore:Post", Some(&v.version_id));
             Ok(RestoreObjectResponse { response_metadata: ResponseMetadata { http_status_code: 202 }, restore_completes: completes })
         }
     }
