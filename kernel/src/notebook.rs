@@ -257,16 +257,21 @@ fn stamp_metadata(nb: &mut Value, seed: u64) {
     meta["cloudbook"]["seed"] = seed.into();
 }
 
-/// nbformat 4.5+ requires cell ids: give missing ones a stable id from the cell's position.
+/// nbformat 4.5+ requires unique cell ids: give missing ones a stable id from the cell's
+/// position (`cell-3`), or a suffixed one (`cell-3-1`) when a cell inserted before others
+/// would take an id they already have.
 fn add_missing_ids(nb: &mut Value) {
     if nb.get("nbformat_minor").and_then(Value::as_u64).unwrap_or(0) < 5 {
         return;
     }
-    if let Some(cells) = nb["cells"].as_array_mut() {
-        for (i, c) in cells.iter_mut().enumerate() {
-            if c.get("id").and_then(Value::as_str).is_none_or(str::is_empty) {
-                c["id"] = format!("cell-{i}").into();
-            }
+    let Some(cells) = nb["cells"].as_array_mut() else { return };
+    let id = |c: &Value| c.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+    let mut used: std::collections::BTreeSet<String> = cells.iter().filter_map(id).collect();
+    for (i, c) in cells.iter_mut().enumerate() {
+        if id(c).is_none() {
+            let fresh = std::iter::once(format!("cell-{i}")).chain((1..).map(|n| format!("cell-{i}-{n}"))).find(|x| !used.contains(x)).expect("an unused id");
+            used.insert(fresh.clone());
+            c["id"] = fresh.into();
         }
     }
 }
@@ -463,6 +468,18 @@ mod tests {
         assert_eq!(cells[0]["id"], "cell-0");
         assert_eq!(r.notebook["metadata"]["kernelspec"]["name"], "cloudbook");
         assert!(r.failed.is_none());
+    }
+
+    #[test]
+    fn cells_inserted_without_ids_get_ids_no_other_cell_has() {
+        // A cell inserted at position 1 would be `cell-1`, which the next cell already is.
+        let mut n = nb(&[("code", "1"), ("code", "2"), ("code", "3")]);
+        n["cells"][0]["id"] = "cell-0".into();
+        n["cells"][2]["id"] = "cell-1".into();
+        n["cells"][1].as_object_mut().unwrap().remove("id");
+        add_missing_ids(&mut n);
+        let ids: Vec<&str> = n["cells"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["cell-0", "cell-1-1", "cell-1"]);
     }
 
     #[test]
