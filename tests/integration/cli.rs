@@ -33,6 +33,11 @@ fn every_committed_notebook_passes_run_check() {
             assert!(text(&out.stderr).contains("outputs match"), "{}", text(&out.stderr));
             let (committed, again) = (std::fs::read(&p).unwrap(), std::fs::read(&rerun).unwrap());
             assert!(committed == again, "{}: a re-run is not byte-identical to the committed file", p.display());
+            // nbformat 4.5: every cell has an id, and no two cells share one.
+            let nb: serde_json::Value = serde_json::from_slice(&committed).unwrap();
+            let ids: Vec<&str> = nb["cells"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap_or("")).collect();
+            let unique: std::collections::BTreeSet<&str> = ids.iter().copied().filter(|i| !i.is_empty()).collect();
+            assert_eq!(unique.len(), ids.len(), "{}: missing or repeated cell ids {ids:?}", p.display());
             std::fs::remove_file(rerun).unwrap();
             n += 1;
         }
