@@ -56,6 +56,45 @@ fn signing_key(c: &Call, r: &KeyRef, alg_name: &str, op: &str) -> Result<Signing
     Ok(SigningAlgorithm::parse(alg_name).expect("every algorithm a modelled spec lists is modelled"))
 }
 
+/// What Sign and Verify compute with, once the key is found and authorized.
+struct SignatureWork {
+    r: KeyRef,
+    alg: SigningAlgorithm,
+    digest: Vec<u8>,
+    spec: Spec,
+    private: Vec<u8>,
+}
+
+/// The part of Sign and Verify after the request checks: find the key, authorize `op` (with
+/// the signing algorithm and message type as condition keys), the key-state table, usage and
+/// algorithm, the digest, then DryRun.
+#[allow(clippy::too_many_arguments)]
+fn signature_work(
+    c: &mut Call,
+    op: &'static str,
+    key_id: &str,
+    message: &Blob,
+    message_type: &str,
+    alg_name: &str,
+    grant_tokens: &Option<Vec<String>>,
+    dry: Option<bool>,
+) -> Result<SignatureWork, AwsError> {
+    let tokens = read_tokens(grant_tokens)?;
+    let (r, alias) = resolve(c, key_id)?;
+    let action = format!("kms:{op}");
+    let ask = Ask::new(&action)
+        .grant(op, &tokens)
+        .alias(alias.as_deref())
+        .ctx("kms:SigningAlgorithm", ContextValue::string(alg_name.to_string()))
+        .ctx("kms:MessageType", ContextValue::string(message_type.to_string()));
+    authorize_key(c, &r, ask)?;
+    let alg = signing_key(c, &r, alg_name, op)?;
+    let digest = digest_of(&message.0, message_type, alg_name, alg)?;
+    dry_run(dry)?;
+    let (spec, private) = pair(c, &r);
+    Ok(SignatureWork { r, alg, digest, spec, private })
+}
+
 // ---------------------------------------------------------------------------------------
 // GetPublicKey
 // ---------------------------------------------------------------------------------------
@@ -136,18 +175,7 @@ pub struct SignResponse {
 /// digest (DIGEST, as long as the algorithm's hash).
 pub fn sign(c: &mut Call, req: SignRequest) -> Result<SignResponse, AwsError> {
     let mt = check_sign_request(&req.message, &req.message_type, &req.signing_algorithm)?;
-    let tokens = read_tokens(&req.grant_tokens)?;
-    let (r, alias) = resolve(c, &req.key_id)?;
-    let ask = Ask::new("kms:Sign")
-        .grant("Sign", &tokens)
-        .alias(alias.as_deref())
-        .ctx("kms:SigningAlgorithm", ContextValue::string(req.signing_algorithm.clone()))
-        .ctx("kms:MessageType", ContextValue::string(mt.clone()));
-    authorize_key(c, &r, ask)?;
-    let alg = signing_key(c, &r, &req.signing_algorithm, "Sign")?;
-    let digest = digest_of(&req.message.0, &mt, &req.signing_algorithm, alg)?;
-    dry_run(req.dry_run)?;
-    let (spec, private) = pair(c, &r);
+    let SignatureWork { r, alg, digest, spec, private } = signature_work(c, "Sign", &req.key_id, &req.message, &mt, &req.signing_algorithm, &req.grant_tokens, req.dry_run)?;
     let signature = asymmetric::sign(c.rng(), spec, &private, alg, &digest).expect("the algorithm fits the key");
     Ok(SignResponse { key_id: key(c, &r).arn.clone(), signature: Blob(signature), signing_algorithm: req.signing_algorithm })
 }
@@ -180,18 +208,7 @@ pub struct VerifyResponse {
 pub fn verify(c: &mut Call, req: VerifyRequest) -> Result<VerifyResponse, AwsError> {
     let mt = check_sign_request(&req.message, &req.message_type, &req.signing_algorithm)?;
     check_len(req.signature.len(), "signature", 1, 6144)?;
-    let tokens = read_tokens(&req.grant_tokens)?;
-    let (r, alias) = resolve(c, &req.key_id)?;
-    let ask = Ask::new("kms:Verify")
-        .grant("Verify", &tokens)
-        .alias(alias.as_deref())
-        .ctx("kms:SigningAlgorithm", ContextValue::string(req.signing_algorithm.clone()))
-        .ctx("kms:MessageType", ContextValue::string(mt.clone()));
-    authorize_key(c, &r, ask)?;
-    let alg = signing_key(c, &r, &req.signing_algorithm, "Verify")?;
-    let digest = digest_of(&req.message.0, &mt, &req.signing_algorithm, alg)?;
-    dry_run(req.dry_run)?;
-    let (spec, private) = pair(c, &r);
+    let SignatureWork { r, alg, digest, spec, private } = signature_work(c, "Verify", &req.key_id, &req.message, &mt, &req.signing_algorithm, &req.grant_tokens, req.dry_run)?;
     let public = asymmetric::public_der(spec, &private).expect("stored key pairs decode");
     if !asymmetric::verify(&public, alg, &digest, &req.signature.0) {
         return Err(KmsError::KmsInvalidSignatureException.err(INVALID_SIGNATURE));
