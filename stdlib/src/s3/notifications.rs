@@ -284,6 +284,11 @@ fn event_version(event: &str) -> &'static str {
 /// current request about the current (or given) version of `key` to every matching
 /// destination.
 pub fn emit(c: &mut Call<'_>, bucket_name: &str, key: &str, event: &str, version_id: Option<&str>) {
+    // Every object write passes here: most buckets notify nobody, so stop before building
+    // the initiator's strings.
+    if !c.w.s3.buckets.get(bucket_name).is_some_and(|b| b.notifications.is_some()) {
+        return;
+    }
     let who = Initiator::of(c);
     let now = c.now();
     deliver(c.w, &who, now, bucket_name, key, event, version_id, None);
