@@ -13,6 +13,7 @@
 //! A URL stays valid through X-Amz-Date + X-Amz-Expires inclusive; S3 checks only when a
 //! request starts.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -124,16 +125,16 @@ fn method_of(client_method: &str) -> Result<(&'static str, &'static str), AwsErr
 
 /// Host and path of a bucket/key in `region` for an addressing style.
 pub fn location(bucket: &str, key: &str, region: &str, style: &str, endpoint: Option<&str>) -> (String, String) {
-    let endpoint = match endpoint {
-        Some(e) => e.to_string(),
-        None if region == "us-east-1" => "s3.amazonaws.com".to_string(),
-        None => format!("s3.{region}.amazonaws.com"),
+    let endpoint: Cow<'_, str> = match endpoint {
+        Some(e) => e.into(),
+        None if region == "us-east-1" => "s3.amazonaws.com".into(),
+        None => ["s3.", region, ".amazonaws.com"].concat().into(),
     };
-    let key_path = if key.is_empty() { "/".to_string() } else { format!("/{key}") };
+    let key_sep = if key.is_empty() { "" } else { "/" };
     if style == "path" {
-        (endpoint, if key.is_empty() { format!("/{bucket}") } else { format!("/{bucket}/{key}") })
+        (endpoint.into_owned(), ["/", bucket, key_sep, key].concat())
     } else {
-        (format!("{bucket}.{endpoint}"), key_path)
+        ([bucket, ".", &endpoint].concat(), ["/", key].concat())
     }
 }
 
@@ -141,35 +142,58 @@ pub fn location(bucket: &str, key: &str, region: &str, style: &str, endpoint: Op
 fn amz_date(t: Timestamp) -> String {
     use chrono::{Datelike, Timelike};
     let d = t.to_chrono();
-    format!("{:04}{:02}{:02}T{:02}{:02}{:02}Z", d.year(), d.month(), d.day(), d.hour(), d.minute(), d.second())
+    fn two(out: &mut String, n: u32) {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
+    let mut out = String::with_capacity(16);
+    let year = d.year().clamp(0, 9999) as u32;
+    two(&mut out, year / 100);
+    two(&mut out, year % 100);
+    two(&mut out, d.month());
+    two(&mut out, d.day());
+    out.push('T');
+    two(&mut out, d.hour());
+    two(&mut out, d.minute());
+    two(&mut out, d.second());
+    out.push('Z');
+    out
 }
 
 /// Builds a presigned URL at the world's current time.
 pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> {
     let (default_method, _) = method_of(&req.client_method)?;
     let method = req.http_method.clone().unwrap_or_else(|| default_method.to_string());
-    let get = |k: &str| req.params.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let get = |k: &str| req.params.get(k).and_then(|v| v.as_str());
     let bucket = get("Bucket").ok_or_else(|| bad("Params needs `Bucket`"))?;
     let key = get("Key").unwrap_or_default();
-    let mut query: Vec<(String, String)> = Vec::new();
+    let mut query: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(8);
     for (k, v) in &req.params {
+        let text = || Cow::Borrowed(v.as_str().unwrap_or_default());
         match k.as_str() {
             "Bucket" | "Key" => {}
-            "VersionId" => query.push(("versionId".into(), v.as_str().unwrap_or_default().into())),
-            "Prefix" => query.push(("prefix".into(), v.as_str().unwrap_or_default().into())),
-            "Delimiter" => query.push(("delimiter".into(), v.as_str().unwrap_or_default().into())),
-            "MaxKeys" => query.push(("max-keys".into(), v.to_string())),
+            "VersionId" => query.push(("versionId", text())),
+            "Prefix" => query.push(("prefix", text())),
+            "Delimiter" => query.push(("delimiter", text())),
+            "MaxKeys" => query.push(("max-keys", v.to_string().into())),
             o => return Err(bad(format!("Params `{o}` is not presigned by this simulator (Bucket, Key, VersionId, Prefix, Delimiter, MaxKeys)"))),
         }
     }
     if req.client_method.eq_ignore_ascii_case("list_objects_v2") || req.client_method == "ListObjectsV2" {
-        query.push(("list-type".into(), "2".into()));
+        query.push(("list-type", "2".into()));
     }
+    let found;
     let creds = match &req.credentials {
-        Some(c) => c.clone(),
-        None => current_credentials(w)?,
+        Some(c) => c,
+        None => {
+            found = current_credentials(w)?;
+            &found
+        }
     };
-    let region = req.region.clone().or_else(|| w.s3.buckets.get(&bucket).map(|b| b.region.clone())).unwrap_or_else(|| w.region.clone());
+    let region = match &req.region {
+        Some(r) => r.as_str(),
+        None => w.s3.buckets.get(bucket).map_or(w.region.as_str(), |b| b.region.as_str()),
+    };
     let style = match req.addressing_style.as_deref() {
         Some("path") => "path",
         Some("virtual") => "virtual",
@@ -177,34 +201,34 @@ pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> 
         None => "virtual",
         Some(o) => return Err(bad(format!("AddressingStyle `{o}` (expected virtual or path)"))),
     };
-    let scheme = req.scheme.clone().unwrap_or_else(|| "https".into());
+    let scheme = req.scheme.as_deref().unwrap_or("https");
     if scheme != "https" && scheme != "http" {
         return Err(bad(format!("Scheme `{scheme}` (expected https or http)")));
     }
     let expires_in = req.expires_in.unwrap_or(3600);
     let now = w.now();
     let amz_date = amz_date(now);
-    let date = amz_date[..8].to_string();
+    let date = &amz_date[..8];
     if let Some(e) = &req.endpoint {
         let ok = e == "s3.amazonaws.com" || (e.starts_with("s3.") && e.ends_with(".amazonaws.com") && !e.contains('/'));
         if !ok {
             return Err(bad(format!("Endpoint `{e}` is not an S3 endpoint host (s3.amazonaws.com or s3.<region>.amazonaws.com)")));
         }
     }
-    let (host, path) = location(&bucket, &key, &region, style, req.endpoint.as_deref());
-    query.push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
-    query.push(("X-Amz-Credential".into(), format!("{}/{}", creds.access_key_id, sigv4::scope(&date, &region, "s3"))));
-    query.push(("X-Amz-Date".into(), amz_date.clone()));
-    query.push(("X-Amz-Expires".into(), expires_in.to_string()));
+    let (host, path) = location(bucket, key, region, style, req.endpoint.as_deref());
+    query.push(("X-Amz-Algorithm", ALGORITHM.into()));
+    query.push(("X-Amz-Credential", [&creds.access_key_id, "/", &sigv4::scope(date, region, "s3")].concat().into()));
+    query.push(("X-Amz-Date", amz_date.as_str().into()));
+    query.push(("X-Amz-Expires", expires_in.to_string().into()));
     if let Some(t) = &creds.session_token {
-        query.push(("X-Amz-Security-Token".into(), t.clone()));
+        query.push(("X-Amz-Security-Token", t.as_str().into()));
     }
-    query.push(("X-Amz-SignedHeaders".into(), "host".into()));
+    query.push(("X-Amz-SignedHeaders", "host".into()));
     let canonical_uri = sigv4::canonical_uri(&path, false);
     let cq = sigv4::canonical_query(&query);
-    let r = sigv4::Request { method: &method, canonical_uri, query: Vec::new(), headers: vec![("host".into(), host.clone())], payload_hash: UNSIGNED_PAYLOAD };
-    let signed = sigv4::sign_with(&r, &cq, &creds.secret_access_key, &amz_date, &region, "s3");
-    let url = [scheme.as_str(), "://", &host, &r.canonical_uri, "?", &cq, "&X-Amz-Signature=", &signed.signature].concat();
+    let r = sigv4::Request { method: &method, canonical_uri, query: Vec::new(), headers: vec![("host".into(), host)], payload_hash: UNSIGNED_PAYLOAD };
+    let signed = sigv4::sign_with(&r, &cq, &creds.secret_access_key, &amz_date, region, "s3");
+    let url = [scheme, "://", &r.headers[0].1, &r.canonical_uri, "?", &cq, "&X-Amz-Signature=", &signed.signature].concat();
     Ok(Presigned {
         url,
         method,

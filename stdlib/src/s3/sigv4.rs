@@ -31,26 +31,44 @@ pub fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    hex32(&Sha256::digest(data).into())
+}
+
+/// Lower-case hex of a 32-byte digest.
+fn hex32(bytes: &[u8; 32]) -> String {
+    let mut buf = [0u8; 64];
+    hex::encode_to_slice(bytes, &mut buf).expect("64 hex digits for 32 bytes");
+    String::from_utf8(buf.to_vec()).expect("hex digits are ASCII")
+}
+
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
 /// `UriEncode()`: every byte except `A-Z a-z 0-9 - . _ ~` becomes `%XX` (upper-case hex);
 /// `/` is kept only when `keep_slash` (object key paths).
 pub fn uri_encode(s: &str, keep_slash: bool) -> String {
+    uri_encode_cow(s, keep_slash).into_owned()
+}
+
+/// [`uri_encode`], borrowing `s` when nothing in it needs escaping (the common case).
+fn uri_encode_cow(s: &str, keep_slash: bool) -> std::borrow::Cow<'_, str> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let plain = |b: u8| unreserved(b) || (keep_slash && b == b'/');
+    if s.bytes().all(plain) {
+        return s.into();
+    }
     let mut out = String::with_capacity(s.len() * 3 / 2);
     for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
-            b'/' if keep_slash => out.push('/'),
-            _ => {
-                out.push('%');
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 15) as usize] as char);
-            }
+        if plain(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
         }
     }
-    out
+    out.into()
 }
 
 /// Decodes `%XX` escapes (and nothing else: `+` stays `+`). Invalid escapes are kept as text.
@@ -102,8 +120,8 @@ pub fn canonical_uri(raw_path: &str, normalize: bool) -> String {
 
 /// The canonical query string of raw (decoded) name/value pairs: each encoded, then sorted by
 /// name and then value (byte order); an empty value keeps its `=`.
-pub fn canonical_query(pairs: &[(String, String)]) -> String {
-    let mut enc: Vec<(String, String)> = pairs.iter().map(|(k, v)| (uri_encode(k, false), uri_encode(v, false))).collect();
+pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    let mut enc: Vec<_> = pairs.iter().map(|(k, v)| (uri_encode_cow(k.as_ref(), false), uri_encode_cow(v.as_ref(), false))).collect();
     enc.sort_unstable();
     let mut out = String::with_capacity(enc.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (k, v)) in enc.iter().enumerate() {
@@ -121,19 +139,30 @@ pub fn canonical_query(pairs: &[(String, String)]) -> String {
 /// trimmed with inner runs of spaces collapsed, repeated headers joined with commas in the
 /// order given.
 pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
-    let mut merged: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
-    for (k, v) in headers {
-        let value = v.split_whitespace().collect::<Vec<_>>().join(" ");
-        merged.entry(k.to_ascii_lowercase()).or_default().push(value);
-    }
-    let mut canon = String::new();
-    for (k, vs) in &merged {
-        canon.push_str(k);
-        canon.push(':');
-        canon.push_str(&vs.join(","));
+    let mut named: Vec<(String, &str)> = headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.as_str())).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0)); // stable: repeated headers keep their order
+    let (mut canon, mut signed) = (String::new(), String::new());
+    for (i, (k, v)) in named.iter().enumerate() {
+        let repeat = i > 0 && named[i - 1].0 == *k;
+        if repeat {
+            canon.pop(); // the previous value's newline
+            canon.push(',');
+        } else {
+            if !signed.is_empty() {
+                signed.push(';');
+            }
+            signed.push_str(k);
+            canon.push_str(k);
+            canon.push(':');
+        }
+        for (j, word) in v.split_whitespace().enumerate() {
+            if j > 0 {
+                canon.push(' ');
+            }
+            canon.push_str(word);
+        }
         canon.push('\n');
     }
-    let signed = merged.keys().cloned().collect::<Vec<_>>().join(";");
     (canon, signed)
 }
 
@@ -162,37 +191,43 @@ pub fn canonical_request_with(r: &Request<'_>, canonical_query: &str) -> String 
 
 /// `YYYYMMDD/region/service/aws4_request`.
 pub fn scope(date: &str, region: &str, service: &str) -> String {
-    format!("{date}/{region}/{service}/aws4_request")
+    [date, "/", region, "/", service, "/aws4_request"].concat()
 }
 
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", sha256_hex(canonical_request.as_bytes()))
+    [ALGORITHM, "\n", amz_date, "\n", scope, "\n", &sha256_hex(canonical_request.as_bytes())].concat()
 }
 
 pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
-    // Like the SDKs, keep the last key derived: it only changes with the day, the region,
-    // the service or the secret.
+    keyed(secret, date, region, service).0
+}
+
+/// The signing key and an HMAC already keyed with it. Like the SDKs, keep the last one
+/// derived: it only changes with the day, the region, the service or the secret.
+fn keyed(secret: &str, date: &str, region: &str, service: &str) -> ([u8; 32], HmacSha256) {
+    type Cached = ([String; 4], [u8; 32], HmacSha256);
     thread_local! {
-        static LAST: std::cell::RefCell<Option<(String, [u8; 32])>> = const { std::cell::RefCell::new(None) };
+        static LAST: std::cell::RefCell<Option<Cached>> = const { std::cell::RefCell::new(None) };
     }
-    let id = format!("{date}/{region}/{service}/{secret}");
-    if let Some(k) = LAST.with(|l| l.borrow().as_ref().filter(|(i, _)| *i == id).map(|(_, k)| *k)) {
-        return k;
+    let id = [secret, date, region, service];
+    if let Some(hit) = LAST.with(|l| l.borrow().as_ref().filter(|(i, ..)| *i == id).map(|(_, k, m)| (*k, m.clone()))) {
+        return hit;
     }
-    let k = derive_signing_key(secret, date, region, service);
-    LAST.with(|l| *l.borrow_mut() = Some((id, k)));
-    k
+    let key = derive_signing_key(secret, date, region, service);
+    let mac = HmacSha256::new_from_slice(&key).expect("HMAC takes any key length");
+    LAST.with(|l| *l.borrow_mut() = Some((id.map(str::to_string), key, mac.clone())));
+    (key, mac)
 }
 
 fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
-    let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    let k_date = hmac(["AWS4", secret].concat().as_bytes(), date.as_bytes());
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
     hmac(&k_service, b"aws4_request")
 }
 
 pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
-    hex::encode(hmac(signing_key, string_to_sign.as_bytes()))
+    hex32(&hmac(signing_key, string_to_sign.as_bytes()))
 }
 
 /// Compares two signatures without an early exit.
@@ -218,7 +253,9 @@ pub fn sign_with(r: &Request<'_>, canonical_query: &str, secret: &str, amz_date:
     let date = &amz_date[..8.min(amz_date.len())];
     let creq = canonical_request_with(r, canonical_query);
     let sts = string_to_sign(amz_date, &scope(date, region, service), &creq);
-    let sig = signature(&signing_key(secret, date, region, service), &sts);
+    let mut mac = keyed(secret, date, region, service).1;
+    mac.update(sts.as_bytes());
+    let sig = hex32(&mac.finalize().into_bytes().into());
     Signed { canonical_request: creq, string_to_sign: sts, signature: sig }
 }
 
