@@ -914,7 +914,6 @@ fn last_accessed(w: &World, s: &Subject, action_level: bool) -> Vec<ServiceLastA
     let credential_errors = ["ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId"];
     let attempts: Vec<(&AuditEvent, String)> = w
         .trail
-        .events
         .iter()
         .filter(|e| e.event_time >= since && !e.error_code.as_deref().is_some_and(|c| credential_errors.contains(&c)))
         .filter_map(|e| event_entity(e, s).map(|who| (e, who)))

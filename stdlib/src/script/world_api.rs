@@ -178,7 +178,6 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             let want: Vec<(String, serde_json::Value)> = filter.iter().map(|(k, v)| (k.to_string(), dynamic_to_json(v))).collect();
             let events: Vec<&crate::world::AuditEvent> = w
                 .trail
-                .events
                 .iter()
                 .filter(|e| {
                     let j = serde_json::to_value(e).unwrap_or_default();
