@@ -1,10 +1,5 @@
 //! Shared helpers for the benchmarks in `benches/`.
 
-/// The benchmarks use the allocator the `cloudbook` binary uses, so figures match what a
-/// notebook sees.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::time::{Duration, Instant};
 
 /// Runs `f` repeatedly for about `budget` and returns (iterations, elapsed).
