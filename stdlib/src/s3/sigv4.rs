@@ -226,10 +226,6 @@ fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str) -> 
     hmac(&k_service, b"aws4_request")
 }
 
-pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
-    hex32(&hmac(signing_key, string_to_sign.as_bytes()))
-}
-
 /// Compares two signatures without an early exit.
 pub fn signatures_equal(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
