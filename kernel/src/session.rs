@@ -706,6 +706,16 @@ mod tests {
     }
 
     #[test]
+    fn cells_cannot_read_the_wall_clock() {
+        // Rhai's `timestamp()` reads the host's clock; it is compiled out (`no_time`) so the
+        // same notebook gives the same outputs. The simulated clock is `clock::now()`.
+        let r = run(&["timestamp()", "clock::now()"]);
+        let e = r[0].1.error.as_ref().expect("timestamp() is not a function");
+        assert_eq!(e.ename, "FunctionNotFound", "{e:?}");
+        assert_eq!(text(&r[1].1), "2026-01-01T00:00:00Z");
+    }
+
+    #[test]
     fn errors_carry_cell_line_and_column() {
         let r = run(&["let a = 1;\nlet b = nope + 1;"]);
         let e = r[0].1.error.as_ref().unwrap();
