@@ -1,11 +1,13 @@
 //! What the engine knows about its functions, for completion, inspect and `help`.
 //!
-//! The stdlib registers every function with doc comments and parameter info
-//! (`FuncRegistration::with_comments`); rhai's `metadata` feature exports them as JSON
+//! The stdlib registers a function with doc comments and parameter info when asked to
+//! (`DocMode::Attach`); rhai's `metadata` feature exports them as JSON
 //! ([`rhai::Engine::gen_fn_metadata_to_json`]). [`Docs`] is that export read once into a
-//! searchable list — built lazily, on the first completion or inspect, so kernel start-up does
-//! not pay for it. Functions defined in notebook cells are added per request from the
-//! session's function AST (they change from cell to cell).
+//! searchable list. The session's own engine is registered without docs, to start quickly;
+//! on the first completion, inspect or `help` the session builds a documented twin of it,
+//! reads it into [`Docs`] and drops it (see `Session::engine_docs`). Functions defined in
+//! notebook cells are added per request from the session's function AST (they change from
+//! cell to cell).
 
 use std::collections::BTreeSet;
 

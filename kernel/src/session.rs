@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use cloudbook_stdlib::render::{self, MimeBundle};
 use cloudbook_stdlib::script::convert::as_aws_error;
-use cloudbook_stdlib::{Shared, World};
+use cloudbook_stdlib::{DocMode, Shared, World};
 use parking_lot::Mutex;
 use rhai::{AST, Dynamic, Engine, EvalAltResult, FuncRegistration, ParseError, Position, Scope};
 
@@ -162,8 +162,10 @@ impl Session {
         engine.on_print(move |s| h.lock().emit(Output::Stream { name: StreamName::Stdout, text: format!("{s}\n") }));
         let h = hooks.clone();
         engine.on_debug(move |s, _src, _pos| h.lock().emit(Output::Stream { name: StreamName::Stderr, text: format!("{s}\n") }));
-        cloudbook_stdlib::register_all(&mut engine, &shared);
-        register_notebook_functions(&mut engine, &hooks);
+        // Registered without docs (half the start-up work); `engine_docs` reads them from a
+        // documented twin when first asked for.
+        cloudbook_stdlib::register_all_with(&mut engine, &shared, DocMode::Skip);
+        register_notebook_functions(&mut engine, &hooks, DocMode::Skip);
         #[cfg(test)]
         {
             // A native function with a bug, for the panic-containment tests; it holds the
@@ -340,16 +342,21 @@ impl Session {
 
     /// The engine's documented functions plus those defined in cells.
     pub fn docs(&mut self) -> Vec<FnDoc> {
-        let engine = &self.engine;
-        let mut all = self.docs.get_or_insert_with(|| Docs::from_engine(engine)).functions.clone();
+        let mut all = self.engine_docs().functions.clone();
         all.extend(self.cell_functions());
         all
     }
 
-    /// The engine's docs (cached).
+    /// The docs of the engine's functions (built on first use, then cached). The session's
+    /// engine is registered without them, so they are read from a documented engine with
+    /// the same functions, built here and dropped.
     pub fn engine_docs(&mut self) -> &Docs {
-        let engine = &self.engine;
-        self.docs.get_or_insert_with(|| Docs::from_engine(engine))
+        self.docs.get_or_insert_with(|| {
+            let mut engine = Engine::new();
+            cloudbook_stdlib::register_all_with(&mut engine, &cloudbook_stdlib::new_shared(World::default()), DocMode::Attach);
+            register_notebook_functions(&mut engine, &Arc::default(), DocMode::Attach);
+            Docs::from_engine(&engine)
+        })
     }
 
     /// Completes the name before `cursor` (code points) from the engine's functions, the
@@ -581,65 +588,45 @@ fn short_value(v: &Dynamic) -> String {
     if s.chars().count() > 200 { format!("{}…", s.chars().take(200).collect::<String>()) } else { s }
 }
 
-fn doc(text: &str) -> String {
-    text.trim().lines().map(|l| format!("/// {l}").trim_end().to_string()).collect::<Vec<_>>().join("\n")
-}
-
 /// `display`, `update_display`, `clear_output`, `eprint`, `help`: functions that need the cell's sink.
-fn register_notebook_functions(engine: &mut Engine, hooks: &Arc<Mutex<Hooks>>) {
+fn register_notebook_functions(engine: &mut Engine, hooks: &Arc<Mutex<Hooks>>, docs: DocMode) {
     let h = hooks.clone();
-    FuncRegistration::new("display")
-        .with_comments([doc("Shows `x` now, below the cell (tables, charts, maps render richly); the cell goes on running.\n```rhai\ndisplay(table(rows));\n```").as_str()])
-        .with_params_info(["x: Dynamic", "()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("display"), "Shows `x` now, below the cell (tables, charts, maps render richly); the cell goes on running.\n```rhai\ndisplay(table(rows));\n```", &["x: Dynamic", "()"])
+                .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic| h.lock().emit(Output::Display { data: render::bundle(&x), display_id: None, update: false }));
     let h = hooks.clone();
-    FuncRegistration::new("display")
-        .with_comments([doc("Shows `x` now under a display id, so `update_display(y, id)` can replace it later (a progress line, a live chart).\n```rhai\ndisplay(\"step 1\", \"progress\");\nupdate_display(\"step 2\", \"progress\");\n```").as_str()])
-        .with_params_info(["x: Dynamic", "id: &str", "()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("display"), "Shows `x` now under a display id, so `update_display(y, id)` can replace it later (a progress line, a live chart).\n```rhai\ndisplay(\"step 1\", \"progress\");\nupdate_display(\"step 2\", \"progress\");\n```", &["x: Dynamic", "id: &str", "()"])
+                .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic, id: &str| {
             h.lock().emit(Output::Display { data: render::bundle(&x), display_id: Some(id.to_string()), update: false })
         });
     let h = hooks.clone();
-    FuncRegistration::new("update_display")
-        .with_comments([doc("Replaces what an earlier `display(x, id)` showed.").as_str()])
-        .with_params_info(["x: Dynamic", "id: &str", "()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("update_display"), "Replaces what an earlier `display(x, id)` showed.", &["x: Dynamic", "id: &str", "()"])
+                .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic, id: &str| {
             h.lock().emit(Output::Display { data: render::bundle(&x), display_id: Some(id.to_string()), update: true })
         });
     let h = hooks.clone();
-    FuncRegistration::new("clear_output")
-        .with_comments([doc("Clears this cell's output so far. With `wait = true` the clearing happens when the next output arrives (no flicker).").as_str()])
-        .with_params_info(["wait: bool", "()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("clear_output"), "Clears this cell's output so far. With `wait = true` the clearing happens when the next output arrives (no flicker).", &["wait: bool", "()"])
+                .with_volatility(true)
         .register_into_engine(engine, move |wait: bool| h.lock().emit(Output::ClearOutput { wait }));
     let h = hooks.clone();
-    FuncRegistration::new("clear_output")
-        .with_comments([doc("Clears this cell's output so far.").as_str()])
-        .with_params_info(["()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("clear_output"), "Clears this cell's output so far.", &["()"])
+                .with_volatility(true)
         .register_into_engine(engine, move || h.lock().emit(Output::ClearOutput { wait: false }));
     let h = hooks.clone();
-    FuncRegistration::new("eprint")
-        .with_comments([doc("Prints `x` to the cell's stderr stream (shown in red by most front ends).").as_str()])
-        .with_params_info(["x: Dynamic", "()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("eprint"), "Prints `x` to the cell's stderr stream (shown in red by most front ends).", &["x: Dynamic", "()"])
+                .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic| {
             h.lock().emit(Output::Stream { name: StreamName::Stderr, text: format!("{}\n", render::plain_text(&x)) })
         });
     let h = hooks.clone();
-    FuncRegistration::new("help")
-        .with_comments([doc("Shows the documentation of a function, a module or a variable in the pager.\n```rhai\nhelp(\"kms::encrypt\")\nhelp(\"clock\")\n```").as_str()])
-        .with_params_info(["name: &str", "()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("help"), "Shows the documentation of a function, a module or a variable in the pager.\n```rhai\nhelp(\"kms::encrypt\")\nhelp(\"clock\")\n```", &["name: &str", "()"])
+                .with_volatility(true)
         .register_into_engine(engine, move |name: &str| h.lock().help.push(name.to_string()));
     let h = hooks.clone();
-    FuncRegistration::new("help")
-        .with_comments([doc("An overview of Cloudbook's modules and notebook functions.").as_str()])
-        .with_params_info(["()"])
-        .with_volatility(true)
+    docs.describe(FuncRegistration::new("help"), "An overview of Cloudbook's modules and notebook functions.", &["()"])
+                .with_volatility(true)
         .register_into_engine(engine, move || h.lock().help.push(String::new()));
 }
 
@@ -851,6 +838,29 @@ mod tests {
         }
         assert_eq!(s[5].1.1, "    ");
         assert_eq!(s[8].1.1, "        ");
+    }
+
+    #[test]
+    fn docs_come_from_a_documented_twin_of_the_undocumented_engine() {
+        let (lean, documented) = spawn_engine_thread("t", || {
+            let mut s = Session::new();
+            let lean = Docs::from_engine(&s.engine);
+            (lean, s.engine_docs().clone())
+        })
+        .join()
+        .unwrap();
+        // The engine that runs cells carries no doc text ...
+        let encrypt = lean.lookup("kms::encrypt");
+        assert!(!encrypt.is_empty() && encrypt.iter().all(|f| f.doc.is_empty()), "{encrypt:?}");
+        // ... its twin documents the same functions (module, name, arity), no more, no fewer.
+        // (`test_native_panic` is a test build's extra, registered on the session only.)
+        let key = |d: &Docs| d.functions.iter().filter(|f| f.name != "test_native_panic").map(|f| (f.module.clone(), f.name.clone(), f.num_params)).collect::<std::collections::BTreeSet<_>>();
+        let (lean_fns, documented_fns) = (key(&lean), key(&documented));
+        assert_eq!(lean_fns.symmetric_difference(&documented_fns).collect::<Vec<_>>(), Vec::<&(Option<String>, String, usize)>::new());
+        assert!(documented.functions.len() > 1000, "{}", documented.functions.len());
+        let encrypt = documented.lookup("kms::encrypt");
+        assert!(encrypt.iter().any(|f| f.signature == "encrypt(params: Map) -> Map" && f.doc.contains("AWS operation: Encrypt")), "{encrypt:?}");
+        assert!(documented.lookup("display").iter().all(|f| f.doc.starts_with("Shows `x` now")));
     }
 
     #[test]

@@ -23,5 +23,5 @@ pub mod script;
 pub mod vpc;
 pub mod world;
 
-pub use script::{Shared, new_shared, register_all};
+pub use script::{DocMode, Shared, new_shared, register_all, register_all_with};
 pub use world::World;

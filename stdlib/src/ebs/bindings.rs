@@ -8,7 +8,7 @@ use super::error::EbsError;
 use super::model::{AttachState, Volume, VolumeSpec, VolumeState, VolumeType};
 use super::perf::{self, PerfModel};
 use super::{CLOUDWATCH, EBS_DIRECT, io, ops, render};
-use crate::script::Shared;
+use crate::script::{DocMode, Shared};
 use crate::script::api::{Api, Handle};
 use crate::script::convert::{RhaiResult, dynamic_to_json, json_to_dynamic};
 use crate::world::service::EC2_EBS;
@@ -152,8 +152,8 @@ const BURST_DOC: &str = r#"A volume's (or spec's) burst figures, as in AWS's gp2
 ebs::burst_duration(#{ VolumeType: "gp2", Size: 100 })   // BurstSeconds 2000.0, RefillSeconds 18000.0
 ```"#;
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
-    let mut api = Api::new(shared, &EC2_EBS);
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
+    let mut api = Api::new(shared, &EC2_EBS, docs);
 
     // ---- volumes ----
     api.op("create_volume", "CreateVolume", "Creates an EBS volume (`creating`, then `available` a few seconds later) with AWS's limits per type; `Encrypted: true` uses KMS.\n```rhai\nlet v = ebs::create_volume(#{ AvailabilityZone: \"us-east-1a\", Size: 100, VolumeType: \"gp2\" });\n```", ops::create_volume);

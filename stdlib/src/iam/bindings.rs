@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::ops::{self, Entity};
 use super::{PrincipalSpec, org, simulate, sts};
-use crate::script::Shared;
+use crate::script::{DocMode, Shared};
 use crate::script::api::{Api, Handle};
 use crate::script::convert::{RhaiResult, throw, to_dyn};
 use crate::world::service::{IAM, ORGANIZATIONS, STS};
@@ -68,8 +68,8 @@ fn req<T: Clone>(v: &Option<T>, field: &str) -> Result<T, AwsError> {
     v.clone().ok_or_else(|| missing(field))
 }
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
-    let mut api = Api::new(shared, &IAM);
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
+    let mut api = Api::new(shared, &IAM, docs);
 
     // ---- users ----
     api.op("create_user", "CreateUser", "Creates an IAM user in the caller's account.\n```rhai\niam::create_user(#{ UserName: \"alice\", Path: \"/eng/\" })\n```", ops::create_user);
@@ -169,7 +169,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     api.install(engine);
 
     // ---- organizations ----
-    let mut o = Api::new(shared, &ORGANIZATIONS);
+    let mut o = Api::new(shared, &ORGANIZATIONS, docs);
     o.op("create_organization", "CreateOrganization", "Makes the caller's account the management account of a new organization (all features).", org::create_organization);
     o.op("describe_organization", "DescribeOrganization", "Describes the organization.", org::describe_organization);
     o.op("list_roots", "ListRoots", "The organization's root, with the policy types enabled on it.", org::list_roots);

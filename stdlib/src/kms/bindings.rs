@@ -8,7 +8,7 @@ use super::crypto::{self, Wrapping};
 use super::error::KmsError;
 use super::ops;
 use super::policies;
-use crate::script::Shared;
+use crate::script::{DocMode, Shared};
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, throw};
 use crate::world::{AwsError, ErrorCode};
@@ -105,8 +105,8 @@ const GET_IMPORT_PARAMS: &str = "Returns a wrapping public key and an import tok
 const IMPORT_MATERIAL: &str = "Imports 256-bit key material wrapped with the public key of `kms::get_parameters_for_import`; the key becomes Enabled until `ValidTo` (or for good with `ExpirationModel: \"KEY_MATERIAL_DOES_NOT_EXPIRE\"`).\n```rhai\nkms::import_key_material(#{ KeyId: id, ImportToken: p.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: \"KEY_MATERIAL_DOES_NOT_EXPIRE\" })\n```";
 const DELETE_MATERIAL: &str = "Deletes imported key material: the key is PendingImport until the same material is imported again.\n```rhai\nkms::delete_imported_key_material(#{ KeyId: id })\n```";
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
-    let mut api = Api::new(shared, &crate::world::service::KMS);
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
+    let mut api = Api::new(shared, &crate::world::service::KMS, docs);
 
     api.op("create_key", "CreateKey", CREATE_KEY, ops::create_key);
     overload!(api, "create_key", "CreateKey", ops::create_key, "Creates a symmetric encryption KMS key with a description.\n```rhai\nkms::create_key(\"payments\")\n```", [description: ImmutableString => "Description"]);

@@ -4,7 +4,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext};
 
 use super::CheckResult;
 use crate::render::{CellStyle, Table};
-use crate::script::Shared;
+use crate::script::{DocMode, Shared};
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, as_aws_error, dynamic_to_json, to_dyn};
 use crate::world::service::CLOUDBOOK;
@@ -25,8 +25,8 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
-    let mut api = Api::new(shared, &CLOUDBOOK);
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
+    let mut api = Api::new(shared, &CLOUDBOOK, docs);
     engine.register_type_with_name::<CheckResult>("LabCheck").register_fn("to_string", |c: &mut CheckResult| c.to_string());
     engine.register_get("passed", |c: &mut CheckResult| c.passed).register_get("name", |c: &mut CheckResult| c.name.clone());
 

@@ -26,7 +26,7 @@ use serde_json::Value;
 pub use chart::SIZE as CHART_SIZE;
 pub use table::{Cell, CellStyle, Table, escape_html};
 
-use crate::script::{Shared, api_doc};
+use crate::script::{DocMode, Shared};
 use crate::script::convert::dynamic_to_json;
 
 /// A time-series or x/y chart. Services build these (e.g. an EBS simulation's timeline);
@@ -209,7 +209,7 @@ fn chart_from_rows(rows: &Array, x_key: &str, y_keys: &[String], pos: Position) 
 }
 
 /// Installs `table`, `chart` and the `Table` / `Chart` types.
-pub fn register(engine: &mut Engine, _shared: &Shared) {
+pub fn register(engine: &mut Engine, _shared: &Shared, docs: DocMode) {
     engine
         .register_type_with_name::<Table>("Table")
         .register_get_set("title", |t: &mut Table| t.title.clone().unwrap_or_default(), |t: &mut Table, s: String| t.title = Some(s))
@@ -248,27 +248,19 @@ pub fn register(engine: &mut Engine, _shared: &Shared) {
         .register_fn("to_debug", |c: &mut Chart| format!("[chart: {} ({} series)]", c.title, c.series.len()))
         .register_fn("to_svg", |ctx: NativeCallContext, c: &mut Chart| c.to_svg().map_err(|e| err(e, ctx.call_position())));
 
-    FuncRegistration::new("table")
-        .with_comments([api_doc("A table from an array of maps: one row per map, one column per key (all keys, in first-seen order). A cell given as `#{ value, style }` with style `\"good\"`, `\"bad\"` or `\"warn\"` is highlighted. Set `.title` for a caption. Arrays of maps shown as a cell's value already render as tables; use this to pick columns or add a title.\n```rhai\nlet t = table([#{ user: \"alice\", allowed: true }, #{ user: \"bob\", allowed: false }]);\nt.title = \"Who can decrypt\";\nt\n```").as_str()])
-        .with_params_info(["rows: Array", "Table"])
+    docs.describe(FuncRegistration::new("table"), "A table from an array of maps: one row per map, one column per key (all keys, in first-seen order). A cell given as `#{ value, style }` with style `\"good\"`, `\"bad\"` or `\"warn\"` is highlighted. Set `.title` for a caption. Arrays of maps shown as a cell's value already render as tables; use this to pick columns or add a title.\n```rhai\nlet t = table([#{ user: \"alice\", allowed: true }, #{ user: \"bob\", allowed: false }]);\nt.title = \"Who can decrypt\";\nt\n```", &["rows: Array", "Table"])
         .with_volatility(true)
         .register_into_engine(engine, |ctx: NativeCallContext, rows: Array| Table::from_rows(&rows, None).map_err(|e| err(e, ctx.call_position())));
-    FuncRegistration::new("table")
-        .with_comments([api_doc("A table from an array of maps with the given columns, in that order (keys not listed are left out).\n```rhai\ntable(world::trail(), [\"eventName\", \"errorCode\"])\n```").as_str()])
-        .with_params_info(["rows: Array", "columns: Array", "Table"])
+    docs.describe(FuncRegistration::new("table"), "A table from an array of maps with the given columns, in that order (keys not listed are left out).\n```rhai\ntable(world::trail(), [\"eventName\", \"errorCode\"])\n```", &["rows: Array", "columns: Array", "Table"])
         .with_volatility(true)
         .register_into_engine(engine, |ctx: NativeCallContext, rows: Array, columns: Array| {
             let cols = strings(&columns, "table: columns", ctx.call_position())?;
             Table::from_rows(&rows, Some(cols)).map_err(|e| err(e, ctx.call_position()))
         });
-    FuncRegistration::new("chart")
-        .with_comments([api_doc("A line chart (rendered as SVG) from a spec: `#{ title, x_label, y_label, y2_label, series: [#{ name, points: [[x, y], ...], step, right_axis }] }`. `step: true` holds each value until the next point; `right_axis: true` plots against the secondary axis labelled `y2_label`.\n```rhai\nchart(#{ title: \"Balance\", x_label: \"s\", y_label: \"credits\", series: [#{ name: \"gp2\", points: [[0, 5.4e6], [600, 3.6e6]] }] })\n```").as_str()])
-        .with_params_info(["spec: Map", "Chart"])
+    docs.describe(FuncRegistration::new("chart"), "A line chart (rendered as SVG) from a spec: `#{ title, x_label, y_label, y2_label, series: [#{ name, points: [[x, y], ...], step, right_axis }] }`. `step: true` holds each value until the next point; `right_axis: true` plots against the secondary axis labelled `y2_label`.\n```rhai\nchart(#{ title: \"Balance\", x_label: \"s\", y_label: \"credits\", series: [#{ name: \"gp2\", points: [[0, 5.4e6], [600, 3.6e6]] }] })\n```", &["spec: Map", "Chart"])
         .with_volatility(true)
         .register_into_engine(engine, |ctx: NativeCallContext, spec: Map| chart_from_spec(&spec, ctx.call_position()));
-    FuncRegistration::new("chart")
-        .with_comments([api_doc("A line chart from an array of maps: x from `x_key`, one series per key in `y_keys`.\n```rhai\nlet rows = [#{ t: 0, iops: 3000 }, #{ t: 60, iops: 100 }];\nchart(rows, \"t\", [\"iops\"])\n```").as_str()])
-        .with_params_info(["rows: Array", "x_key: &str", "y_keys: Array", "Chart"])
+    docs.describe(FuncRegistration::new("chart"), "A line chart from an array of maps: x from `x_key`, one series per key in `y_keys`.\n```rhai\nlet rows = [#{ t: 0, iops: 3000 }, #{ t: 60, iops: 100 }];\nchart(rows, \"t\", [\"iops\"])\n```", &["rows: Array", "x_key: &str", "y_keys: Array", "Chart"])
         .with_volatility(true)
         .register_into_engine(engine, |ctx: NativeCallContext, rows: Array, x_key: &str, y_keys: Array| {
             let keys = strings(&y_keys, "chart: y_keys", ctx.call_position())?;
@@ -282,7 +274,7 @@ mod tests {
 
     fn engine() -> Engine {
         let mut e = Engine::new();
-        register(&mut e, &crate::new_shared(crate::World::default()));
+        register(&mut e, &crate::new_shared(crate::World::default()), DocMode::Attach);
         e
     }
 

@@ -9,7 +9,7 @@ use crate::world::service::ROUTE53_DOMAINS;
 use super::model::{GeoLocation, ResourceRecordSet};
 use super::ops::{self, Change, ChangeBatch, ChangeResourceRecordSetsRequest};
 use super::{DEFAULT_RESOLVER, error::R53Error, internet, zonefile};
-use crate::script::Shared;
+use crate::script::{DocMode, Shared};
 use crate::script::api::{Api, Handle};
 use crate::script::convert::{RhaiResult, audit_params, throw, to_dyn};
 use crate::world::service::ROUTE53;
@@ -91,11 +91,9 @@ fn method<A: 'static, const N: usize, const X: bool, R: std::any::Any + Clone + 
 ) where
     FUNC: rhai::RhaiNativeFunc<A, N, X, R, F> + Send + Sync + 'static,
 {
-    let doc = crate::script::api_doc(doc);
-    FuncRegistration::new(name)
+    api.docs
+        .describe(FuncRegistration::new(name), doc, params)
         .in_global_namespace()
-        .with_comments([doc.as_str()])
-        .with_params_info(params.iter().copied())
         .with_volatility(true)
         .set_into_module(&mut api.module, func);
 }
@@ -110,9 +108,9 @@ const GET_CHANGE: &str = "The status of a change: PENDING, then INSYNC once it h
 const CREATE_HC: &str = "Creates a health check (HTTP, HTTPS, TCP, ... with IPAddress or FullyQualifiedDomainName). Its status is healthy until `route53::set_health_check_status` says otherwise.\n```rhai\nlet hc = route53::create_health_check(#{ CallerReference: \"web-1\", HealthCheckConfig: #{ Type: \"HTTP\", IPAddress: \"192.0.2.10\", ResourcePath: \"/health\" } });\nhc.HealthCheck.Id\n```";
 const TEST_DNS: &str = "Asks one of a zone's name servers, like the TestDNSAnswer API (routing policies applied).\n```rhai\nroute53::test_dns_answer(#{ HostedZoneId: zone_id, RecordName: \"www.example.com\", RecordType: \"A\" }).RecordData\n```";
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
     engine.register_type_with_name::<ResolverHandle>("Resolver");
-    let mut api = Api::new(shared, &ROUTE53);
+    let mut api = Api::new(shared, &ROUTE53, docs);
 
     // ---- hosted zones ----
     api.op("create_hosted_zone", "CreateHostedZone", CREATE_HOSTED_ZONE, ops::create_hosted_zone);

@@ -8,7 +8,7 @@ use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
 use super::access_points::{self, via};
 use super::{classes, logging, notifications, object_lock, ops, presign, replication, select, website};
-use crate::script::Shared;
+use crate::script::{DocMode, Shared};
 use crate::script::api::Api;
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
 use crate::world::service::S3;
@@ -17,8 +17,8 @@ fn m(pairs: &[(&str, Dynamic)]) -> Map {
     pairs.iter().map(|(k, v)| ((*k).into(), v.clone())).collect()
 }
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
-    let mut api = Api::new(shared, &S3);
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
+    let mut api = Api::new(shared, &S3, docs);
 
     // ---- buckets ----
     api.op("create_bucket", "CreateBucket", "Creates a bucket (names are global across accounts; new buckets block public access, disable ACLs and encrypt with SSE-S3).\n```rhai\ns3::create_bucket(#{ Bucket: \"my-bucket\" });\ns3::create_bucket(#{ Bucket: \"eu-logs\", CreateBucketConfiguration: #{ LocationConstraint: \"eu-west-1\" } })\n```", ops::create_bucket);

@@ -1,7 +1,7 @@
 //! The registrar every service's bindings use: one line per AWS operation.
 //!
 //! ```ignore
-//! let mut api = Api::new(shared, &service::KMS);
+//! let mut api = Api::new(shared, &service::KMS, docs);
 //! api.op("encrypt", "Encrypt", ENCRYPT_DOC, ops::encrypt);     // kms::encrypt(#{ KeyId, Plaintext })
 //! api.func("encrypt", ENCRYPT_DOC, &["key_id: &str", "plaintext: Blob", "Map"], {
 //!     let api = api.handle();
@@ -23,13 +23,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::convert::{RhaiResult, audit_params, from_params, throw, to_dyn};
-use super::Shared;
+use super::{DocMode, Shared};
 use crate::world::{AwsError, Call, Service};
 
 /// Builds one script module (`kms`, `s3`, ...).
 pub struct Api {
     pub module: Module,
     pub handle: Handle,
+    /// Whether registrations attach their docs.
+    pub docs: DocMode,
 }
 
 /// What a binding closure needs to run an operation: the shared world and the service.
@@ -37,11 +39,6 @@ pub struct Api {
 pub struct Handle {
     pub shared: Shared,
     pub service: &'static Service,
-}
-
-/// Turns `///`-less doc text into Rhai doc-comment lines.
-fn doc_lines(doc: &str) -> String {
-    doc.trim().lines().map(|l| format!("/// {l}").trim_end().to_string()).collect::<Vec<_>>().join("\n")
 }
 
 impl Handle {
@@ -102,8 +99,8 @@ impl Handle {
 }
 
 impl Api {
-    pub fn new(shared: &Shared, service: &'static Service) -> Self {
-        Api { module: Module::new(), handle: Handle { shared: Arc::clone(shared), service } }
+    pub fn new(shared: &Shared, service: &'static Service, docs: DocMode) -> Self {
+        Api { module: Module::new(), handle: Handle { shared: Arc::clone(shared), service }, docs }
     }
 
     pub fn handle(&self) -> Handle {
@@ -132,17 +129,18 @@ impl Api {
         Req: DeserializeOwned + 'static,
         Resp: Serialize + 'static,
     {
-        let doc = doc_lines(&format!("{doc}\n\nAWS operation: {aws_op} ({}).", service.event_source));
+        let doc = match self.docs {
+            DocMode::Attach => format!("{doc}\n\nAWS operation: {aws_op} ({}).", service.event_source),
+            DocMode::Skip => String::new(),
+        };
         let h = self.handle();
-        FuncRegistration::new(name)
-            .with_comments([doc.as_str()])
-            .with_params_info(["params: Map", "Map"])
+        self.docs
+            .describe(FuncRegistration::new(name), &doc, &["params: Map", "Map"])
             .with_volatility(true)
             .set_into_module(&mut self.module, move |ctx: NativeCallContext, params: Map| h.run_as(service, &ctx, aws_op, name, f, params));
         let h = self.handle();
-        FuncRegistration::new(name)
-            .with_comments([doc.as_str()])
-            .with_params_info(["Map"])
+        self.docs
+            .describe(FuncRegistration::new(name), &doc, &["Map"])
             .with_volatility(true)
             .set_into_module(&mut self.module, move |ctx: NativeCallContext| h.run_as(service, &ctx, aws_op, name, f, Map::new()));
     }
@@ -159,12 +157,7 @@ impl Api {
     ) where
         FUNC: RhaiNativeFunc<A, N, X, R, F> + Send + Sync + 'static,
     {
-        let doc = doc_lines(doc);
-        let mut reg = FuncRegistration::new(name).with_comments([doc.as_str()]).with_volatility(true);
-        if !params.is_empty() {
-            reg = reg.with_params_info(params.iter().copied());
-        }
-        reg.set_into_module(&mut self.module, func);
+        self.docs.describe(FuncRegistration::new(name), doc, params).with_volatility(true).set_into_module(&mut self.module, func);
     }
 
     /// Adds the module to `engine` under the service's module name.

@@ -2,7 +2,7 @@
 
 use rhai::{Dynamic, Engine, FnPtr, Map, NativeCallContext};
 
-use super::Shared;
+use super::{DocMode, Shared};
 use super::api::Api;
 use super::convert::{RhaiResult, dynamic_to_json, json_to_dynamic, throw, to_dyn};
 use crate::world::service::CLOUDBOOK;
@@ -78,9 +78,9 @@ fn caller_of(w: &crate::world::World, who: &Dynamic) -> Result<Caller, AwsError>
     Ok(c)
 }
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
     // ---- clock ----
-    let mut clock = Api::new(shared, &CLOUDBOOK);
+    let mut clock = Api::new(shared, &CLOUDBOOK, docs);
     let h = clock.handle();
     clock.func("now", "The simulated time, ISO-8601 UTC.\n```rhai\nclock::now()   // \"2026-01-01T00:00:00Z\"\n```", &["String"], move || h.shared.lock().now().iso());
     let h = clock.handle();
@@ -128,7 +128,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     clock.install_as(engine, "clock");
 
     // ---- world ----
-    let mut world = Api::new(shared, &CLOUDBOOK);
+    let mut world = Api::new(shared, &CLOUDBOOK, docs);
     let h = world.handle();
     world.func(
         "seed",
@@ -254,9 +254,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
     // ---- global: as_principal, whoami ----
     let s = shared.clone();
     let doc = "Runs `f` as another principal: a user name (`\"alice\"`), an ARN, credentials from `iam::assume_role` / `iam::create_access_key`, `\"anonymous\"`, or a map `#{ Principal, SourceIp, SecureTransport, Region, SourceVpc, SourceVpce }`. Returns what `f` returns.\n```rhai\nas_principal(\"alice\", || kms::encrypt(\"alias/demo\", \"hi\"))\n```";
-    rhai::FuncRegistration::new("as_principal")
-        .with_comments([super::api_doc(doc).as_str()])
-        .with_params_info(["who: Dynamic", "f: FnPtr", "Dynamic"])
+    docs.describe(rhai::FuncRegistration::new("as_principal"), doc, &["who: Dynamic", "f: FnPtr", "Dynamic"])
         .with_volatility(true)
         .register_into_engine(engine, move |ctx: NativeCallContext, who: Dynamic, f: FnPtr| -> RhaiResult {
             let caller = {
@@ -276,9 +274,7 @@ pub fn register(engine: &mut Engine, shared: &Shared) {
             r
         });
     let s = shared.clone();
-    rhai::FuncRegistration::new("whoami")
-        .with_comments([super::api_doc("Who calls run as now, shaped like STS GetCallerIdentity: `#{ Account, Arn, UserId, Type }`.").as_str()])
-        .with_params_info(["Map"])
+    docs.describe(rhai::FuncRegistration::new("whoami"), "Who calls run as now, shaped like STS GetCallerIdentity: `#{ Account, Arn, UserId, Type }`.", &["Map"])
         .with_volatility(true)
         .register_into_engine(engine, move || -> Dynamic {
             let w = s.lock();

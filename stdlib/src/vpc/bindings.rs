@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::cidr;
 use super::error::VpcError;
 use super::ops;
-use crate::script::Shared;
+use crate::script::{DocMode, Shared};
 use crate::script::api::{Api, Handle};
 use crate::script::convert::{RhaiResult, from_params, throw, to_dyn};
 use crate::world::service::EC2_VPC;
@@ -190,8 +190,8 @@ macro_rules! ops {
     ($api:ident; $($name:literal => $op:literal, $f:path, $doc:literal;)*) => { $( $api.op($name, $op, $doc, $f); )* };
 }
 
-pub fn register(engine: &mut Engine, shared: &Shared) {
-    let mut api = Api::new(shared, &EC2_VPC);
+pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
+    let mut api = Api::new(shared, &EC2_VPC, docs);
     ops! { api;
         "create_vpc" => "CreateVpc", ops::create_vpc, "Creates a VPC with an IPv4 block between /16 and /28 (and its main route table, default network ACL and default security group).\n```rhai\nlet v = vpc::create_vpc(#{ CidrBlock: \"10.0.0.0/16\", AmazonProvidedIpv6CidrBlock: true });\nv.Vpc.VpcId\n```";
         "describe_vpcs" => "DescribeVpcs", ops::describe_vpcs, "Lists VPCs (`VpcIds`, `Filters` such as `is-default`, `cidr`, `tag:Name`).\n```rhai\nvpc::describe_vpcs(#{ Filters: [#{ Name: \"is-default\", Values: [\"true\"] }] }).Vpcs\n```";
