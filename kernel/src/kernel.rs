@@ -80,6 +80,9 @@ pub struct Handler {
     /// Requests that were queued when a cell failed with `stop_on_error` (taken before the
     /// failed cell's reply is sent, so a request sent after that reply is never aborted).
     queued_after_error: Vec<Message>,
+    /// Housekeeping run once, the first time no request is waiting after one was answered
+    /// (the kernel releases its start-up code then, not before its first reply).
+    pub when_first_idle: Option<Box<dyn FnOnce() + Send>>,
 }
 
 fn s<'a>(c: &'a Value, k: &str) -> &'a str {
@@ -126,12 +129,28 @@ const HISTORY_SESSION: i64 = 1;
 
 impl Handler {
     pub fn new(session: Session, out: Outbox, requests: std::sync::mpsc::Receiver<Message>) -> Handler {
-        Handler { session, out, requests, exit: Arc::new(AtomicBool::new(false)), queued_after_error: Vec::new() }
+        Handler { session, out, requests, exit: Arc::new(AtomicBool::new(false)), queued_after_error: Vec::new(), when_first_idle: None }
+    }
+
+    /// The next request, waiting for one if none is queued (`None` once the sockets are gone).
+    fn next_request(&mut self, answered_one: bool) -> Option<Message> {
+        match self.requests.try_recv() {
+            Ok(msg) => Some(msg),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                if answered_one && let Some(f) = self.when_first_idle.take() {
+                    f();
+                }
+                self.requests.recv().ok()
+            }
+        }
     }
 
     /// Handles requests until a shutdown request or until the sockets go away.
     pub fn run(&mut self) {
-        while let Ok(msg) = self.requests.recv() {
+        let mut answered_one = false;
+        while let Some(msg) = self.next_request(answered_one) {
+            answered_one = true;
             self.handle_contained(&msg);
             // stop_on_error: execute requests queued behind a failed cell are aborted, not run.
             for next in std::mem::take(&mut self.queued_after_error) {
@@ -337,6 +356,8 @@ impl Handler {
 
 #[cfg(test)]
 mod tests {
+    use parking_lot::Mutex;
+
     use super::*;
 
     #[test]
@@ -347,6 +368,40 @@ mod tests {
         assert!(!glob("a?c", "abbc"));
         assert!(glob("*kms::*(*", "let x = kms::encrypt(k)"));
         assert!(!glob("print*", "x = print(1)"));
+    }
+
+    #[test]
+    fn first_idle_housekeeping_waits_for_the_queued_requests_to_be_answered() {
+        let (req_tx, req_rx) = std::sync::mpsc::channel();
+        let (shell_tx, shell_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (iopub_tx, _iopub_rx) = tokio::sync::mpsc::unbounded_channel();
+        let builder = Builder::new();
+        let request = |code: &str| Message {
+            identities: vec![],
+            header: builder.header("execute_request"),
+            parent_header: json!({}),
+            metadata: json!({}),
+            content: json!({ "code": code, "silent": false }),
+            buffers: vec![],
+        };
+        for code in ["let a = 1;", "a + 1"] {
+            req_tx.send(request(code)).unwrap();
+        }
+        let mut handler = Handler::new(Session::new(), Outbox { builder: builder.clone(), shell: shell_tx, iopub: iopub_tx }, req_rx);
+        let replies_then = Arc::new(Mutex::new(None));
+        let seen = replies_then.clone();
+        let shell_rx = Mutex::new(shell_rx);
+        handler.when_first_idle = Some(Box::new(move || {
+            let mut n = 0;
+            while shell_rx.lock().try_recv().is_ok() {
+                n += 1;
+            }
+            *seen.lock() = Some(n);
+            drop(req_tx); // no more requests: run() returns
+        }));
+        handler.run();
+        assert_eq!(*replies_then.lock(), Some(2), "ran once, after both queued requests were answered");
+        assert!(handler.when_first_idle.is_none());
     }
 
     #[test]
