@@ -51,6 +51,11 @@ pub fn to_dyn<T: Serialize>(v: &T) -> RhaiResult {
 /// Reads request parameters into an operation's typed request, reporting problems the way
 /// the service reports a malformed request.
 pub fn from_params<T: DeserializeOwned>(params: &Dynamic, service: &Service, script_name: &str) -> Result<T, AwsError> {
+    // Read without tracking the path to each value (tracking allocates a string per map key);
+    // only parameters that fail are read again, with the path, for the error message.
+    if let Ok(req) = rhai::serde::from_dynamic::<T>(params) {
+        return Ok(req);
+    }
     let de = rhai::serde::DynamicDeserializer::new(params);
     serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
         let path = e.path().to_string();
