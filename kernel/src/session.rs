@@ -28,6 +28,7 @@ use cloudbook_stdlib::render::{self, MimeBundle};
 use cloudbook_stdlib::script::convert::as_aws_error;
 use cloudbook_stdlib::{DocMode, Shared, World};
 use parking_lot::Mutex;
+use rhai::packages::{Package, StandardPackage};
 use rhai::{AST, Dynamic, Engine, EvalAltResult, FuncRegistration, ParseError, Position, Scope};
 
 use crate::docs::{self, Docs, FnDoc};
@@ -146,8 +147,13 @@ impl Session {
     pub fn with_world(world: World) -> Session {
         let shared = cloudbook_stdlib::new_shared(world);
         let interrupt = shared.lock().interrupt.0.clone();
-        let mut engine = Engine::new();
+        // Rhai's standard library (what `Engine::new` installs) is built on a second thread
+        // while this one registers the stdlib: the two are independent until installed, and
+        // building them side by side shortens the kernel's start on two cores.
+        let standard = std::thread::spawn(|| StandardPackage::new().as_shared_module());
+        let mut engine = Engine::new_raw();
         engine
+            .set_max_strings_interned(256) // as `Engine::new` does
             .set_max_call_levels(MAX_CALL_LEVELS)
             .set_max_operations(MAX_OPERATIONS)
             .set_max_string_size(MAX_STRING_SIZE)
@@ -166,6 +172,7 @@ impl Session {
         // documented twin when first asked for.
         cloudbook_stdlib::register_all_with(&mut engine, &shared, DocMode::Skip);
         register_notebook_functions(&mut engine, &hooks, DocMode::Skip);
+        engine.register_global_module(standard.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         #[cfg(test)]
         {
             // A native function with a bug, for the panic-containment tests; it holds the
