@@ -93,24 +93,36 @@ def rss_mib(pid, field="VmRSS"):
     return float("nan")
 
 
-def measure(name, argv_of, code, starts, cells):
+def measure(kernels, code, starts, cells):
+    """Start times, cell round trips and idle memory of each (name, argv_of) kernel. Starts and
+    round trips are taken in turns (one of each kernel, then again), so a slow moment of the
+    machine falls on every kernel alike and the ratios stay fair."""
+    names = [name for name, _ in kernels]
+    start_times = {name: [] for name in names}
+    rts = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
-        start_times = []
         for _ in range(starts):
-            proc, kc, t = start(argv_of, tmp)
-            start_times.append(t)
-            stop(proc, kc)
-        proc, kc, _ = start(argv_of, tmp)
-        for _ in range(20):
-            round_trip(kc, code)
-        rts = sorted(round_trip(kc, code) for _ in range(cells))
+            for name, argv_of in kernels:
+                proc, kc, t = start(argv_of, tmp)
+                start_times[name].append(t)
+                stop(proc, kc)
+        running = [(name, *start(argv_of, tmp)[:2]) for name, argv_of in kernels]
+        for _, _, kc in running:
+            for _ in range(20):
+                round_trip(kc, code)
+        for _ in range(cells):
+            for name, _, kc in running:
+                rts[name].append(round_trip(kc, code))
         time.sleep(0.5)
-        rss = rss_mib(proc.pid)
-        anon = rss_mib(proc.pid, "RssAnon")
-        stop(proc, kc)
-    p99 = rts[min(len(rts) - 1, int(round(0.99 * len(rts))) - 1)]
-    return {"name": name, "start_ms": statistics.median(start_times) * 1e3, "rt_median_ms": statistics.median(rts) * 1e3,
-            "rt_p99_ms": p99 * 1e3, "rss_mib": rss, "anon_mib": anon}
+        rows = []
+        for name, proc, kc in running:
+            rt = sorted(rts[name])
+            p99 = rt[min(len(rt) - 1, int(round(0.99 * len(rt))) - 1)]
+            rows.append({"name": name, "start_ms": statistics.median(start_times[name]) * 1e3, "rt_median_ms": statistics.median(rt) * 1e3,
+                         "rt_p99_ms": p99 * 1e3, "rss_mib": rss_mib(proc.pid), "anon_mib": rss_mib(proc.pid, "RssAnon")})
+        for _, proc, kc in running:
+            stop(proc, kc)
+    return rows
 
 
 def main():
@@ -121,13 +133,14 @@ def main():
     ap.add_argument("--cells", type=int, default=300)
     a = ap.parse_args()
     cb = os.path.abspath(a.cloudbook)
-    rows = [
-        measure("cloudbook", lambda f: [cb, "kernel", "--connection-file", f], "1", a.starts, a.cells),
-        measure("ipykernel", lambda f: [sys.executable, "-m", "ipykernel_launcher", "-f", f], "1", a.starts, a.cells),
+    kernels = [
+        ("cloudbook", lambda f: [cb, "kernel", "--connection-file", f]),
+        ("ipykernel", lambda f: [sys.executable, "-m", "ipykernel_launcher", "-f", f]),
     ]
     if a.floor:
         floor = os.path.abspath(a.floor)
-        rows.append(measure("echo floor", lambda f: [floor, "--connection-file", f], "1", a.starts, a.cells))
+        kernels.append(("echo floor", lambda f: [floor, "--connection-file", f]))
+    rows = measure(kernels, "1", a.starts, a.cells)
     print(f"{'kernel':<10} {'start (median of %d)' % a.starts:>22} {'cell RT median':>15} {'cell RT p99':>12} {'idle RSS':>10} {'(anon)':>10}")
     for r in rows:
         print(f"{r['name']:<10} {r['start_ms']:>19.1f} ms {r['rt_median_ms']:>12.2f} ms {r['rt_p99_ms']:>9.2f} ms "
@@ -137,7 +150,7 @@ def main():
         print(f"{'ratio':<10} {c['start_ms'] / other['start_ms']:>22.3f} {c['rt_median_ms'] / other['rt_median_ms']:>15.3f} "
               f"{c['rt_p99_ms'] / other['rt_p99_ms']:>12.3f} {c['rss_mib'] / other['rss_mib']:>10.3f} {c['anon_mib'] / other['anon_mib']:>10.3f}"
               f"   (cloudbook / {other['name']})")
-    print(f"cells: {a.cells} round trips of `1` (execute_request -> execute_reply and status idle)")
+    print(f"cells: {a.cells} round trips of `1` (execute_request -> execute_reply and status idle); starts and round trips taken in turns")
 
 
 if __name__ == "__main__":
