@@ -4,7 +4,8 @@ Runs the release kernel three times with a Jupyter client: under callgrind with 
 with 50 trivial cells (a function whose instruction count grows with the cells is on the
 serving path), and under `perf record` with 3,000 cells (callgrind's CPU lacks some features,
 so functions chosen at run time by CPU detection, such as SHA-NI hashing, only show there).
-Writes the serving functions' symbols, busiest first, for the linker (see kernel/build.rs).
+Writes the serving functions' symbols, busiest first, then the start-up path's, for the linker
+(see kernel/build.rs).
 Usage: bench/hot-symbols (needs valgrind and perf)."""
 
 import collections
@@ -76,10 +77,15 @@ def main():
     hot = collections.Counter({f: c - startup.get(f, 0) for f, c in serving.items() if c > startup.get(f, 0)})
     order = [f for f, _ in hot.most_common()]
     order += [s for s in sampled if s not in hot and s not in startup]
+    # Then the start-up path (building the session), so a starting kernel maps a few MB of
+    # code in a few faults instead of 64 KiB windows all over .text. It runs once, and the
+    # idle kernel drops it again (memory.rs).
+    serving_count = len(order)
+    order += [f for f, _ in startup.most_common() if f not in hot]
     path = os.path.join(ROOT, "kernel/hot-symbols.txt")
     with open(path, "w") as f:
         f.write("\n".join(order) + "\n")
-    print(f"{len(order)} serving functions -> {os.path.relpath(path, ROOT)}", file=sys.stderr)
+    print(f"{serving_count} serving and {len(order) - serving_count} start-up functions -> {os.path.relpath(path, ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
