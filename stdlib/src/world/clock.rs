@@ -47,9 +47,27 @@ impl Timestamp {
         let fmt = if self.0 % 1000 == 0 { SecondsFormat::Secs } else { SecondsFormat::Millis };
         self.to_chrono().to_rfc3339_opts(fmt, true)
     }
-    /// SigV4's basic format, `20130524T000000Z`.
+    /// SigV4's basic format, `20130524T000000Z` (written digit by digit: every presigned
+    /// URL needs one, and chrono's formatter was a visible part of presigning).
     pub fn amz_date(self) -> String {
-        self.to_chrono().format("%Y%m%dT%H%M%SZ").to_string()
+        use chrono::{Datelike, Timelike};
+        fn two(out: &mut String, n: u32) {
+            out.push(char::from(b'0' + (n / 10 % 10) as u8));
+            out.push(char::from(b'0' + (n % 10) as u8));
+        }
+        let d = self.to_chrono();
+        let mut out = String::with_capacity(16);
+        let year = d.year().clamp(0, 9999) as u32;
+        two(&mut out, year / 100);
+        two(&mut out, year % 100);
+        two(&mut out, d.month());
+        two(&mut out, d.day());
+        out.push('T');
+        two(&mut out, d.hour());
+        two(&mut out, d.minute());
+        two(&mut out, d.second());
+        out.push('Z');
+        out
     }
     /// `20130524`.
     pub fn yyyymmdd(self) -> String {
@@ -238,6 +256,14 @@ mod tests {
             assert!(Duration::parse(bad).is_err(), "{bad} should be rejected");
         }
         assert_eq!(Duration::minutes(150).human(), "2h30m");
+    }
+
+    #[test]
+    fn amz_date_matches_chronos_format() {
+        for t in ["2013-05-24T00:00:00Z", "2026-12-31T23:59:59Z", "1999-01-02T03:04:05Z"] {
+            let t = Timestamp::parse(t).unwrap();
+            assert_eq!(t.amz_date(), t.to_chrono().format("%Y%m%dT%H%M%SZ").to_string());
+        }
     }
 
     #[test]
