@@ -599,41 +599,41 @@ fn short_value(v: &Dynamic) -> String {
 fn register_notebook_functions(engine: &mut Engine, hooks: &Arc<Mutex<Hooks>>, docs: DocMode) {
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("display"), "Shows `x` now, below the cell (tables, charts, maps render richly); the cell goes on running.\n```rhai\ndisplay(table(rows));\n```", &["x: Dynamic", "()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic| h.lock().emit(Output::Display { data: render::bundle(&x), display_id: None, update: false }));
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("display"), "Shows `x` now under a display id, so `update_display(y, id)` can replace it later (a progress line, a live chart).\n```rhai\ndisplay(\"step 1\", \"progress\");\nupdate_display(\"step 2\", \"progress\");\n```", &["x: Dynamic", "id: &str", "()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic, id: &str| {
             h.lock().emit(Output::Display { data: render::bundle(&x), display_id: Some(id.to_string()), update: false })
         });
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("update_display"), "Replaces what an earlier `display(x, id)` showed.", &["x: Dynamic", "id: &str", "()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic, id: &str| {
             h.lock().emit(Output::Display { data: render::bundle(&x), display_id: Some(id.to_string()), update: true })
         });
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("clear_output"), "Clears this cell's output so far. With `wait = true` the clearing happens when the next output arrives (no flicker).", &["wait: bool", "()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move |wait: bool| h.lock().emit(Output::ClearOutput { wait }));
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("clear_output"), "Clears this cell's output so far.", &["()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move || h.lock().emit(Output::ClearOutput { wait: false }));
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("eprint"), "Prints `x` to the cell's stderr stream (shown in red by most front ends).", &["x: Dynamic", "()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move |x: Dynamic| {
             h.lock().emit(Output::Stream { name: StreamName::Stderr, text: format!("{}\n", render::plain_text(&x)) })
         });
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("help"), "Shows the documentation of a function, a module or a variable in the pager.\n```rhai\nhelp(\"kms::encrypt\")\nhelp(\"clock\")\n```", &["name: &str", "()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move |name: &str| h.lock().help.push(name.to_string()));
     let h = hooks.clone();
     docs.describe(FuncRegistration::new("help"), "An overview of Cloudbook's modules and notebook functions.", &["()"])
-                .with_volatility(true)
+        .with_volatility(true)
         .register_into_engine(engine, move || h.lock().help.push(String::new()));
 }
 
