@@ -80,9 +80,12 @@ pub struct Handler {
     /// Requests that were queued when a cell failed with `stop_on_error` (taken before the
     /// failed cell's reply is sent, so a request sent after that reply is never aborted).
     queued_after_error: Vec<Message>,
-    /// Housekeeping run once, the first time no request is waiting after one was answered
-    /// (the kernel releases its start-up code then, not before its first reply).
+    /// Housekeeping run once, the first time the kernel has answered a request and then
+    /// waited [`Handler::quiet_before_housekeeping`] with none coming (the kernel releases
+    /// its start-up code then: not while a client's first requests and their replies are
+    /// still in flight, whose code it would unmap under them).
     pub when_first_idle: Option<Box<dyn FnOnce() + Send>>,
+    pub quiet_before_housekeeping: std::time::Duration,
 }
 
 fn s<'a>(c: &'a Value, k: &str) -> &'a str {
@@ -124,12 +127,16 @@ fn glob(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
+/// How long a kernel waits, idle, before its first housekeeping: a client's opening requests
+/// (kernel_info, then comm_info, history, the first cells) come in a burst.
+const QUIET_BEFORE_HOUSEKEEPING: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// The session number history replies use (one session per kernel process).
 const HISTORY_SESSION: i64 = 1;
 
 impl Handler {
     pub fn new(session: Session, out: Outbox, requests: std::sync::mpsc::Receiver<Message>) -> Handler {
-        Handler { session, out, requests, exit: Arc::new(AtomicBool::new(false)), queued_after_error: Vec::new(), when_first_idle: None }
+        Handler { session, out, requests, exit: Arc::new(AtomicBool::new(false)), queued_after_error: Vec::new(), when_first_idle: None, quiet_before_housekeeping: QUIET_BEFORE_HOUSEKEEPING }
     }
 
     /// The next request, waiting for one if none is queued (`None` once the sockets are gone).
@@ -138,8 +145,14 @@ impl Handler {
             Ok(msg) => Some(msg),
             Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
             Err(std::sync::mpsc::TryRecvError::Empty) => {
-                if answered_one && let Some(f) = self.when_first_idle.take() {
-                    f();
+                if answered_one && self.when_first_idle.is_some() {
+                    match self.requests.recv_timeout(self.quiet_before_housekeeping) {
+                        Ok(msg) => return Some(msg),
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            self.when_first_idle.take().into_iter().for_each(|f| f());
+                        }
+                    }
                 }
                 self.requests.recv().ok()
             }
@@ -371,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn first_idle_housekeeping_waits_for_the_queued_requests_to_be_answered() {
+    fn first_idle_housekeeping_waits_for_a_quiet_moment_after_the_requests() {
         let (req_tx, req_rx) = std::sync::mpsc::channel();
         let (shell_tx, shell_rx) = tokio::sync::mpsc::unbounded_channel();
         let (iopub_tx, _iopub_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -388,19 +401,34 @@ mod tests {
             req_tx.send(request(code)).unwrap();
         }
         let mut handler = Handler::new(Session::new(), Outbox { builder: builder.clone(), shell: shell_tx, iopub: iopub_tx }, req_rx);
+        // A client that sends a third request as soon as it has both replies: that request
+        // comes within the quiet time, so it is answered before the housekeeping runs.
+        let replies = Arc::new(Mutex::new(0));
+        let third = request("a + 2");
+        let client = {
+            let replies = replies.clone();
+            let req_tx = req_tx.clone();
+            std::thread::spawn(move || {
+                let mut shell_rx = shell_rx;
+                for n in 1..=3 {
+                    shell_rx.blocking_recv().expect("a reply");
+                    *replies.lock() = n;
+                    if n == 2 {
+                        req_tx.send(third.clone()).unwrap();
+                    }
+                }
+            })
+        };
+        handler.quiet_before_housekeeping = std::time::Duration::from_secs(1);
         let replies_then = Arc::new(Mutex::new(None));
         let seen = replies_then.clone();
-        let shell_rx = Mutex::new(shell_rx);
         handler.when_first_idle = Some(Box::new(move || {
-            let mut n = 0;
-            while shell_rx.lock().try_recv().is_ok() {
-                n += 1;
-            }
-            *seen.lock() = Some(n);
+            *seen.lock() = Some(*replies.lock());
             drop(req_tx); // no more requests: run() returns
         }));
         handler.run();
-        assert_eq!(*replies_then.lock(), Some(2), "ran once, after both queued requests were answered");
+        client.join().unwrap();
+        assert_eq!(*replies_then.lock(), Some(3), "ran once, after all three requests were answered");
         assert!(handler.when_first_idle.is_none());
     }
 
