@@ -162,25 +162,8 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
     let (iopub_tx, mut iopub_rx) = tokio::sync::mpsc::unbounded_channel::<Message>();
     let (req_tx, req_rx) = std::sync::mpsc::channel::<Message>();
 
-    // The engine thread: builds the session (the stdlib) and handles shell requests in order.
-    // It starts first, so building the session overlaps binding the sockets and the
-    // clients' handshakes; requests wait in its channel until the session is ready.
-    {
-        let out = Outbox { builder: builder.clone(), shell: shell_out_tx, iopub: iopub_tx.clone() };
-        let flag = interrupt.clone();
-        let done = done_tx.clone();
-        spawn_engine_thread("cloudbook-engine", move || {
-            let mut world = cloudbook_stdlib::World::default();
-            world.interrupt = cloudbook_stdlib::world::Interrupt(flag);
-            let mut handler = Handler::new(Session::with_world(world), out, req_rx);
-            // The stdlib's registration code has run; an idle kernel need not keep it mapped.
-            // Released once the first requests are answered (kernel_info first).
-            handler.when_first_idle = Some(Box::new(crate::memory::release_startup_code));
-            handler.run();
-            let _ = done.send(());
-        });
-    }
-
+    // The sockets bind first: a client retries a refused connection only after its
+    // reconnect interval, so a socket bound late costs a start a whole interval.
     let mut shell = RouterSocket::new();
     shell.bind(&info.endpoint(info.shell_port)).await.context("cannot bind the shell socket")?;
     let mut control = RouterSocket::new();
@@ -191,6 +174,25 @@ async fn serve_async(info: ConnectionInfo, signer: Signer) -> Result<()> {
     iopub.bind(&info.endpoint(info.iopub_port)).await.context("cannot bind the iopub socket")?;
     let mut hb = RepSocket::new();
     hb.bind(&info.endpoint(info.hb_port)).await.context("cannot bind the heartbeat socket")?;
+
+    // The engine thread: builds the session (the stdlib) and handles shell requests in order.
+    // Building the session overlaps the clients' connections and handshakes; requests wait
+    // in its channel until the session is ready.
+    {
+        let out = Outbox { builder: builder.clone(), shell: shell_out_tx, iopub: iopub_tx.clone() };
+        let flag = interrupt.clone();
+        let done = done_tx.clone();
+        spawn_engine_thread("cloudbook-engine", move || {
+            let mut world = cloudbook_stdlib::World::default();
+            world.interrupt = cloudbook_stdlib::world::Interrupt(flag);
+            let mut handler = Handler::new(Session::with_world(world), out, req_rx);
+            // The stdlib's registration code has run; an idle kernel need not keep it mapped.
+            // Released once the kernel goes quiet after its first requests.
+            handler.when_first_idle = Some(Box::new(crate::memory::release_startup_code));
+            handler.run();
+            let _ = done.send(());
+        });
+    }
 
     // shell: receive -> verify -> engine; replies from the engine -> send.
     let (mut shell_send, mut shell_recv) = shell.split();
