@@ -4,73 +4,88 @@
 //! executable (about 16 MB of code), not heap, and building the session runs the
 //! registration code of every stdlib function once and never again: after it, an idle
 //! kernel keeps about 9 MB of code mapped that it will not run. [`release_startup_code`],
-//! called once the session is built, drops the executable's read-only pages from this
+//! run once the kernel goes quiet after its first requests (`Handler::when_first_idle`),
+//! drops the executable's read-only pages from this
 //! process's page tables with `madvise(MADV_DONTNEED)` and returns freed heap to the system
 //! (`malloc_trim`). The pages stay in the page cache (other kernels and the next start share
 //! them), and a page needed later is mapped back on first touch, a minor fault. Linux still
 //! maps up to 64 KiB of cached neighbours on each such fault ("fault-around");
 //! `MADV_RANDOM` does not change that (measured: no difference), so it is not used.
 //!
-//! `MADV_DONTNEED` on a private file mapping discards private copies of its pages, so only
-//! mappings that cannot have any are released: not writable, and with no anonymous pages
-//! (read-only data relocated by the loader has private copies and is skipped). Elsewhere
-//! than Linux this does nothing. `bench/kernel` measures the effect, against ipykernel and a
-//! bare echo kernel.
+//! `MADV_DONTNEED` on a private file mapping also discards the private copies of its pages
+//! (read-only data the loader relocated, such as the GOT), and those cannot be read back.
+//! `/proc/self/pagemap` tells the two apart page by page, so only clean file pages are
+//! released. Elsewhere than Linux this does nothing. `bench/kernel` measures the effect,
+//! against ipykernel and a bare echo kernel.
 
 #![cfg_attr(not(target_os = "linux"), allow(dead_code))]
 
-/// One of the executable's mappings as `/proc/self/smaps` lists it.
-#[derive(Debug)]
-struct Mapping {
-    start: usize,
-    end: usize,
-    perms: String,
-    /// Resident kilobytes, and those of them that are private copies (anonymous).
-    rss_kb: u64,
-    anon_kb: u64,
-}
+/// A `/proc/self/pagemap` entry's flags (Linux's admin-guide/mm/pagemap): the page is in
+/// memory, and it is a page of a file (or shared), not a private anonymous copy.
+const PM_PRESENT: u64 = 1 << 63;
+const PM_FILE: u64 = 1 << 61;
 
-/// The mappings of this process's own executable.
-fn own_mappings() -> Vec<Mapping> {
-    let (Ok(exe), Ok(smaps)) = (std::env::current_exe(), std::fs::read_to_string("/proc/self/smaps")) else {
+/// The address ranges of this process's own executable that are mapped read-only.
+fn own_read_only_mappings() -> Vec<(usize, usize)> {
+    let (Ok(exe), Ok(maps)) = (std::env::current_exe(), std::fs::read_to_string("/proc/self/maps")) else {
         return Vec::new();
     };
     let exe = exe.to_string_lossy();
-    let mut out = Vec::new();
-    let mut ours = false;
-    for line in smaps.lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let kb = || f.get(1).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        match f.first() {
-            // A mapping's header: "START-END PERMS OFFSET DEV INODE [PATH]".
-            Some(range) if !range.ends_with(':') => {
-                let bounds = range.split_once('-').and_then(|(a, b)| Some((usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?)));
-                ours = false;
-                if let (Some((start, end)), Some(perms), Some(path)) = (bounds, f.get(1), f.get(5)) {
-                    ours = *path == exe;
-                    if ours {
-                        out.push(Mapping { start, end, perms: perms.to_string(), rss_kb: 0, anon_kb: 0 });
-                    }
-                }
+    maps.lines()
+        .filter_map(|line| {
+            // "START-END PERMS OFFSET DEV INODE PATH"
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let (range, perms, path) = (f.first()?, f.get(1)?, f.get(5)?);
+            if *path != exe || perms.contains('w') {
+                return None;
             }
-            Some(&"Rss:") if ours => out.last_mut().into_iter().for_each(|m| m.rss_kb = kb()),
-            Some(&"Anonymous:") if ours => out.last_mut().into_iter().for_each(|m| m.anon_kb = kb()),
-            _ => {}
+            let (a, b) = range.split_once('-')?;
+            Some((usize::from_str_radix(a, 16).ok()?, usize::from_str_radix(b, 16).ok()?))
+        })
+        .collect()
+}
+
+/// The pagemap entries of the pages of `[start, end)`, or `None` if they cannot be read.
+fn pagemap(start: usize, end: usize, page: usize) -> Option<Vec<u64>> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open("/proc/self/pagemap").ok()?;
+    let mut bytes = vec![0u8; (end - start) / page * 8];
+    file.read_exact_at(&mut bytes, (start / page * 8) as u64).ok()?;
+    Some(bytes.chunks_exact(8).map(|c| u64::from_ne_bytes(c.try_into().expect("8 bytes"))).collect())
+}
+
+/// The runs of pages, from `start` on, that can be dropped and read back from the file:
+/// all but the private copies (present and not a file page).
+fn releasable_runs(start: usize, page: usize, entries: &[u64]) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        if e & PM_PRESENT != 0 && e & PM_FILE == 0 {
+            continue;
+        }
+        let at = start + i * page;
+        match runs.last_mut() {
+            Some((_, end)) if *end == at => *end = at + page,
+            _ => runs.push((at, at + page)),
         }
     }
-    out
+    runs
 }
 
 /// Unmaps the executable's read-only pages once the session is built, so the idle kernel's
 /// resident set holds only the code it keeps running.
 pub fn release_startup_code() {
     #[cfg(target_os = "linux")]
-    for m in own_mappings() {
-        if !m.perms.contains('w') && m.anon_kb == 0 {
-            // SAFETY: the range is one of this process's own read-only file mappings as the
-            // kernel lists it, with no private page in it: every page reads back unchanged
-            // from the file on its next touch.
-            unsafe { libc::madvise(m.start as *mut libc::c_void, m.end - m.start, libc::MADV_DONTNEED) };
+    {
+        // SAFETY: sysconf has no preconditions.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+        for (start, end) in own_read_only_mappings() {
+            let Some(entries) = pagemap(start, end, page) else { continue };
+            for (a, b) in releasable_runs(start, page, &entries) {
+                // SAFETY: the range lies in one of this process's own read-only file mappings
+                // and holds no private copy: every page reads back unchanged from the file
+                // on its next touch.
+                unsafe { libc::madvise(a as *mut libc::c_void, b - a, libc::MADV_DONTNEED) };
+            }
         }
     }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -84,23 +99,48 @@ pub fn release_startup_code() {
 mod tests {
     use super::*;
 
-    fn resident_read_only_kb() -> u64 {
-        own_mappings().iter().filter(|m| !m.perms.contains('w')).map(|m| m.rss_kb).sum()
+    const PAGE: usize = 4096;
+
+    /// Resident pages of the executable's read-only mappings: (file pages, private copies).
+    fn resident_read_only_pages() -> (usize, usize) {
+        let (mut file, mut private) = (0, 0);
+        for (start, end) in own_read_only_mappings() {
+            for e in pagemap(start, end, PAGE).expect("pagemap is readable") {
+                match (e & PM_PRESENT != 0, e & PM_FILE != 0) {
+                    (true, true) => file += 1,
+                    (true, false) => private += 1,
+                    _ => {}
+                }
+            }
+        }
+        (file, private)
     }
 
     #[test]
-    fn own_mappings_finds_the_code_this_function_runs_in() {
-        let here = own_mappings_finds_the_code_this_function_runs_in as fn() as usize;
-        let maps = own_mappings();
-        assert!(maps.iter().any(|m| (m.start..m.end).contains(&here) && m.perms.contains('x') && m.rss_kb > 0), "{maps:?}");
+    fn private_copies_split_the_runs_and_absent_pages_join_them() {
+        let (file, private, absent) = (PM_PRESENT | PM_FILE, PM_PRESENT, 0);
+        let runs = releasable_runs(0x1000, PAGE, &[file, private, absent, file, private]);
+        assert_eq!(runs, vec![(0x1000, 0x2000), (0x3000, 0x5000)]);
+        assert!(releasable_runs(0x1000, PAGE, &[private, private]).is_empty());
     }
 
     #[test]
-    fn releasing_startup_code_shrinks_the_resident_code_and_keeps_it_runnable() {
-        let before = resident_read_only_kb();
+    fn own_mappings_hold_the_code_this_function_runs_in() {
+        let here = own_mappings_hold_the_code_this_function_runs_in as fn() as usize;
+        let maps = own_read_only_mappings();
+        let &(start, end) = maps.iter().find(|(a, b)| (*a..*b).contains(&here)).unwrap_or_else(|| panic!("{maps:x?}"));
+        let entries = pagemap(start, end, PAGE).expect("pagemap is readable");
+        let e = entries[(here - start) / PAGE];
+        assert!(e & PM_PRESENT != 0 && e & PM_FILE != 0, "running code is a present file page: {e:#x}");
+    }
+
+    #[test]
+    fn releasing_startup_code_drops_file_pages_keeps_private_copies_and_stays_runnable() {
+        let (file_before, private_before) = resident_read_only_pages();
         release_startup_code();
-        let after = resident_read_only_kb();
-        assert!(after < before, "resident read-only pages {before} kB -> {after} kB");
+        let (file_after, private_after) = resident_read_only_pages();
+        assert!(file_after < file_before, "resident read-only file pages {file_before} -> {file_after}");
+        assert_eq!(private_after, private_before, "private copies (relocated data) are never dropped");
         // The code still runs after its pages were released: a real computation, compared.
         let v: Vec<u64> = (1..=20).map(|i| (1..=i).product()).collect();
         assert_eq!(v[19], 2_432_902_008_176_640_000);
