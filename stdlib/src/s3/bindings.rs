@@ -204,7 +204,7 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
         &["params: Map", "String"],
         move |ctx: NativeCallContext, params: Map| -> RhaiResult<String> {
             let req: presign::PresignRequest = from_params(&Dynamic::from_map(params), &S3, "generate_presigned_url").map_err(|e| throw(e, ctx.call_position()))?;
-            h.with(&ctx, |w| presign::generate(w, &req).map(|p| p.url))
+            h.with(&ctx, |w| presign::generate_url(w, &req))
         },
     );
     let h = api.handle();
@@ -227,7 +227,7 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
                 scheme: None,
                 endpoint: None,
             };
-            h.with(&ctx, |w| presign::generate(w, &req).map(|p| p.url))
+            h.with(&ctx, |w| presign::generate_url(w, &req))
         },
     );
     let h = api.handle();

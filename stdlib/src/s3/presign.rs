@@ -138,10 +138,61 @@ pub fn location(bucket: &str, key: &str, region: &str, style: &str, endpoint: Op
     }
 }
 
-/// Builds a presigned URL at the world's current time.
+/// Builds a presigned URL at the world's current time, and shows how it was made.
 pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> {
+    prepare(w, req, |p| {
+        let signed = sigv4::sign_with(&p.request, &p.query, p.secret, &p.amz_date, p.region, "s3");
+        let mut url = p.url_to_sign();
+        url.push_str(&signed.signature);
+        Presigned {
+            url,
+            method: p.request.method.to_string(),
+            canonical_request: signed.canonical_request,
+            string_to_sign: signed.string_to_sign,
+            signature: signed.signature,
+            expires: Timestamp::from_secs(p.now.secs() + p.expires_in),
+        }
+    })
+}
+
+/// [`generate`]'s URL alone (what `generate_presigned_url` returns), signed without building
+/// the canonical request and the string to sign as text.
+pub fn generate_url(w: &World, req: &PresignRequest) -> Result<String, AwsError> {
+    prepare(w, req, |p| {
+        let mut url = p.url_to_sign();
+        sigv4::append_signature(&mut url, &p.request, &p.query, p.secret, &p.amz_date, p.region, "s3");
+        url
+    })
+}
+
+/// A presigned URL's parts, checked and ready to sign.
+struct Parts<'a> {
+    scheme: &'a str,
+    request: sigv4::Request<'a>,
+    /// The canonical query string, without the signature.
+    query: String,
+    secret: &'a str,
+    amz_date: String,
+    region: &'a str,
+    now: Timestamp,
+    expires_in: i64,
+}
+
+impl Parts<'_> {
+    /// The URL up to and including `X-Amz-Signature=`.
+    fn url_to_sign(&self) -> String {
+        let host = &self.request.headers[0].1;
+        let parts = [self.scheme, "://", host, &self.request.canonical_uri, "?", &self.query, "&X-Amz-Signature="];
+        let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 64);
+        parts.iter().for_each(|p| url.push_str(p));
+        url
+    }
+}
+
+/// Checks `req` and hands its parts to `finish`.
+fn prepare<T>(w: &World, req: &PresignRequest, finish: impl FnOnce(&Parts<'_>) -> T) -> Result<T, AwsError> {
     let (default_method, _) = method_of(&req.client_method)?;
-    let method = req.http_method.clone().unwrap_or_else(|| default_method.to_string());
+    let method = req.http_method.as_deref().unwrap_or(default_method);
     let get = |k: &str| req.params.get(k).and_then(|v| v.as_str());
     let bucket = get("Bucket").ok_or_else(|| bad("Params needs `Bucket`"))?;
     let key = get("Key").unwrap_or_default();
@@ -202,19 +253,9 @@ pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> 
         query.push(("X-Amz-Security-Token", t.as_str().into()));
     }
     query.push(("X-Amz-SignedHeaders", "host".into()));
-    let canonical_uri = sigv4::canonical_uri(&path, false);
-    let cq = sigv4::canonical_query(&query);
-    let r = sigv4::Request { method: &method, canonical_uri, query: Vec::new(), headers: vec![("host".into(), host)], payload_hash: UNSIGNED_PAYLOAD };
-    let signed = sigv4::sign_with(&r, &cq, &creds.secret_access_key, &amz_date, region, "s3");
-    let url = [scheme, "://", &r.headers[0].1, &r.canonical_uri, "?", &cq, "&X-Amz-Signature=", &signed.signature].concat();
-    Ok(Presigned {
-        url,
-        method,
-        canonical_request: signed.canonical_request,
-        string_to_sign: signed.string_to_sign,
-        signature: signed.signature,
-        expires: Timestamp::from_secs(now.secs() + expires_in),
-    })
+    let query = sigv4::canonical_query(&query);
+    let request = sigv4::Request { method, canonical_uri: sigv4::canonical_uri(&path, false), query: Vec::new(), headers: vec![("host".into(), host)], payload_hash: UNSIGNED_PAYLOAD };
+    Ok(finish(&Parts { scheme, request, query, secret: &creds.secret_access_key, amz_date, region, now, expires_in }))
 }
 
 /// What `s3::request` sends.
@@ -688,5 +729,29 @@ mod tests {
         let p = generate(&w, &presign_req("get_object", "b", "k", 60, c)).unwrap();
         assert!(p.url.contains("&X-Amz-Security-Token=TOKEN%2Fwith%2Bchars&"), "{}", p.url);
         assert!(p.canonical_request.contains("X-Amz-Security-Token=TOKEN%2Fwith%2Bchars"));
+    }
+
+    /// `generate_url` signs without building the canonical request as text; it must give the
+    /// URL `generate` shows its workings for, whatever is in the request.
+    #[test]
+    fn the_url_alone_is_the_url_generate_shows() {
+        let mut w = World::default();
+        w.advance_to(Timestamp::parse("2013-05-24T00:00:00Z").unwrap());
+        let c = creds("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        let mut token = c.clone();
+        token.session_token = Some("TOKEN/with+chars".into());
+        let mut listing = presign_req("list_objects_v2", "my.bucket", "", 60, c.clone());
+        listing.params.insert("Prefix".into(), Value::String("logs/2013 05".into()));
+        listing.params.insert("MaxKeys".into(), Value::from(10));
+        let mut put = presign_req("put_object", "b", "a b/ü~x.txt", 300, token);
+        (put.addressing_style, put.scheme, put.region) = (Some("path".into()), Some("http".into()), Some("eu-west-1".into()));
+        let mut head = presign_req("get_object", "b", "k", 60, c);
+        head.http_method = Some("HEAD".into());
+        for req in [presign_req("get_object", "examplebucket", "test.txt", 86400, creds("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")), listing, put, head] {
+            let shown = generate(&w, &req).unwrap();
+            assert_eq!(generate_url(&w, &req).unwrap(), shown.url, "{}", shown.canonical_request);
+        }
+        let first = generate_url(&w, &presign_req("get_object", "examplebucket", "test.txt", 86400, creds("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))).unwrap();
+        assert!(first.ends_with("&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"), "{first}");
     }
 }

@@ -14,6 +14,8 @@
 //! Other services normalise the path (remove `.`/`..` segments, collapse `//`); the test
 //! suite vectors exercise both.
 
+use std::borrow::Cow;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -31,14 +33,46 @@ pub fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex32(&Sha256::digest(data).into())
+    Hex32::of(&Sha256::digest(data).into()).as_str().to_string()
 }
 
-/// Lower-case hex of a 32-byte digest.
-fn hex32(bytes: &[u8; 32]) -> String {
-    let mut buf = [0u8; 64];
-    hex::encode_to_slice(bytes, &mut buf).expect("64 hex digits for 32 bytes");
-    String::from_utf8(buf.to_vec()).expect("hex digits are ASCII")
+/// Lower-case hex of a 32-byte digest, on the stack.
+struct Hex32([u8; 64]);
+
+impl Hex32 {
+    fn of(bytes: &[u8; 32]) -> Hex32 {
+        let mut buf = [0u8; 64];
+        hex::encode_to_slice(bytes, &mut buf).expect("64 hex digits for 32 bytes");
+        Hex32(buf)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+    }
+}
+
+/// Where a canonical request or a string to sign is written: kept as text (to show how a
+/// signature was made) or fed straight into the hash that signs it.
+trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, s: &str) {
+        Digest::update(self, s.as_bytes());
+    }
+}
+
+impl Sink for HmacSha256 {
+    fn put(&mut self, s: &str) {
+        Mac::update(self, s.as_bytes());
+    }
 }
 
 fn unreserved(b: u8) -> bool {
@@ -52,7 +86,7 @@ pub fn uri_encode(s: &str, keep_slash: bool) -> String {
 }
 
 /// [`uri_encode`], borrowing `s` when nothing in it needs escaping (the common case).
-fn uri_encode_cow(s: &str, keep_slash: bool) -> std::borrow::Cow<'_, str> {
+fn uri_encode_cow(s: &str, keep_slash: bool) -> Cow<'_, str> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let plain = |b: u8| unreserved(b) || (keep_slash && b == b'/');
     if s.bytes().all(plain) {
@@ -114,8 +148,7 @@ pub fn normalize_path(path: &str) -> String {
 /// unless the service is S3.
 pub fn canonical_uri(raw_path: &str, normalize: bool) -> String {
     let p = if raw_path.is_empty() { "/" } else { raw_path };
-    let p = if normalize { normalize_path(p) } else { p.to_string() };
-    uri_encode(&p, true)
+    if normalize { uri_encode(&normalize_path(p), true) } else { uri_encode(p, true) }
 }
 
 /// The canonical query string of raw (decoded) name/value pairs: each encoded, then sorted by
@@ -139,31 +172,41 @@ pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String
 /// trimmed with inner runs of spaces collapsed, repeated headers joined with commas in the
 /// order given.
 pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
-    let mut named: Vec<(String, &str)> = headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.as_str())).collect();
+    let mut canon = String::new();
+    let signed = write_canonical_headers(headers, &mut canon);
+    (canon, signed)
+}
+
+/// Writes the canonical headers to `out` and returns the signed-headers list.
+fn write_canonical_headers<'h>(headers: &'h [(String, String)], out: &mut impl Sink) -> String {
+    let lower = |k: &'h str| -> Cow<'h, str> { if k.bytes().any(|b| b.is_ascii_uppercase()) { k.to_ascii_lowercase().into() } else { k.into() } };
+    let mut named: Vec<(Cow<'h, str>, &str)> = headers.iter().map(|(k, v)| (lower(k), v.as_str())).collect();
     named.sort_by(|a, b| a.0.cmp(&b.0)); // stable: repeated headers keep their order
-    let (mut canon, mut signed) = (String::new(), String::new());
+    let mut signed = String::new();
     for (i, (k, v)) in named.iter().enumerate() {
         let repeat = i > 0 && named[i - 1].0 == *k;
         if repeat {
-            canon.pop(); // the previous value's newline
-            canon.push(',');
+            out.put(","); // the previous value goes on, comma-separated
         } else {
-            if !signed.is_empty() {
+            if i > 0 {
+                out.put("\n");
                 signed.push(';');
             }
             signed.push_str(k);
-            canon.push_str(k);
-            canon.push(':');
+            out.put(k);
+            out.put(":");
         }
         for (j, word) in v.split_whitespace().enumerate() {
             if j > 0 {
-                canon.push(' ');
+                out.put(" ");
             }
-            canon.push_str(word);
+            out.put(word);
         }
-        canon.push('\n');
     }
-    (canon, signed)
+    if !named.is_empty() {
+        out.put("\n");
+    }
+    signed
 }
 
 /// One request to sign.
@@ -185,17 +228,44 @@ pub fn canonical_request(r: &Request<'_>) -> String {
 
 /// The canonical request when the canonical query string is already known.
 pub fn canonical_request_with(r: &Request<'_>, canonical_query: &str) -> String {
-    let (canon_headers, signed) = canonical_headers(&r.headers);
-    [r.method, &r.canonical_uri, canonical_query, &canon_headers, &signed, r.payload_hash].join("\n")
+    let mut out = String::with_capacity(r.canonical_uri.len() + canonical_query.len() + 160);
+    write_canonical_request(r, canonical_query, &mut out);
+    out
+}
+
+fn write_canonical_request(r: &Request<'_>, canonical_query: &str, out: &mut impl Sink) {
+    for part in [r.method, "\n", &r.canonical_uri, "\n", canonical_query, "\n"] {
+        out.put(part);
+    }
+    let signed = write_canonical_headers(&r.headers, out);
+    for part in ["\n", &signed, "\n", r.payload_hash] {
+        out.put(part);
+    }
 }
 
 /// `YYYYMMDD/region/service/aws4_request`.
 pub fn scope(date: &str, region: &str, service: &str) -> String {
-    [date, "/", region, "/", service, "/aws4_request"].concat()
+    let mut out = String::with_capacity(date.len() + region.len() + service.len() + 15);
+    write_scope(date, region, service, &mut out);
+    out
 }
 
-pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    [ALGORITHM, "\n", amz_date, "\n", scope, "\n", &sha256_hex(canonical_request.as_bytes())].concat()
+fn write_scope(date: &str, region: &str, service: &str, out: &mut impl Sink) {
+    for part in [date, "/", region, "/", service, "/aws4_request"] {
+        out.put(part);
+    }
+}
+
+/// The string to sign (the algorithm, the request time, the credential scope and the
+/// canonical request's hash), written to `out`.
+fn write_string_to_sign(amz_date: &str, region: &str, service: &str, request_hash: &Hex32, out: &mut impl Sink) {
+    let date = &amz_date[..8.min(amz_date.len())];
+    for part in [ALGORITHM, "\n", amz_date, "\n"] {
+        out.put(part);
+    }
+    write_scope(date, region, service, out);
+    out.put("\n");
+    out.put(request_hash.as_str());
 }
 
 pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
@@ -246,13 +316,27 @@ pub fn sign(r: &Request<'_>, secret: &str, amz_date: &str, region: &str, service
 
 /// [`sign`] when the canonical query string is already known.
 pub fn sign_with(r: &Request<'_>, canonical_query: &str, secret: &str, amz_date: &str, region: &str, service: &str) -> Signed {
-    let date = &amz_date[..8.min(amz_date.len())];
     let creq = canonical_request_with(r, canonical_query);
-    let sts = string_to_sign(amz_date, &scope(date, region, service), &creq);
-    let mut mac = keyed(secret, date, region, service).1;
-    mac.update(sts.as_bytes());
-    let sig = hex32(&mac.finalize().into_bytes().into());
-    Signed { canonical_request: creq, string_to_sign: sts, signature: sig }
+    let request_hash = Hex32::of(&Sha256::digest(creq.as_bytes()).into());
+    let mut sts = String::with_capacity(160);
+    write_string_to_sign(amz_date, region, service, &request_hash, &mut sts);
+    let signature = signature(&request_hash, secret, amz_date, region, service).as_str().to_string();
+    Signed { canonical_request: creq, string_to_sign: sts, signature }
+}
+
+/// [`sign_with`]'s signature alone, appended to `out`: the canonical request goes straight
+/// into its hash, never built as text.
+pub fn append_signature(out: &mut String, r: &Request<'_>, canonical_query: &str, secret: &str, amz_date: &str, region: &str, service: &str) {
+    let mut hasher = Sha256::new();
+    write_canonical_request(r, canonical_query, &mut hasher);
+    out.push_str(signature(&Hex32::of(&hasher.finalize().into()), secret, amz_date, region, service).as_str());
+}
+
+/// The hex HMAC of the string to sign (written straight into the HMAC) under the signing key.
+fn signature(request_hash: &Hex32, secret: &str, amz_date: &str, region: &str, service: &str) -> Hex32 {
+    let mut mac = keyed(secret, &amz_date[..8.min(amz_date.len())], region, service).1;
+    write_string_to_sign(amz_date, region, service, request_hash, &mut mac);
+    Hex32::of(&mac.finalize().into_bytes().into())
 }
 
 #[cfg(test)]
