@@ -75,9 +75,17 @@ impl Sink for HmacSha256 {
     }
 }
 
-fn unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
+/// The bytes `UriEncode()` keeps: `A-Z a-z 0-9 - . _ ~` (a table: every query name and value
+/// of every signature is scanned).
+const UNRESERVED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    t
+};
 
 /// `UriEncode()`: every byte except `A-Z a-z 0-9 - . _ ~` becomes `%XX` (upper-case hex);
 /// `/` is kept only when `keep_slash` (object key paths).
@@ -88,21 +96,20 @@ pub fn uri_encode(s: &str, keep_slash: bool) -> String {
 /// [`uri_encode`], borrowing `s` when nothing in it needs escaping (the common case).
 fn uri_encode_cow(s: &str, keep_slash: bool) -> Cow<'_, str> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let plain = |b: u8| unreserved(b) || (keep_slash && b == b'/');
-    if s.bytes().all(plain) {
+    let plain = |b: u8| UNRESERVED[b as usize] || (keep_slash && b == b'/');
+    let Some(first) = s.bytes().position(|b| !plain(b)) else {
         return s.into();
-    }
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for &b in s.as_bytes() {
+    };
+    let mut out = Vec::with_capacity(s.len() + s.len() / 2 + 2);
+    out.extend_from_slice(&s.as_bytes()[..first]);
+    for &b in &s.as_bytes()[first..] {
         if plain(b) {
-            out.push(b as char);
+            out.push(b);
         } else {
-            out.push('%');
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
+            out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
         }
     }
-    out.into()
+    String::from_utf8(out).expect("ASCII only").into()
 }
 
 /// Decodes `%XX` escapes (and nothing else: `+` stays `+`). Invalid escapes are kept as text.
