@@ -150,7 +150,9 @@ impl Handler {
                         Ok(msg) => return Some(msg),
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                            self.when_first_idle.take().into_iter().for_each(|f| f());
+                            if let Some(f) = self.when_first_idle.take() {
+                                f();
+                            }
                         }
                     }
                 }

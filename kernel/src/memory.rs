@@ -71,8 +71,8 @@ fn releasable_runs(start: usize, page: usize, entries: &[u64]) -> Vec<(usize, us
     runs
 }
 
-/// Unmaps the executable's read-only pages once the session is built, so the idle kernel's
-/// resident set holds only the code it keeps running.
+/// Unmaps the executable's clean read-only pages (run once the kernel goes quiet after its
+/// first requests), so the idle kernel's resident set holds only the code it keeps running.
 pub fn release_startup_code() {
     #[cfg(target_os = "linux")]
     {
