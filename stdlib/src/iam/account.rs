@@ -932,7 +932,7 @@ fn last_accessed(w: &World, s: &Subject, action_level: bool) -> Vec<ServiceLastA
                 if m.0.event_category == "Data" {
                     continue;
                 }
-                let slot = by_action.entry(m.0.event_name.as_str()).or_insert(m);
+                let slot = by_action.entry(m.0.event_name.as_ref()).or_insert(m);
                 if m.0.event_time >= slot.0.event_time {
                     *slot = m;
                 }

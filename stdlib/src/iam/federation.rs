@@ -702,7 +702,7 @@ fn trust_allows(c: &Call<'_>, role: Option<&Role>, action: &str, provider_arn: &
         ctx.remove(k);
     }
     for (k, v) in keys {
-        ctx.insert(k, v.clone());
+        ctx.insert(k.clone(), v.clone());
     }
     let who = PrincipalInfo {
         kind: PrincipalKind::FederatedIdentity,

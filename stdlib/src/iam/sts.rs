@@ -109,7 +109,7 @@ pub fn assume_role(c: &mut Call<'_>, r: AssumeRoleRequest) -> Result<AssumeRoleR
         authz = authz.ctx_str("sts:SourceIdentity", x.clone());
     }
     for t in &r.tags {
-        authz = authz.ctx_str(&format!("aws:RequestTag/{}", t.key), t.value.clone());
+        authz = authz.ctx_str(format!("aws:RequestTag/{}", t.key), t.value.clone());
     }
     if !r.tags.is_empty() {
         authz = authz.ctx(

@@ -180,7 +180,7 @@ pub fn run_due(w: &mut World, now: Timestamp) {
 }
 
 /// A CloudTrail event KMS records for work it does on its own (`eventType: AwsServiceEvent`).
-fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &str, at: Timestamp) {
+fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &'static str, at: Timestamp) {
     let request_id = w.rng.uuid();
     let event_id = w.rng.uuid();
     let service = Principal::Service { service: "kms.amazonaws.com".into() };
@@ -193,7 +193,7 @@ fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &str, at: Timestamp
         event_name: name.into(),
         aws_region: r.region.clone(),
         source_ip_address: "kms.amazonaws.com".into(),
-        user_identity: identity,
+        user_identity: std::sync::Arc::new(identity),
         request_parameters: serde_json::Value::Null,
         response_elements: serde_json::Value::Null,
         error_code: None,

@@ -9,6 +9,7 @@
 //! Requests and responses are AWS's shapes (PascalCase). Other services call these
 //! functions directly with typed requests through `c.nested(&service::KMS, ...)`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -198,8 +199,11 @@ struct Ask<'a> {
     grant_ops: Option<&'a [String]>,
     /// The alias named in the request's KeyId (`kms:RequestAlias`).
     request_alias: Option<&'a str>,
-    extra: Vec<(String, ContextValue)>,
+    extra: Keys,
 }
+
+/// An operation's own condition keys; most names are fixed (`kms:KeySpec`) and not copied.
+type Keys = Vec<(Cow<'static, str>, ContextValue)>;
 
 impl<'a> Ask<'a> {
     fn new(action: &'a str) -> Self {
@@ -218,7 +222,7 @@ impl<'a> Ask<'a> {
         self.request_alias = a;
         self
     }
-    fn ctx(mut self, k: impl Into<String>, v: ContextValue) -> Self {
+    fn ctx(mut self, k: impl Into<Cow<'static, str>>, v: ContextValue) -> Self {
         self.extra.push((k.into(), v));
         self
     }
@@ -238,18 +242,20 @@ fn authorize_key(c: &mut Call, r: &KeyRef, ask: Ask<'_>) -> Result<(), AwsError>
     let grant = ask.grant_op.and_then(|op| usable_grant(c, key, op, ask.ec.unwrap_or(&empty), ask.tokens, ask.grant_ops));
     let arn = key.arn.clone();
     let policy = key.policy.clone();
-    let mut ctx: Vec<(String, ContextValue)> = vec![
-        ("kms:CallerAccount".into(), ContextValue::string(c.account())),
-        ("kms:KeySpec".into(), ContextValue::string(key.key_spec.clone())),
-        ("kms:KeyUsage".into(), ContextValue::string(key.key_usage.clone())),
-        ("kms:KeyOrigin".into(), ContextValue::string(key.origin.as_str())),
-        ("kms:MultiRegion".into(), ContextValue::bool(key.multi_region)),
-    ];
+    let mut authz = Authz::new(ask.action, &arn)
+        .policy(Some(&policy), POLICY_ID)
+        .must_grant()
+        .grant(grant)
+        .ctx("kms:CallerAccount", ContextValue::string(c.account()))
+        .ctx("kms:KeySpec", ContextValue::string(key.key_spec.clone()))
+        .ctx("kms:KeyUsage", ContextValue::string(key.key_usage.clone()))
+        .ctx("kms:KeyOrigin", ContextValue::string(key.origin.as_str()))
+        .ctx("kms:MultiRegion", ContextValue::bool(key.multi_region));
     if let Some(v) = via_service(c) {
-        ctx.push(("kms:ViaService".into(), ContextValue::string(v)));
+        authz = authz.ctx("kms:ViaService", ContextValue::string(v));
     }
     for (k, v) in &key.tags {
-        ctx.push((format!("aws:ResourceTag/{k}"), ContextValue::string(v.clone())));
+        authz = authz.ctx(format!("aws:ResourceTag/{k}"), ContextValue::string(v.clone()));
     }
     let aliases: Vec<String> = c
         .w
@@ -258,31 +264,29 @@ fn authorize_key(c: &mut Call, r: &KeyRef, ask: Ask<'_>) -> Result<(), AwsError>
         .map(|reg| reg.aliases.values().filter(|a| a.target_key_id == r.key_id).map(|a| a.name.clone()).collect())
         .unwrap_or_default();
     if !aliases.is_empty() {
-        ctx.push(("kms:ResourceAliases".into(), ContextValue::list(ValueType::String, aliases)));
+        authz = authz.ctx("kms:ResourceAliases", ContextValue::list(ValueType::String, aliases));
     }
     if let Some(a) = ask.request_alias {
-        ctx.push(("kms:RequestAlias".into(), ContextValue::string(a)));
+        authz = authz.ctx("kms:RequestAlias", ContextValue::string(a));
     }
     if let Some(ec) = ask.ec {
         for (k, v) in ec {
-            ctx.push((format!("kms:EncryptionContext:{k}"), ContextValue::string(v.clone())));
+            authz = authz.ctx(format!("kms:EncryptionContext:{k}"), ContextValue::string(v.clone()));
         }
-        ctx.push(("kms:EncryptionContextKeys".into(), ContextValue::list(ValueType::String, ec.keys().cloned().collect())));
+        authz = authz.ctx("kms:EncryptionContextKeys", ContextValue::list(ValueType::String, ec.keys().cloned().collect()));
     }
-    ctx.extend(ask.extra);
+    for (k, v) in ask.extra {
+        authz = authz.ctx(k, v);
+    }
     c.resource(&arn, KEY_TYPE);
-    let mut authz = Authz::new(ask.action, &arn).policy(Some(&policy), POLICY_ID).must_grant().grant(grant);
-    for (k, v) in ctx {
-        authz = authz.ctx(&k, v);
-    }
     c.authorize(authz).map(|_| ())
 }
 
 /// Authorizes an action that has no key (CreateKey, ListKeys, an alias): IAM policies decide.
-fn authorize_plain(c: &mut Call, action: &str, resource: &str, extra: Vec<(String, ContextValue)>) -> Result<(), AwsError> {
+fn authorize_plain(c: &mut Call, action: &str, resource: &str, extra: Keys) -> Result<(), AwsError> {
     let mut authz = Authz::new(action, resource);
     for (k, v) in extra {
-        authz = authz.ctx(&k, v);
+        authz = authz.ctx(k, v);
     }
     c.authorize(authz).map(|_| ())
 }
@@ -370,9 +374,8 @@ fn check_tags(tags: &[Tag]) -> Result<(), AwsError> {
     Ok(())
 }
 
-fn tag_context(tags: &[Tag]) -> Vec<(String, ContextValue)> {
-    let mut v: Vec<(String, ContextValue)> =
-        tags.iter().map(|t| (format!("aws:RequestTag/{}", t.tag_key), ContextValue::string(t.tag_value.clone()))).collect();
+fn tag_context(tags: &[Tag]) -> Keys {
+    let mut v: Keys = tags.iter().map(|t| (format!("aws:RequestTag/{}", t.tag_key).into(), ContextValue::string(t.tag_value.clone()))).collect();
     if !tags.is_empty() {
         v.push(("aws:TagKeys".into(), ContextValue::list(ValueType::String, tags.iter().map(|t| t.tag_key.clone()).collect())));
     }
@@ -651,11 +654,11 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
     let multi_region = req.multi_region.unwrap_or(false);
 
     let mut ctx = vec![
-        ("kms:KeySpec".to_string(), ContextValue::string(spec.clone())),
-        ("kms:KeyUsage".to_string(), ContextValue::string(usage.clone())),
-        ("kms:KeyOrigin".to_string(), ContextValue::string(origin.clone())),
-        ("kms:MultiRegion".to_string(), ContextValue::bool(multi_region)),
-        ("kms:BypassPolicyLockoutSafetyCheck".to_string(), ContextValue::bool(req.bypass_policy_lockout_safety_check.unwrap_or(false))),
+        ("kms:KeySpec".into(), ContextValue::string(spec.clone())),
+        ("kms:KeyUsage".into(), ContextValue::string(usage.clone())),
+        ("kms:KeyOrigin".into(), ContextValue::string(origin.clone())),
+        ("kms:MultiRegion".into(), ContextValue::bool(multi_region)),
+        ("kms:BypassPolicyLockoutSafetyCheck".into(), ContextValue::bool(req.bypass_policy_lockout_safety_check.unwrap_or(false))),
     ];
     if let Some(v) = via_service(c) {
         ctx.push(("kms:ViaService".into(), ContextValue::string(v)));
@@ -982,8 +985,13 @@ fn blob_key(c: &Call, blob: &[u8]) -> Result<(KeyRef, u32), AwsError> {
         KmsError::AccessDeniedException
             .err("The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.")
     };
-    let arn: crate::world::Arn = h.key_arn.parse().map_err(|_| missing())?;
-    let mut r = KeyRef { account: arn.account.clone(), region: arn.region.clone(), key_id: arn.resource_id().to_string() };
+    // arn:aws:kms:REGION:ACCOUNT:key/ID, read in place.
+    let mut f = h.key_arn.splitn(6, ':');
+    let (Some("arn"), Some(_), Some(_), Some(region), Some(account), Some(resource)) = (f.next(), f.next(), f.next(), f.next(), f.next(), f.next()) else {
+        return Err(missing());
+    };
+    let key_id = resource.split_once(['/', ':']).map_or(resource, |(_, id)| id);
+    let mut r = KeyRef { account: account.to_string(), region: region.to_string(), key_id: key_id.to_string() };
     // A related multi-Region key in the caller's region decrypts a ciphertext of any of its
     // relatives: they share key material and key id.
     if r.key_id.starts_with("mrk-") {

@@ -236,7 +236,7 @@ impl Condition {
     /// Evaluates the condition against the request context (C1–C9). `missing` hears about
     /// every key the condition needed and the request lacked.
     pub fn holds(&self, ctx: &Context, missing: &mut dyn FnMut(&str)) -> bool {
-        let value = ctx.get_lower(&self.key_lower).filter(|v| !v.values.is_empty());
+        let value = ctx.get(&self.key_lower).filter(|v| !v.values.is_empty());
         if let Values::Null(wants) = &self.compiled {
             // C8: `true` asks for the key to be absent, `false` for it to be present.
             let present = value.is_some();
@@ -501,13 +501,13 @@ mod tests {
         c.holds(ctx, &mut |_| {})
     }
 
-    fn one(key: &str, ty: ValueType, v: &str) -> Context {
+    fn one(key: &'static str, ty: ValueType, v: &str) -> Context {
         let mut c = Context::new();
         c.insert(key, ContextValue::typed(ty, v));
         c
     }
 
-    fn many(key: &str, vs: &[&str]) -> Context {
+    fn many(key: &'static str, vs: &[&str]) -> Context {
         let mut c = Context::new();
         c.insert(key, ContextValue::list(ValueType::String, vs.iter().map(|s| s.to_string()).collect()));
         c

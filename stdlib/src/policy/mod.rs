@@ -48,6 +48,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -241,10 +242,13 @@ impl ContextValue {
 /// source IP, principal — in one `Arc` and layers each operation's own keys on top), so a
 /// request does not rebuild the dozen global keys every call. Keys set on the context shadow
 /// the base's; `remove` hides a base key too.
+///
+/// A request has a few keys of its own, most with fixed names (`kms:KeySpec`), so they sit in
+/// a vector searched ignoring case, and a `&'static str` name is kept without copying it.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    /// lower-cased key -> (original spelling, value); `None` hides a base key.
-    keys: BTreeMap<String, (String, Option<ContextValue>)>,
+    /// (key as spelled, value); `None` hides a base key.
+    keys: Vec<(Cow<'static, str>, Option<ContextValue>)>,
     base: Option<Arc<Context>>,
 }
 
@@ -254,33 +258,40 @@ impl Context {
     }
     /// An empty context layered on `base`.
     pub fn with_base(base: Arc<Context>) -> Self {
-        Context { keys: BTreeMap::new(), base: Some(base) }
+        Context { keys: Vec::new(), base: Some(base) }
     }
     /// Puts this context's keys on top of `base` (replacing any earlier base).
     pub fn set_base(&mut self, base: Arc<Context>) {
         self.base = Some(base);
     }
+    fn slot(&mut self, key: Cow<'static, str>, v: Option<ContextValue>) {
+        if self.keys.capacity() == 0 {
+            // Room for a request's usual keys at once, rather than growing 4, 8, 16.
+            self.keys.reserve(12);
+        }
+        match self.keys.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+            Some(slot) => *slot = (key, v),
+            None => self.keys.push((key, v)),
+        }
+    }
     /// Sets `key` (e.g. `aws:SourceIp`, `kms:EncryptionContext:purpose`); replaces any value.
-    pub fn insert(&mut self, key: &str, v: ContextValue) {
-        self.keys.insert(key.to_ascii_lowercase(), (key.to_string(), Some(v)));
+    pub fn insert(&mut self, key: impl Into<Cow<'static, str>>, v: ContextValue) {
+        self.slot(key.into(), Some(v));
     }
+    /// The value of `key`, compared ignoring case.
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.get_lower(&key.to_ascii_lowercase())
-    }
-    /// Like [`Context::get`] for a key already in lowercase (no allocation).
-    pub fn get_lower(&self, lower_key: &str) -> Option<&ContextValue> {
-        match self.keys.get(lower_key) {
+        match self.keys.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
             Some((_, v)) => v.as_ref(),
-            None => self.base.as_ref()?.get_lower(lower_key),
+            None => self.base.as_ref()?.get(key),
         }
     }
     /// Removes `key`; returns whether it was there.
     pub fn remove(&mut self, key: &str) -> bool {
         let present = self.get(key).is_some();
         if self.base.as_ref().is_some_and(|b| b.get(key).is_some()) {
-            self.keys.insert(key.to_ascii_lowercase(), (key.to_string(), None));
+            self.slot(Cow::Owned(key.to_string()), None);
         } else {
-            self.keys.remove(&key.to_ascii_lowercase());
+            self.keys.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
         }
         present
     }
@@ -296,18 +307,18 @@ impl Context {
         self.flat().into_iter().map(|(_, (k, v))| (k, v))
     }
 
-    fn flat(&self) -> BTreeMap<&str, (&str, &ContextValue)> {
+    fn flat(&self) -> BTreeMap<String, (&str, &ContextValue)> {
         let mut out = match &self.base {
             Some(b) => b.flat(),
             None => BTreeMap::new(),
         };
-        for (lower, (orig, v)) in &self.keys {
+        for (key, v) in &self.keys {
             match v {
                 Some(v) => {
-                    out.insert(lower.as_str(), (orig.as_str(), v));
+                    out.insert(key.to_ascii_lowercase(), (key.as_ref(), v));
                 }
                 None => {
-                    out.remove(lower.as_str());
+                    out.remove(&key.to_ascii_lowercase());
                 }
             }
         }
@@ -339,7 +350,7 @@ impl<'de> Deserialize<'de> for Context {
         let m = BTreeMap::<String, ContextValue>::deserialize(d)?;
         let mut c = Context::new();
         for (k, v) in m {
-            c.insert(&k, v);
+            c.insert(k, v);
         }
         Ok(c)
     }
@@ -360,7 +371,7 @@ mod context_tests {
         c.insert("s3:prefix", ContextValue::string("home/"));
         assert_eq!(c.get("aws:sourceip").unwrap().values, ["10.0.0.2"]);
         assert_eq!(base.get("aws:sourceip").unwrap().values, ["10.0.0.1"], "the base is not changed");
-        assert_eq!(c.get_lower("aws:username").unwrap().values, ["alice"]);
+        assert_eq!(c.get("aws:username").unwrap().values, ["alice"]);
         assert!(c.remove("aws:username"));
         assert!(c.get("aws:username").is_none());
         assert_eq!(c.len(), 2);

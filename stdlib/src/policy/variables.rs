@@ -100,7 +100,7 @@ impl Template {
     /// The value of a variable (V3–V5): a single-valued key's value, else the default;
     /// `None` when unresolved (a missing key without default, or a multivalued key).
     fn value<'c>(key: &str, spelled: &str, default: &'c Option<String>, ctx: &'c Context, missing: &mut dyn FnMut(&str)) -> Option<&'c str> {
-        match ctx.get_lower(key) {
+        match ctx.get(key) {
             Some(v) if !v.multi && v.values.len() == 1 => Some(v.values[0].as_str()),
             Some(v) if !v.values.is_empty() => default.as_deref(),
             _ => {

@@ -35,6 +35,7 @@
 //! of that definition is not modelled (a wildcard-principal Allow without such a condition is
 //! public whatever its actions).
 
+use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -409,7 +410,7 @@ pub fn authorize(
     action: &str,
     resource: &str,
     object_acl: Option<super::access::CannedAcl>,
-    ctx: &[(&str, ContextValue)],
+    ctx: &[(Cow<'static, str>, ContextValue)],
 ) -> Result<(), AwsError> {
     let through = super::access_points::in_use(c).filter(|ap| ap.bucket == bucket.name);
     if let Some(ap) = through {
@@ -428,7 +429,7 @@ pub fn authorize(
     };
     let mut req = Authz::new(action, resource).policy(policy, "bucket-policy").owner(&bucket.owner);
     for (k, v) in ctx {
-        req = req.ctx(k, v.clone());
+        req = req.ctx(k.clone(), v.clone());
     }
     if let Some(ap) = through {
         req = ap.condition_keys(req);

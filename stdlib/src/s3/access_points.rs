@@ -42,6 +42,7 @@
 //! point's Region whatever the caller's (the SDKs use the ARN's Region).
 //! `AccountId` may be omitted in the script API (it defaults to the caller's account).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -220,7 +221,7 @@ pub(super) fn authorize_through(
     bucket: &Bucket,
     action: &str,
     resource: &str,
-    ctx: &[(&str, ContextValue)],
+    ctx: &[(Cow<'static, str>, ContextValue)],
 ) -> Result<(), AwsError> {
     let ap_resource = ap.resource_for(resource);
     let principal = &c.caller.principal;
@@ -250,7 +251,7 @@ pub(super) fn authorize_through(
     };
     let mut req = Authz::new(action, &ap_resource).policy(policy, "access-point-policy").owner(&ap.account);
     for (k, v) in ctx {
-        req = req.ctx(k, v.clone());
+        req = req.ctx(k.clone(), v.clone());
     }
     let d = c.decide(&ap.condition_keys(req));
     match d.decision {

@@ -206,7 +206,7 @@ fn deliver(c: &mut Call<'_>, target: &str, key: &str, data: Vec<u8>) -> Result<(
     let t = bucket(c, target)?;
     let arn = super::object_ops::object_arn(target, key);
     let owner = t.owner.clone();
-    let source_ctx = [("aws:SourceAccount", crate::policy::ContextValue::string(owner))];
+    let source_ctx = [("aws:SourceAccount".into(), crate::policy::ContextValue::string(owner))];
     super::access::authorize(c, t, "s3:PutObject", &arn, None, &source_ctx)?;
     let size = data.len() as u64;
     store_object(

@@ -1,5 +1,6 @@
 //! Object-level S3 operations (CloudTrail data events) and multipart uploads.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -320,17 +321,16 @@ pub(super) fn find_for_read(c: &mut Call<'_>, bucket_name: &str, key: &str, vers
         None => b.current(key),
     };
     let action = if version_id.is_some() && action == "s3:GetObject" { "s3:GetObjectVersion" } else { action };
-    let mut ctx: Vec<(String, ContextValue)> = Vec::new();
+    let mut ctx: Vec<(Cow<'static, str>, ContextValue)> = Vec::new();
     if let Some(o) = found {
         for (k, v) in &o.tags {
-            ctx.push((format!("s3:ExistingObjectTag/{k}"), ContextValue::string(v.clone())));
+            ctx.push((format!("s3:ExistingObjectTag/{k}").into(), ContextValue::string(v.clone())));
         }
     }
     if let Some(v) = version_id {
         ctx.push(("s3:VersionId".into(), ContextValue::string(v)));
     }
-    let ctx_ref: Vec<(&str, ContextValue)> = ctx.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    access::authorize(c, b, action, &object_arn(bucket_name, key), found.map(|o| o.acl), &ctx_ref)?;
+    access::authorize(c, b, action, &object_arn(bucket_name, key), found.map(|o| o.acl), &ctx)?;
     let Some(o) = found else {
         return Err(match version_id {
             Some(v) => S3Error::NoSuchVersion.err(format!("The specified version does not exist: `{v}`")),
@@ -495,26 +495,25 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
     data_call(c, &req.bucket, Some(&req.key));
     let b = bucket(c, &req.bucket)?;
     let arn = object_arn(&req.bucket, &req.key);
-    let mut ctx: Vec<(&str, ContextValue)> = Vec::new();
+    let mut ctx: Vec<(Cow<'static, str>, ContextValue)> = Vec::new();
     if let Some(a) = &req.acl {
-        ctx.push(("s3:x-amz-acl", ContextValue::string(a.clone())));
+        ctx.push(("s3:x-amz-acl".into(), ContextValue::string(a.clone())));
     }
     if let Some(a) = &req.server_side_encryption {
-        ctx.push(("s3:x-amz-server-side-encryption", ContextValue::string(a.clone())));
+        ctx.push(("s3:x-amz-server-side-encryption".into(), ContextValue::string(a.clone())));
     }
     if let Some(k) = &req.ssekms_key_id {
-        ctx.push(("s3:x-amz-server-side-encryption-aws-kms-key-id", ContextValue::string(k.clone())));
+        ctx.push(("s3:x-amz-server-side-encryption-aws-kms-key-id".into(), ContextValue::string(k.clone())));
     }
     if let Some(s) = &req.storage_class {
-        ctx.push(("s3:x-amz-storage-class", ContextValue::string(s.clone())));
+        ctx.push(("s3:x-amz-storage-class".into(), ContextValue::string(s.clone())));
     }
     let tag_ctx: Vec<(String, String)> = match &req.tagging {
         Some(t) => parse_tagging(t).unwrap_or_default().into_iter().collect(),
         None => vec![],
     };
-    let tag_keys: Vec<(String, ContextValue)> = tag_ctx.iter().map(|(k, v)| (format!("s3:RequestObjectTag/{k}"), ContextValue::string(v.clone()))).collect();
-    for (k, v) in &tag_keys {
-        ctx.push((k.as_str(), v.clone()));
+    for (k, v) in &tag_ctx {
+        ctx.push((format!("s3:RequestObjectTag/{k}").into(), ContextValue::string(v.clone())));
     }
     access::authorize(c, b, "s3:PutObject", &arn, None, &ctx)?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
@@ -811,7 +810,7 @@ pub fn delete_object(c: &mut Call<'_>, req: DeleteObjectRequest) -> Result<Delet
     let b = bucket(c, &req.bucket)?;
     let mut ctx = Vec::new();
     if let Some(v) = &req.version_id {
-        ctx.push(("s3:VersionId", ContextValue::string(v.clone())));
+        ctx.push(("s3:VersionId".into(), ContextValue::string(v.clone())));
     }
     access::authorize(c, b, action, &object_arn(&req.bucket, &req.key), None, &ctx)?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
@@ -1221,12 +1220,12 @@ pub fn list_objects_v2(c: &mut Call<'_>, req: ListObjectsV2Request) -> Result<Li
     c.resource(format!("arn:aws:s3:::{}", req.bucket), "AWS::S3::Bucket");
     let b = bucket(c, &req.bucket)?;
     let prefix = req.prefix.clone().unwrap_or_default();
-    let mut ctx = vec![("s3:prefix", ContextValue::string(prefix.clone()))];
+    let mut ctx = vec![("s3:prefix".into(), ContextValue::string(prefix.clone()))];
     if let Some(d) = &req.delimiter {
-        ctx.push(("s3:delimiter", ContextValue::string(d.clone())));
+        ctx.push(("s3:delimiter".into(), ContextValue::string(d.clone())));
     }
     if let Some(m) = req.max_keys {
-        ctx.push(("s3:max-keys", ContextValue::typed(crate::policy::ValueType::Numeric, m.to_string())));
+        ctx.push(("s3:max-keys".into(), ContextValue::typed(crate::policy::ValueType::Numeric, m.to_string())));
     }
     access::authorize(c, b, "s3:ListBucket", &b.arn(), None, &ctx)?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
@@ -1348,7 +1347,7 @@ pub fn list_object_versions(c: &mut Call<'_>, req: ListObjectVersionsRequest) ->
     c.resource(format!("arn:aws:s3:::{}", req.bucket), "AWS::S3::Bucket");
     let b = bucket(c, &req.bucket)?;
     let prefix = req.prefix.clone().unwrap_or_default();
-    access::authorize(c, b, "s3:ListBucketVersions", &b.arn(), None, &[("s3:prefix", ContextValue::string(prefix.clone()))])?;
+    access::authorize(c, b, "s3:ListBucketVersions", &b.arn(), None, &[("s3:prefix".into(), ContextValue::string(prefix.clone()))])?;
     let max = check_max_keys(req.max_keys)?;
     let key_marker = req.key_marker.clone().unwrap_or_default();
     let vid_marker = req.version_id_marker.clone().unwrap_or_default();

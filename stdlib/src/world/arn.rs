@@ -51,6 +51,16 @@ impl Arn {
     }
 }
 
+/// The account field of an ARN (`arn:partition:service:region:ACCOUNT:resource`), without
+/// building an [`Arn`]; `None` unless all six fields are there.
+pub fn account_of(s: &str) -> Option<&str> {
+    let mut it = s.splitn(6, ':');
+    (it.next()? == "arn").then_some(())?;
+    let account = it.nth(3)?;
+    it.next().filter(|r| !r.is_empty())?;
+    Some(account)
+}
+
 impl fmt::Display for Arn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "arn:{}:{}:{}:{}:{}", self.partition, self.service, self.region, self.account, self.resource)
@@ -112,6 +122,16 @@ impl<'de> Deserialize<'de> for Arn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_of_reads_the_fifth_field_of_whole_arns_only() {
+        assert_eq!(account_of("arn:aws:kms:us-east-1:111122223333:key/k1"), Some("111122223333"));
+        assert_eq!(account_of("arn:aws:s3:::bucket/a:b"), Some(""));
+        assert_eq!(account_of("arn:aws:kms:us-east-1:111122223333"), None, "no resource");
+        assert_eq!(account_of("arn:aws:kms:us-east-1:111122223333:"), None, "empty resource");
+        assert_eq!(account_of("urn:aws:kms:us-east-1:111122223333:key/k1"), None);
+        assert_eq!(account_of("*"), None);
+    }
 
     #[test]
     fn round_trips_and_keeps_colons_in_the_resource() {

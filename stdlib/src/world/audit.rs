@@ -1,5 +1,8 @@
 //! The audit trail: one CloudTrail-shaped event per API call, allowed or denied.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -69,18 +72,20 @@ pub struct EventResource {
     pub kind: Option<String>,
 }
 
-/// One CloudTrail event.
+/// One CloudTrail event. The fields that are fixed per service and operation
+/// (`eventSource`, `eventName`, ...) borrow the static names rather than copying them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
-    pub event_version: String,
+    pub event_version: Cow<'static, str>,
     pub event_time: Timestamp,
-    pub event_source: String,
-    pub event_name: String,
+    pub event_source: Cow<'static, str>,
+    pub event_name: Cow<'static, str>,
     pub aws_region: String,
     #[serde(rename = "sourceIPAddress")]
     pub source_ip_address: String,
-    pub user_identity: UserIdentity,
+    /// Shared by the events of one caller.
+    pub user_identity: Arc<UserIdentity>,
     pub request_parameters: Value,
     #[serde(skip_serializing_if = "Value::is_null", default)]
     pub response_elements: Value,
@@ -95,8 +100,8 @@ pub struct AuditEvent {
     pub resources: Vec<EventResource>,
     /// `AwsApiCall` for management events, data events too (CloudTrail marks those with
     /// `eventCategory: Data`).
-    pub event_type: String,
-    pub event_category: String,
+    pub event_type: Cow<'static, str>,
+    pub event_category: Cow<'static, str>,
     pub recipient_account_id: String,
 }
 

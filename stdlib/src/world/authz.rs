@@ -7,6 +7,7 @@
 //! the principal, plus the operation's own keys), and hands it all to the one policy
 //! engine, [`crate::policy::evaluate`]. The engine decides; this module only gathers.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -67,11 +68,11 @@ impl<'a> Authz<'a> {
         self.resource_account = Some(account);
         self
     }
-    pub fn ctx(mut self, key: &str, v: ContextValue) -> Self {
+    pub fn ctx(mut self, key: impl Into<Cow<'static, str>>, v: ContextValue) -> Self {
         self.context.insert(key, v);
         self
     }
-    pub fn ctx_str(self, key: &str, v: impl Into<String>) -> Self {
+    pub fn ctx_str(self, key: impl Into<Cow<'static, str>>, v: impl Into<String>) -> Self {
         self.ctx(key, ContextValue::string(v))
     }
     pub fn grant(mut self, grant_id: Option<String>) -> Self {
@@ -196,46 +197,22 @@ pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String
         c.insert("aws:MultiFactorAuthAge", ContextValue::typed(ValueType::Numeric, now.since(at).whole_secs().to_string()));
     }
     for (k, v) in tags {
-        c.insert(&format!("aws:PrincipalTag/{k}"), ContextValue::string(v.clone()));
+        c.insert(format!("aws:PrincipalTag/{k}"), ContextValue::string(v.clone()));
     }
     c
 }
 
-/// The account field of an ARN (`arn:partition:service:region:ACCOUNT:resource`), without
-/// parsing the rest.
-fn arn_account(s: &str) -> Option<&str> {
-    let mut it = s.splitn(6, ':');
-    (it.next()? == "arn").then_some(())?;
-    it.nth(3)
-}
-
-/// A one-entry cache of the global condition keys (they only change when the caller, the
-/// clock or the caller's tags do). Not part of the saved world.
-#[derive(Debug, Default)]
-pub struct GlobalsCache(parking_lot::Mutex<Option<CachedGlobals>>);
-
-/// The caller, clock and tags the cached global keys were built for.
-type CachedGlobals = (Caller, crate::world::Timestamp, BTreeMap<String, String>, Arc<Context>);
-
-impl Clone for GlobalsCache {
-    fn clone(&self) -> Self {
-        GlobalsCache::default()
-    }
-}
+/// The key of the memo of global condition keys: they only change when the caller, the
+/// clock or the caller's tags do.
+pub type GlobalsKey = (Caller, crate::world::Timestamp, BTreeMap<String, String>);
 
 /// [`global_context`], shared while nothing it depends on changes.
 pub fn global_context_cached(w: &World, caller: &Caller, tags: &BTreeMap<String, String>) -> Arc<Context> {
-    let mut slot = w.globals_cache.0.lock();
-    if let Some((c, now, t, ctx)) = slot.as_ref()
-        && c == caller
-        && *now == w.clock.now
-        && t == tags
-    {
-        return ctx.clone();
-    }
-    let ctx = Arc::new(global_context(w, caller, tags));
-    *slot = Some((caller.clone(), w.clock.now, tags.clone(), ctx.clone()));
-    ctx
+    let now = w.clock.now;
+    w.memo.globals.get(
+        |(c, t, g)| c == caller && *t == now && g == tags,
+        || ((caller.clone(), now, tags.clone()), Arc::new(global_context(w, caller, tags))),
+    )
 }
 
 /// Decides `req` for `caller` with everything in the world.
@@ -278,21 +255,21 @@ pub fn decide_owned(w: &World, caller: &Caller, mut req: Authz<'_>, g: &Gathered
 
 /// The request's context (global keys under the operation's own, then the caller's
 /// overrides), the principal as the engine sees it, the policies in play and the facts.
-fn prepare<'s, 'r: 's>(w: &World, caller: &Caller, req: &mut Authz<'r>, g: &'s Gathered) -> (PrincipalInfo, Sources<'s>, Facts) {
+fn prepare<'s, 'r: 's>(w: &World, caller: &Caller, req: &mut Authz<'r>, g: &'s Gathered) -> (Arc<PrincipalInfo>, Sources<'s>, Facts) {
     req.context.set_base(global_context_cached(w, caller, &g.principal_tags));
     if let Some(o) = req.overrides {
         for (k, v) in o.iter() {
-            req.context.insert(k, v.clone());
+            req.context.insert(k.to_string(), v.clone());
         }
     }
-    let info = principal_info(&caller.principal);
+    let p = &caller.principal;
+    let info = w.memo.principal.get(|q| q == p, || (p.clone(), Arc::new(principal_info(p))));
     let resource_account = req
         .resource_account
-        .map(str::to_string)
         // ARNs without an account (S3) or owned by AWS itself (`arn:aws:iam::aws:policy/...`)
         // are evaluated in the caller's account: only identity policies decide.
-        .or_else(|| arn_account(req.resource).filter(|a| !a.is_empty() && *a != "aws").map(str::to_string))
-        .unwrap_or_else(|| info.account.clone());
+        .or_else(|| super::arn::account_of(req.resource).filter(|a| !a.is_empty() && *a != "aws"))
+        .unwrap_or(&info.account);
     let sources = Sources {
         identity: g.identity.iter().map(|(policy, id, ty)| Source { policy, id, ty: *ty }).collect(),
         resource: req.resource_policy.map(|(policy, id)| Source { policy, id, ty: SourceType::Resource }),

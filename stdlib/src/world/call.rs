@@ -5,6 +5,8 @@
 //! (which authorizes first through [`Call::authorize`], then validates, then mutates), and
 //! appends exactly one CloudTrail-shaped event, allowed or denied, to the audit trail.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -94,6 +96,18 @@ fn default_read_only(op: &str) -> bool {
     READ.iter().any(|p| op.starts_with(p))
 }
 
+/// CloudTrail's `userIdentity` for a call by `caller`: the signing access key, and the
+/// service that made the call on the principal's behalf (`invokedBy`).
+fn recorded_identity(mut u: UserIdentity, caller: &Caller) -> UserIdentity {
+    if u.access_key_id.is_none() {
+        u.access_key_id = caller.access_key_id.clone();
+    }
+    if let Some(via) = &caller.via_service {
+        u.invoked_by = Some(via.clone());
+    }
+    u
+}
+
 impl World {
     /// Runs `f` as one audited API call by the current caller.
     pub fn call<R>(
@@ -141,13 +155,10 @@ impl World {
             Ok(_) => (None, None),
             Err(e) => (Some(e.code.clone()), Some(e.message.clone())),
         };
-        let mut user_identity = user_identity.unwrap_or_else(|| UserIdentity::of(&caller.principal));
-        if user_identity.access_key_id.is_none() {
-            user_identity.access_key_id = caller.access_key_id.clone();
-        }
-        if let Some(via) = &caller.via_service {
-            user_identity.invoked_by = Some(via.clone());
-        }
+        let user_identity = match user_identity {
+            Some(u) => Arc::new(recorded_identity(u, &caller)),
+            None => self.memo.identity.get(|c| *c == caller, || (caller.clone(), Arc::new(recorded_identity(UserIdentity::of(&caller.principal), &caller)))),
+        };
         let recipient = caller
             .principal
             .account()
@@ -214,8 +225,8 @@ impl<'w> Call<'w> {
     /// Records a resource in this call's audit event.
     pub fn resource(&mut self, arn: impl ToString, kind: &str) {
         let arn = arn.to_string();
-        let account_id = arn.parse::<super::Arn>().ok().map(|a| a.account).filter(|a| !a.is_empty());
         if !self.resources.iter().any(|r| r.arn == arn) {
+            let account_id = super::arn::account_of(&arn).filter(|a| !a.is_empty()).map(str::to_string);
             self.resources.push(EventResource { arn, account_id, kind: Some(kind.to_string()) });
         }
     }

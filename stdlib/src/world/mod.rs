@@ -16,6 +16,7 @@ pub mod blob;
 pub mod call;
 pub mod clock;
 pub mod error;
+pub mod memo;
 pub mod places;
 pub mod principal;
 pub mod rng;
@@ -63,10 +64,9 @@ pub struct World {
     /// Set by the kernel to interrupt long native operations (they poll [`World::interrupted`]).
     #[serde(skip)]
     pub interrupt: Interrupt,
-    /// The global condition keys of the last caller, reused while the caller, the clock and
-    /// the caller's tags are unchanged (see `authz::global_context_cached`).
+    /// What the call path derived from the last caller (global condition keys, identity).
     #[serde(skip)]
-    pub(crate) globals_cache: authz::GlobalsCache,
+    pub(crate) memo: memo::Memos,
 }
 
 /// A shared interrupt flag: the kernel sets it, long native loops check it.
@@ -113,7 +113,7 @@ impl World {
             lab: Default::default(),
             callers: Vec::new(),
             interrupt: Interrupt::default(),
-            globals_cache: Default::default(),
+            memo: Default::default(),
         }
     }
 
