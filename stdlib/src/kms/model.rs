@@ -451,8 +451,8 @@ pub fn is_key_id(s: &str) -> bool {
     if let Some(rest) = s.strip_prefix("mrk-") {
         return rest.len() == 32 && hex(rest);
     }
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && hex(p))
+    let mut parts = s.split('-');
+    [8, 4, 4, 4, 12].into_iter().all(|n| parts.next().is_some_and(|p| p.len() == n && hex(p))) && parts.next().is_none()
 }
 
 /// How a `KeyId` parameter names a key.
@@ -559,6 +559,7 @@ mod tests {
         assert!(!is_key_id("1234abcd-12ab-34cd-56ef"));
         assert!(!is_key_id("mrk-1234"));
         assert!(!is_key_id("not-a-key"));
+        assert!(!is_key_id("1234abcd-12ab-34cd-56ef-1234567890ab-00"), "a sixth group");
     }
 
     #[test]

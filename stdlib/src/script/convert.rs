@@ -161,11 +161,13 @@ const SENSITIVE: &[&str] = &[
 /// values replaced by `HIDDEN_DUE_TO_SECURITY_REASONS`.
 pub fn audit_params(params: &Map) -> Value {
     fn camel(k: &str) -> String {
+        let mut s = String::with_capacity(k.len());
         let mut cs = k.chars();
-        match cs.next() {
-            Some(c) => c.to_ascii_lowercase().to_string() + cs.as_str(),
-            None => String::new(),
+        if let Some(c) = cs.next() {
+            s.push(c.to_ascii_lowercase());
+            s.push_str(cs.as_str());
         }
+        s
     }
     fn conv(d: &Dynamic) -> Value {
         if d.is_blob() {

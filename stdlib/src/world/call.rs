@@ -138,7 +138,7 @@ impl World {
             service,
             operation,
             caller,
-            request_id: request_id.clone(),
+            request_id,
             resources: Vec::new(),
             read_only: default_read_only(operation),
             data_event: false,
@@ -150,11 +150,17 @@ impl World {
             Ok(()) => f(&mut call),
             Err(e) => Err(e),
         };
-        let Call { caller, resources, read_only, data_event, response_elements, user_identity, .. } = call;
+        let Call { caller, request_id, resources, read_only, data_event, response_elements, user_identity, .. } = call;
         let (error_code, error_message) = match &result {
             Ok(_) => (None, None),
             Err(e) => (Some(e.code.clone()), Some(e.message.clone())),
         };
+        let result = result.map_err(|mut e| {
+            e.service = service.module.to_string();
+            e.operation = operation.to_string();
+            e.request_id = request_id.clone();
+            e
+        });
         let user_identity = match user_identity {
             Some(u) => Arc::new(recorded_identity(u, &caller)),
             None => self.memo.identity.get(|c| *c == caller, || (caller.clone(), Arc::new(recorded_identity(UserIdentity::of(&caller.principal), &caller)))),
@@ -181,7 +187,7 @@ impl World {
             response_elements,
             error_code,
             error_message,
-            request_id: request_id.clone(),
+            request_id,
             event_id,
             read_only,
             resources,
@@ -189,12 +195,7 @@ impl World {
             event_category: if data_event { "Data".into() } else { "Management".into() },
             recipient_account_id: recipient,
         });
-        result.map_err(|mut e| {
-            e.service = service.module.to_string();
-            e.operation = operation.to_string();
-            e.request_id = request_id;
-            e
-        })
+        result
     }
 }
 
