@@ -985,9 +985,7 @@ fn blob_key(c: &Call, blob: &[u8]) -> Result<(KeyRef, u32), AwsError> {
         KmsError::AccessDeniedException
             .err("The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.")
     };
-    // arn:aws:kms:REGION:ACCOUNT:key/ID, read in place.
-    let mut f = h.key_arn.splitn(6, ':');
-    let (Some("arn"), Some(_), Some(_), Some(region), Some(account), Some(resource)) = (f.next(), f.next(), f.next(), f.next(), f.next(), f.next()) else {
+    let Some([_, _, region, account, resource]) = crate::world::arn::fields(&h.key_arn) else {
         return Err(missing());
     };
     let key_id = resource.split_once(['/', ':']).map_or(resource, |(_, id)| id);

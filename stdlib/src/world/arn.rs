@@ -51,14 +51,19 @@ impl Arn {
     }
 }
 
-/// The account field of an ARN (`arn:partition:service:region:ACCOUNT:resource`), without
-/// building an [`Arn`]; `None` unless all six fields are there.
-pub fn account_of(s: &str) -> Option<&str> {
+/// An ARN's fields `[partition, service, region, account, resource]` read in place, without
+/// building an [`Arn`] (for the call path); `None` unless it starts with `arn:` and has a
+/// non-empty resource.
+pub fn fields(s: &str) -> Option<[&str; 5]> {
     let mut it = s.splitn(6, ':');
     (it.next()? == "arn").then_some(())?;
-    let account = it.nth(3)?;
-    it.next().filter(|r| !r.is_empty())?;
-    Some(account)
+    let f = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
+    (!f[4].is_empty()).then_some(f)
+}
+
+/// The account field of an ARN (`arn:partition:service:region:ACCOUNT:resource`); see [`fields`].
+pub fn account_of(s: &str) -> Option<&str> {
+    fields(s).map(|[_, _, _, account, _]| account)
 }
 
 impl fmt::Display for Arn {
@@ -131,6 +136,7 @@ mod tests {
         assert_eq!(account_of("arn:aws:kms:us-east-1:111122223333:"), None, "empty resource");
         assert_eq!(account_of("urn:aws:kms:us-east-1:111122223333:key/k1"), None);
         assert_eq!(account_of("*"), None);
+        assert_eq!(fields("arn:aws:kms:us-east-1:111122223333:key/k1"), Some(["aws", "kms", "us-east-1", "111122223333", "key/k1"]));
     }
 
     #[test]
