@@ -48,6 +48,7 @@ fn script_pairs(budget: Duration) -> f64 {
     register_all(&mut engine, &shared);
     let mut scope = rhai::Scope::new();
     engine.run_with_scope(&mut scope, "let k = kms::create_key().KeyMetadata.KeyId;").expect("setup");
+    let setup_len = scope.len();
     let text = String::from_utf8(PLAINTEXT.to_vec()).unwrap();
     let cell = format!(
         r#"let n = 0; for i in 0..200 {{ let c = kms::encrypt(k, "{text}"); let p = kms::decrypt(c.CiphertextBlob); n += p.Plaintext.len(); }} n"#
@@ -56,6 +57,10 @@ fn script_pairs(budget: Duration) -> f64 {
     let (batches, d) = run_for(budget, || {
         let n: i64 = engine.eval_ast_with_scope(&mut scope, &ast).expect("cell");
         assert_eq!(n, 200 * PLAINTEXT.len() as i64);
+        // The kernel keeps one entry per name after a cell (a re-run `let n` replaces the
+        // old `n`); without this the scope would grow by one `n` per batch, and every
+        // variable lookup would scan them all.
+        scope.rewind(setup_len);
         let mut w = shared.lock();
         if w.trail.len() > 100_000 {
             w.trail.events.clear();
