@@ -123,7 +123,7 @@ fn here(c: &Call) -> (String, String) {
 }
 
 /// Authorizes `action` on a resource ARN and records the resource in the event.
-fn allow(c: &mut Call, action: &str, arn: &str, kind: &str) -> Result<(), AwsError> {
+fn allow(c: &mut Call, action: &str, arn: &str, kind: &'static str) -> Result<(), AwsError> {
     c.authorize(Authz::new(action, arn))?;
     if !arn.ends_with('*') {
         c.resource(arn, kind);

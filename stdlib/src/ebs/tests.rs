@@ -64,7 +64,7 @@ fn create_volume_is_aws_shaped_and_becomes_available_on_the_clock() {
     let ev = w.trail.events.iter().find(|e| e.event_name == "CreateVolume").expect("audited");
     assert_eq!(ev.event_source, "ec2.amazonaws.com");
     assert_eq!(ev.resources[0].arn, format!("arn:aws:ec2:us-east-1:111122223333:volume/{id}"));
-    assert_eq!(ev.request_parameters["availabilityZone"], "us-east-1a");
+    assert_eq!(ev.request_parameters.value()["availabilityZone"], "us-east-1a");
 }
 
 #[test]

@@ -600,7 +600,7 @@ fn record(uses: impl Iterator<Item = LastUse>, window: Duration) -> Option<LastU
 pub fn access_key_last_used(w: &World, key_id: &str) -> Option<LastUse> {
     let uses = w.trail.events.iter().filter(|e| e.user_identity.access_key_id.as_deref() == Some(key_id)).map(|e| {
         let service = namespace(e).to_string();
-        let region = if catalog::GLOBAL_SERVICES.contains(&service.as_str()) { "N/A".to_string() } else { e.aws_region.clone() };
+        let region = if catalog::GLOBAL_SERVICES.contains(&service.as_str()) { "N/A".to_string() } else { e.aws_region.to_string() };
         LastUse { at: e.event_time, region, service }
     });
     record(uses, Duration::minutes(15))
@@ -943,7 +943,7 @@ fn last_accessed(w: &World, s: &Subject, action_level: bool) -> Vec<ServiceLastA
                     action_name: name.to_string(),
                     last_accessed_entity: who.clone(),
                     last_accessed_time: e.event_time,
-                    last_accessed_region: e.aws_region.clone(),
+                    last_accessed_region: e.aws_region.to_string(),
                 })
                 .collect()
         });
@@ -952,7 +952,7 @@ fn last_accessed(w: &World, s: &Subject, action_level: bool) -> Vec<ServiceLastA
             service_namespace: info.prefix.to_string(),
             last_authenticated: last.map(|(e, _)| e.event_time),
             last_authenticated_entity: last.map(|(_, who)| who.clone()),
-            last_authenticated_region: last.map(|(e, _)| e.aws_region.clone()),
+            last_authenticated_region: last.map(|(e, _)| e.aws_region.to_string()),
             total_authenticated_entities: entities.len() as u32,
             tracked_actions_last_accessed: tracked,
         });

@@ -495,7 +495,7 @@ fn context_from_map(m: &Map) -> Result<crate::policy::Context, AwsError> {
         if let Some(a) = v.read_lock::<rhai::Array>() {
             let vals = a.iter().map(one).collect::<Result<Vec<_>, _>>()?;
             let ty = vals.first().map(|x| x.0).unwrap_or(ValueType::String);
-            c.insert(k.to_string(), ContextValue::list(ty, vals.into_iter().map(|x| x.1).collect()));
+            c.insert(k.to_string(), ContextValue::list(ty, vals.into_iter().map(|x| x.1)));
         } else {
             let (ty, s) = one(v)?;
             c.insert(k.to_string(), ContextValue::typed(ty, s));

@@ -718,7 +718,7 @@ fn trust_allows(c: &Call<'_>, role: Option<&Role>, action: &str, provider_arn: &
     policy::evaluate(&who, action, &role.arn, &ctx, &sources, facts).decision == EvalDecision::Allowed
 }
 
-fn key(k: impl Into<String>, v: impl Into<String>) -> (String, ContextValue) {
+fn key(k: impl Into<String>, v: impl Into<std::borrow::Cow<'static, str>>) -> (String, ContextValue) {
     (k.into(), ContextValue::string(v))
 }
 
@@ -850,7 +850,7 @@ pub fn assume_role_with_web_identity(c: &mut Call<'_>, r: AssumeRoleWithWebIdent
     }
     let hp = host_path(&iss).to_string();
     let mut keys = vec![
-        key(format!("{hp}:aud"), jwt.claim_str("azp").unwrap_or(&audience)),
+        key(format!("{hp}:aud"), jwt.claim_str("azp").unwrap_or(&audience).to_string()),
         key(format!("{hp}:sub"), sub.clone()),
         key("sts:RoleSessionName", r.role_session_name.clone()),
     ];

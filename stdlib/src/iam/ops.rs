@@ -1022,7 +1022,7 @@ pub fn put_entity_policy(c: &mut Call<'_>, e: Entity, action: &str, name: &str, 
         return Err(IamError::LimitExceeded.err(format!("Maximum policy size of {} bytes exceeded for {} {name}", e.inline_limit(), e.word())));
     }
     with_entity(c, &account, e, name, |inline, _| inline.insert(policy_name.to_string(), policy));
-    c.resource(&arn, &format!("AWS::IAM::{}", capitalize(e.word())));
+    c.resource(&arn, format!("AWS::IAM::{}", capitalize(e.word())));
     Ok(Empty {})
 }
 
@@ -1139,7 +1139,7 @@ pub fn attach_entity_policy(c: &mut Call<'_>, e: Entity, action: &str, name: &st
     }
     with_entity(c, &account, e, name, |_, attached| attached.push(policy_arn.to_string()));
     adjust_attachment(c, &account, policy_arn, 1);
-    c.resource(&arn, &format!("AWS::IAM::{}", capitalize(e.word())));
+    c.resource(&arn, format!("AWS::IAM::{}", capitalize(e.word())));
     c.resource(policy_arn, "AWS::IAM::ManagedPolicy");
     Ok(Empty {})
 }

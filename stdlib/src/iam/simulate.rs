@@ -53,7 +53,7 @@ pub fn context_of(entries: &[ContextEntry]) -> Result<Context, AwsError> {
                 e.context_key_name, e.context_key_type
             )));
         }
-        c.insert(e.context_key_name.clone(), ContextValue { ty, values: e.context_key_values.clone(), multi });
+        c.insert(e.context_key_name.clone(), ContextValue { ty, values: e.context_key_values.iter().map(|v| v.clone().into()).collect(), multi });
     }
     Ok(c)
 }

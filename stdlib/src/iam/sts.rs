@@ -114,7 +114,7 @@ pub fn assume_role(c: &mut Call<'_>, r: AssumeRoleRequest) -> Result<AssumeRoleR
     if !r.tags.is_empty() {
         authz = authz.ctx(
             "aws:TagKeys",
-            ContextValue::list(crate::policy::ValueType::String, r.tags.iter().map(|t| t.key.clone()).collect()),
+            ContextValue::list(crate::policy::ValueType::String, r.tags.iter().map(|t| t.key.clone())),
         );
     }
     // A role that doesn't exist has no trust policy, so nothing can grant: AccessDenied, as AWS

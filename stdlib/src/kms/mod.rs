@@ -119,7 +119,7 @@ pub mod policies;
 pub use error::KmsError;
 pub use model::KmsState;
 
-use crate::world::audit::{AuditEvent, EventResource, UserIdentity};
+use crate::world::audit::{AuditEvent, EventResource, JsonText, UserIdentity};
 use crate::world::{Duration, Principal, Timestamp, World};
 
 use model::{KeyRef, KeyState, Origin};
@@ -181,8 +181,8 @@ pub fn run_due(w: &mut World, now: Timestamp) {
 
 /// A CloudTrail event KMS records for work it does on its own (`eventType: AwsServiceEvent`).
 fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &'static str, at: Timestamp) {
-    let request_id = w.rng.uuid();
-    let event_id = w.rng.uuid();
+    let request_id = w.rng.uuid_v4();
+    let event_id = w.rng.uuid_v4();
     let service = Principal::Service { service: "kms.amazonaws.com".into() };
     let mut identity = UserIdentity::of(&service);
     identity.account_id = Some(r.account.clone());
@@ -191,19 +191,19 @@ fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &'static str, at: T
         event_time: at,
         event_source: "kms.amazonaws.com".into(),
         event_name: name.into(),
-        aws_region: r.region.clone(),
+        aws_region: r.region.clone().into(),
         source_ip_address: "kms.amazonaws.com".into(),
         user_identity: std::sync::Arc::new(identity),
-        request_parameters: serde_json::Value::Null,
-        response_elements: serde_json::Value::Null,
+        request_parameters: JsonText::NULL,
+        response_elements: JsonText::NULL,
         error_code: None,
         error_message: None,
         request_id,
         event_id,
         read_only: false,
-        resources: vec![EventResource { arn: arn.into(), account_id: Some(r.account.clone()), kind: Some("AWS::KMS::Key".into()) }],
+        resources: vec![EventResource { arn: arn.into(), kind: Some("AWS::KMS::Key".into()) }],
         event_type: "AwsServiceEvent".into(),
         event_category: "Management".into(),
-        recipient_account_id: r.account.clone(),
+        recipient_account_id: r.account.clone().into(),
     });
 }

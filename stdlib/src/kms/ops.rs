@@ -98,6 +98,22 @@ fn check_len(len: usize, field: &str, min: usize, max: usize) -> Result<(), AwsE
     Ok(())
 }
 
+const KEY_USAGES: &[&str] = &["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT", "ENCAPSULATE_DECAPSULATE"];
+const KEY_SPECS: &[&str] = &[
+    "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT",
+    "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
+    "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024",
+];
+
+/// `v` as the static name it equals in `names` (no copy: every key operation puts the key's
+/// spec and usage in the request context), else a copy.
+fn static_name(v: &str, names: &[&'static str]) -> Cow<'static, str> {
+    match names.iter().find(|n| **n == v) {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(v.to_string()),
+    }
+}
+
 fn check_enum(v: &str, field: &str, allowed: &[&str]) -> Result<(), AwsError> {
     if allowed.contains(&v) {
         Ok(())
@@ -247,8 +263,8 @@ fn authorize_key(c: &mut Call, r: &KeyRef, ask: Ask<'_>) -> Result<(), AwsError>
         .must_grant()
         .grant(grant)
         .ctx("kms:CallerAccount", ContextValue::string(c.account()))
-        .ctx("kms:KeySpec", ContextValue::string(key.key_spec.clone()))
-        .ctx("kms:KeyUsage", ContextValue::string(key.key_usage.clone()))
+        .ctx("kms:KeySpec", ContextValue::string(static_name(&key.key_spec, KEY_SPECS)))
+        .ctx("kms:KeyUsage", ContextValue::string(static_name(&key.key_usage, KEY_USAGES)))
         .ctx("kms:KeyOrigin", ContextValue::string(key.origin.as_str()))
         .ctx("kms:MultiRegion", ContextValue::bool(key.multi_region));
     if let Some(v) = via_service(c) {
@@ -267,13 +283,13 @@ fn authorize_key(c: &mut Call, r: &KeyRef, ask: Ask<'_>) -> Result<(), AwsError>
         authz = authz.ctx("kms:ResourceAliases", ContextValue::list(ValueType::String, aliases));
     }
     if let Some(a) = ask.request_alias {
-        authz = authz.ctx("kms:RequestAlias", ContextValue::string(a));
+        authz = authz.ctx("kms:RequestAlias", ContextValue::string(a.to_string()));
     }
     if let Some(ec) = ask.ec {
         for (k, v) in ec {
             authz = authz.ctx(format!("kms:EncryptionContext:{k}"), ContextValue::string(v.clone()));
         }
-        authz = authz.ctx("kms:EncryptionContextKeys", ContextValue::list(ValueType::String, ec.keys().cloned().collect()));
+        authz = authz.ctx("kms:EncryptionContextKeys", ContextValue::list(ValueType::String, ec.keys().cloned()));
     }
     for (k, v) in ask.extra {
         authz = authz.ctx(k, v);
@@ -377,7 +393,7 @@ fn check_tags(tags: &[Tag]) -> Result<(), AwsError> {
 fn tag_context(tags: &[Tag]) -> Keys {
     let mut v: Keys = tags.iter().map(|t| (format!("aws:RequestTag/{}", t.tag_key).into(), ContextValue::string(t.tag_value.clone()))).collect();
     if !tags.is_empty() {
-        v.push(("aws:TagKeys".into(), ContextValue::list(ValueType::String, tags.iter().map(|t| t.tag_key.clone()).collect())));
+        v.push(("aws:TagKeys".into(), ContextValue::list(ValueType::String, tags.iter().map(|t| t.tag_key.clone()))));
     }
     v
 }
@@ -633,20 +649,12 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
         check_len(d.len(), "description", 0, 8192)?;
     }
     let usage = req.key_usage.clone().unwrap_or_else(|| ENCRYPT_DECRYPT.into());
-    check_enum(&usage, "keyUsage", &["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT", "ENCAPSULATE_DECAPSULATE"])?;
+    check_enum(&usage, "keyUsage", KEY_USAGES)?;
     if req.key_spec.is_some() && req.customer_master_key_spec.is_some() {
         return Err(KmsError::ValidationException.err("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated."));
     }
     let spec = req.key_spec.clone().or(req.customer_master_key_spec.clone()).unwrap_or_else(|| SYMMETRIC_DEFAULT.into());
-    check_enum(
-        &spec,
-        "keySpec",
-        &[
-            "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT",
-            "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2", "ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519",
-            "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024",
-        ],
-    )?;
+    check_enum(&spec, "keySpec", KEY_SPECS)?;
     let origin = req.origin.clone().unwrap_or_else(|| "AWS_KMS".into());
     check_enum(&origin, "origin", &["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])?;
     let tags = req.tags.clone().unwrap_or_default();

@@ -503,13 +503,13 @@ mod tests {
 
     fn one(key: &'static str, ty: ValueType, v: &str) -> Context {
         let mut c = Context::new();
-        c.insert(key, ContextValue::typed(ty, v));
+        c.insert(key, ContextValue::typed(ty, v.to_string()));
         c
     }
 
     fn many(key: &'static str, vs: &[&str]) -> Context {
         let mut c = Context::new();
-        c.insert(key, ContextValue::list(ValueType::String, vs.iter().map(|s| s.to_string()).collect()));
+        c.insert(key, ContextValue::list(ValueType::String, vs.iter().map(|s| s.to_string())));
         c
     }
 

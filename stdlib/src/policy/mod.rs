@@ -214,22 +214,28 @@ pub enum ValueType {
 
 /// A request-context value: one or more values of a type (`multi` for `...List` keys such as
 /// `aws:TagKeys`, which only `ForAllValues`/`ForAnyValue` treat as sets).
+///
+/// Every request builds a few of these, most with one value and many with a fixed one
+/// (`SYMMETRIC_DEFAULT`, `true`): one value sits inline, and a `&'static str` is not copied.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ContextValue {
     pub ty: ValueType,
-    pub values: Vec<String>,
+    pub values: ContextValues,
     pub multi: bool,
 }
 
+/// The values of a [`ContextValue`].
+pub type ContextValues = smallvec::SmallVec<[Cow<'static, str>; 1]>;
+
 impl ContextValue {
-    pub fn string(v: impl Into<String>) -> Self {
-        ContextValue { ty: ValueType::String, values: vec![v.into()], multi: false }
+    pub fn string(v: impl Into<Cow<'static, str>>) -> Self {
+        ContextValue::typed(ValueType::String, v)
     }
-    pub fn typed(ty: ValueType, v: impl Into<String>) -> Self {
-        ContextValue { ty, values: vec![v.into()], multi: false }
+    pub fn typed(ty: ValueType, v: impl Into<Cow<'static, str>>) -> Self {
+        ContextValue { ty, values: smallvec::smallvec![v.into()], multi: false }
     }
-    pub fn list(ty: ValueType, vs: Vec<String>) -> Self {
-        ContextValue { ty, values: vs, multi: true }
+    pub fn list<V: Into<Cow<'static, str>>>(ty: ValueType, vs: impl IntoIterator<Item = V>) -> Self {
+        ContextValue { ty, values: vs.into_iter().map(Into::into).collect(), multi: true }
     }
     pub fn bool(b: bool) -> Self {
         ContextValue::typed(ValueType::Boolean, if b { "true" } else { "false" })
@@ -369,9 +375,9 @@ mod context_tests {
         let mut c = Context::with_base(base.clone());
         c.insert("AWS:SourceIP", ContextValue::string("10.0.0.2"));
         c.insert("s3:prefix", ContextValue::string("home/"));
-        assert_eq!(c.get("aws:sourceip").unwrap().values, ["10.0.0.2"]);
-        assert_eq!(base.get("aws:sourceip").unwrap().values, ["10.0.0.1"], "the base is not changed");
-        assert_eq!(c.get("aws:username").unwrap().values, ["alice"]);
+        assert_eq!(c.get("aws:sourceip").unwrap().values[..], ["10.0.0.2"]);
+        assert_eq!(base.get("aws:sourceip").unwrap().values[..], ["10.0.0.1"], "the base is not changed");
+        assert_eq!(c.get("aws:username").unwrap().values[..], ["alice"]);
         assert!(c.remove("aws:username"));
         assert!(c.get("aws:username").is_none());
         assert_eq!(c.len(), 2);

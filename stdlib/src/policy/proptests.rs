@@ -219,7 +219,7 @@ fn context(sc: &Scenario) -> Context {
         c.insert("s3:max-keys", ContextValue::typed(ValueType::Numeric, k));
     }
     if let Some(t) = &sc.tag_keys {
-        c.insert("aws:TagKeys", ContextValue::list(ValueType::String, t.iter().map(|s| s.to_string()).collect()));
+        c.insert("aws:TagKeys", ContextValue::list(ValueType::String, t.iter().map(|s| s.to_string())));
     }
     c
 }

@@ -101,7 +101,7 @@ impl Template {
     /// `None` when unresolved (a missing key without default, or a multivalued key).
     fn value<'c>(key: &str, spelled: &str, default: &'c Option<String>, ctx: &'c Context, missing: &mut dyn FnMut(&str)) -> Option<&'c str> {
         match ctx.get(key) {
-            Some(v) if !v.multi && v.values.len() == 1 => Some(v.values[0].as_str()),
+            Some(v) if !v.multi && v.values.len() == 1 => Some(&*v.values[0]),
             Some(v) if !v.values.is_empty() => default.as_deref(),
             _ => {
                 missing(spelled);
@@ -174,7 +174,7 @@ mod tests {
         let mut c = Context::new();
         c.insert("aws:username", ContextValue::string("David"));
         c.insert("aws:PrincipalTag/team", ContextValue::string("yellow"));
-        c.insert("aws:TagKeys", ContextValue::list(ValueType::String, vec!["a".into(), "b".into()]));
+        c.insert("aws:TagKeys", ContextValue::list(ValueType::String, ["a", "b"]));
         c
     }
 

@@ -66,7 +66,7 @@ fn run_native<Req: serde::Serialize, Resp: serde::Serialize>(
     f: fn(&mut crate::world::Call<'_>, Req) -> Result<Resp, AwsError>,
     req: Req,
 ) -> RhaiResult {
-    let params = rhai::serde::to_dynamic(&req).ok().and_then(|d| d.try_cast::<Map>()).map(|m| audit_params(&m)).unwrap_or(json!({}));
+    let params = rhai::serde::to_dynamic(&req).ok().and_then(|d| d.try_cast::<Map>()).map(|m| audit_params(&m)).unwrap_or_else(|| json!({}).into());
     let r = {
         let mut w = h.shared.lock();
         w.call(service, aws_op, params, |c| f(c, req))

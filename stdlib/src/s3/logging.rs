@@ -141,7 +141,7 @@ fn field(v: &str) -> String {
 
 /// One access log record for an audit event (AWS's field order).
 pub fn record(owner: &str, bucket: &str, e: &crate::world::audit::AuditEvent) -> String {
-    let p = &e.request_parameters;
+    let p = e.request_parameters.value();
     let s = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let key = s("key");
     let version = s("versionId");
@@ -162,7 +162,7 @@ pub fn record(owner: &str, bucket: &str, e: &crate::world::audit::AuditEvent) ->
         "{} {bucket} {time} {} {requester} {} {op} {} \"{verb} {uri} HTTP/1.1\" {status} {} - - - - \"-\" \"cloudbook\" {} c2ltdWxhdGVkLWhvc3QtaWQ= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader {bucket}.s3.{}.amazonaws.com TLSv1.3 - -",
         canonical_user_id(owner),
         field(&e.source_ip_address),
-        e.request_id.replace('-', "").to_ascii_uppercase().chars().take(16).collect::<String>(),
+        e.request_id.simple().to_string().to_ascii_uppercase().chars().take(16).collect::<String>(),
         field(&key),
         field(e.error_code.as_deref().unwrap_or("")),
         field(&version),
@@ -179,7 +179,7 @@ pub fn run_due(w: &mut World, now: Timestamp) {
         if e.event_source != "s3.amazonaws.com" {
             continue;
         }
-        let p = &e.request_parameters;
+        let p = e.request_parameters.value();
         let Some(name) = p.get("bucket").or_else(|| p.get("bucketName")).and_then(Value::as_str) else { continue };
         let Some(b) = w.s3.buckets.get(name) else { continue };
         let Some(l) = &b.logging else { continue };

@@ -243,7 +243,7 @@ pub fn get_bucket_notification_configuration(c: &mut Call<'_>, req: BucketReques
 pub fn s3_may_deliver(w: &World, arn: &str, bucket_arn: &str, owner: &str, region: &str) -> bool {
     let Some(d) = w.s3.event_destinations.get(arn) else { return false };
     let caller = Caller::new(Principal::Service { service: "s3.amazonaws.com".into() }, region);
-    let req = Authz::new(d.action(), arn).policy(d.policy.as_ref(), "resource-policy").must_grant().ctx_str("aws:SourceArn", bucket_arn).ctx_str("aws:SourceAccount", owner);
+    let req = Authz::new(d.action(), arn).policy(d.policy.as_ref(), "resource-policy").must_grant().ctx_str("aws:SourceArn", bucket_arn.to_string()).ctx_str("aws:SourceAccount", owner.to_string());
     decide(w, &caller, &req).decision == EvalDecision::Allowed
 }
 
@@ -262,7 +262,7 @@ impl Initiator {
         Initiator::Caller {
             principal_id: c.principal().arn().map(|a| a.to_string()).unwrap_or_else(|| "Anonymous".into()),
             source_ip: c.caller.source_ip.clone().unwrap_or_default(),
-            request_id: c.request_id.clone(),
+            request_id: c.request_id.to_string(),
         }
     }
 }

@@ -328,7 +328,7 @@ pub(super) fn find_for_read(c: &mut Call<'_>, bucket_name: &str, key: &str, vers
         }
     }
     if let Some(v) = version_id {
-        ctx.push(("s3:VersionId".into(), ContextValue::string(v)));
+        ctx.push(("s3:VersionId".into(), ContextValue::string(v.to_string())));
     }
     access::authorize(c, b, action, &object_arn(bucket_name, key), found.map(|o| o.acl), &ctx)?;
     let Some(o) = found else {

@@ -641,7 +641,7 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     headers.insert("x-amz-bucket-region".into(), r.into());
                 }
             if let Some(ev) = w.trail.events.last() {
-                headers.insert("x-amz-request-id".into(), ev.request_id.clone());
+                headers.insert("x-amz-request-id".into(), ev.request_id.to_string());
             }
             HttpResponse { status, headers, body: Blob(body), error_code: None, error_message: None }
         }

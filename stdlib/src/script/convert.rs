@@ -2,10 +2,14 @@
 
 use base64::Engine as _;
 use rhai::{Dynamic, EvalAltResult, Map, Position};
-use serde::Serialize;
+use std::fmt::Write as _;
+
 use serde::de::DeserializeOwned;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
+use crate::world::audit::JsonText;
 use crate::world::{AwsError, Service};
 
 /// Every error a binding returns.
@@ -157,34 +161,76 @@ const SENSITIVE: &[&str] = &[
     "SAMLAssertion", "Message",
 ];
 
+const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
 /// A request's parameters as CloudTrail records them: camelCase names, secrets and binary
-/// values replaced by `HIDDEN_DUE_TO_SECURITY_REASONS`.
-pub fn audit_params(params: &Map) -> Value {
-    fn camel(k: &str) -> String {
-        let mut s = String::with_capacity(k.len());
-        let mut cs = k.chars();
-        if let Some(c) = cs.next() {
-            s.push(c.to_ascii_lowercase());
-            s.push_str(cs.as_str());
+/// values replaced by `HIDDEN_DUE_TO_SECURITY_REASONS`. Written straight to JSON text (no
+/// `Value` in between): every call of every script makes one.
+pub fn audit_params(params: &Map) -> JsonText {
+    let mut out = Vec::with_capacity(96);
+    serde_json::to_writer(&mut out, &Audited(params)).expect("a map of Rhai values writes as JSON");
+    JsonText::from_text(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
+/// A parameter map as CloudTrail records it.
+struct Audited<'a>(&'a Map);
+
+impl Serialize for Audited<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            if SENSITIVE.contains(&k.as_str()) {
+                m.serialize_entry(&Camel(k), HIDDEN)?;
+            } else {
+                m.serialize_entry(&Camel(k), &AuditedValue(v))?;
+            }
         }
-        s
+        m.end()
     }
-    fn conv(d: &Dynamic) -> Value {
+}
+
+/// One parameter value as CloudTrail records it.
+struct AuditedValue<'a>(&'a Dynamic);
+
+impl Serialize for AuditedValue<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
         if d.is_blob() {
-            return Value::String("HIDDEN_DUE_TO_SECURITY_REASONS".into());
+            return s.serialize_str(HIDDEN);
+        }
+        if let Some(text) = d.read_lock::<rhai::ImmutableString>() {
+            return s.serialize_str(&text);
         }
         if let Some(m) = d.read_lock::<Map>() {
-            return Value::Object(m.iter().map(|(k, v)| (camel(k), field(k, v))).collect());
+            return Audited(&m).serialize(s);
         }
         if let Some(a) = d.read_lock::<rhai::Array>() {
-            return Value::Array(a.iter().map(conv).collect());
+            return s.collect_seq(a.iter().map(AuditedValue));
         }
-        dynamic_to_json(d)
+        dynamic_to_json(d).serialize(s)
     }
-    fn field(k: &str, v: &Dynamic) -> Value {
-        if SENSITIVE.contains(&k) { Value::String("HIDDEN_DUE_TO_SECURITY_REASONS".into()) } else { conv(v) }
+}
+
+/// A parameter name in camelCase (`KeyId` -> `keyId`), written without a copy.
+struct Camel<'a>(&'a str);
+
+impl std::fmt::Display for Camel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut cs = self.0.chars();
+        match cs.next() {
+            Some(c) => {
+                f.write_char(c.to_ascii_lowercase())?;
+                f.write_str(cs.as_str())
+            }
+            None => Ok(()),
+        }
     }
-    Value::Object(params.iter().map(|(k, v)| (camel(k), field(k, v))).collect())
+}
+
+impl Serialize for Camel<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[cfg(test)]
@@ -237,8 +283,19 @@ mod tests {
     #[test]
     fn audit_hides_secrets_and_camel_cases() {
         let p: Map = [("KeyId".into(), Dynamic::from("alias/x")), ("Plaintext".into(), Dynamic::from("secret"))].into_iter().collect();
-        let v = audit_params(&p);
+        let v = audit_params(&p).value();
         assert_eq!(v["keyId"], "alias/x");
         assert_eq!(v["plaintext"], "HIDDEN_DUE_TO_SECURITY_REASONS");
+    }
+
+    #[test]
+    fn audit_text_keeps_the_map_order_and_hides_nested_secrets() {
+        let inner = map(&[("Name", "a\"b".into()), ("Password", "pw".into()), ("Data", Dynamic::from_blob(vec![1]))]);
+        let list = Dynamic::from_array(vec![inner.clone(), 3_i64.into(), true.into(), 1.5_f64.into(), Dynamic::UNIT]);
+        let p = map(&[("Bucket", "b".into()), ("Items", list), ("Config", inner), ("", "empty".into())]).cast::<Map>();
+        assert_eq!(
+            audit_params(&p).as_str(),
+            r#"{"":"empty","bucket":"b","config":{"data":"HIDDEN_DUE_TO_SECURITY_REASONS","name":"a\"b","password":"HIDDEN_DUE_TO_SECURITY_REASONS"},"items":[{"data":"HIDDEN_DUE_TO_SECURITY_REASONS","name":"a\"b","password":"HIDDEN_DUE_TO_SECURITY_REASONS"},3,true,1.5,null]}"#
+        );
     }
 }

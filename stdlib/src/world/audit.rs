@@ -3,8 +3,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+pub use uuid::Uuid;
 
 use super::clock::Timestamp;
 use super::principal::Principal;
@@ -60,20 +62,89 @@ impl UserIdentity {
     }
 }
 
-/// A resource an event touched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+/// A resource an event touched. Its `accountId` is read from the ARN when the event is shown.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct EventResource {
     #[serde(rename = "ARN")]
     pub arn: String,
-    #[serde(rename = "accountId", skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    #[serde(rename = "type", default)]
+    pub kind: Option<Cow<'static, str>>,
 }
 
-/// One CloudTrail event. The fields that are fixed per service and operation
-/// (`eventSource`, `eventName`, ...) borrow the static names rather than copying them.
+impl EventResource {
+    /// The account in the ARN (none for S3 buckets and objects, whose ARNs name none).
+    pub fn account_id(&self) -> Option<&str> {
+        super::arn::account_of(&self.arn).filter(|a| !a.is_empty())
+    }
+}
+
+impl Serialize for EventResource {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let account = self.account_id();
+        let mut st = s.serialize_struct("EventResource", 1 + account.is_some() as usize + self.kind.is_some() as usize)?;
+        st.serialize_field("ARN", &self.arn)?;
+        if let Some(a) = account {
+            st.serialize_field("accountId", a)?;
+        }
+        if let Some(k) = &self.kind {
+            st.serialize_field("type", k)?;
+        }
+        st.end()
+    }
+}
+
+/// A JSON value kept as its compact text (`requestParameters`, `responseElements`): the trail
+/// keeps every event, and a parsed object costs several allocations per key. It is shown,
+/// saved and compared as the JSON value itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JsonText(Option<Box<str>>);
+
+impl JsonText {
+    /// JSON `null`.
+    pub const NULL: JsonText = JsonText(None);
+
+    /// Compact JSON text the caller has already written (it must be valid JSON).
+    pub fn from_text(text: String) -> JsonText {
+        JsonText(Some(text.into_boxed_str()))
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The text (`null` for null).
+    pub fn as_str(&self) -> &str {
+        self.0.as_deref().unwrap_or("null")
+    }
+
+    /// The value, parsed.
+    pub fn value(&self) -> Value {
+        serde_json::from_str(self.as_str()).unwrap_or_default()
+    }
+}
+
+impl From<Value> for JsonText {
+    fn from(v: Value) -> JsonText {
+        if v.is_null() { JsonText::NULL } else { JsonText::from_text(v.to_string()) }
+    }
+}
+
+impl Serialize for JsonText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<JsonText, D::Error> {
+        Value::deserialize(d).map(JsonText::from)
+    }
+}
+
+/// One CloudTrail event, kept compact (the trail keeps every event): the fields that are
+/// fixed per service and operation (`eventSource`, `eventName`, ...) and the common
+/// region, address and account borrow static names rather than copying them, ids are 16
+/// bytes, and the parameters are JSON text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
@@ -81,20 +152,20 @@ pub struct AuditEvent {
     pub event_time: Timestamp,
     pub event_source: Cow<'static, str>,
     pub event_name: Cow<'static, str>,
-    pub aws_region: String,
+    pub aws_region: Cow<'static, str>,
     #[serde(rename = "sourceIPAddress")]
-    pub source_ip_address: String,
+    pub source_ip_address: Cow<'static, str>,
     /// Shared by the events of one caller.
     pub user_identity: Arc<UserIdentity>,
-    pub request_parameters: Value,
-    #[serde(skip_serializing_if = "Value::is_null", default)]
-    pub response_elements: Value,
+    pub request_parameters: JsonText,
+    #[serde(skip_serializing_if = "JsonText::is_null", default)]
+    pub response_elements: JsonText,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    pub request_id: String,
-    pub event_id: String,
+    pub request_id: Uuid,
+    pub event_id: Uuid,
     pub read_only: bool,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub resources: Vec<EventResource>,
@@ -102,7 +173,7 @@ pub struct AuditEvent {
     /// `eventCategory: Data`).
     pub event_type: Cow<'static, str>,
     pub event_category: Cow<'static, str>,
-    pub recipient_account_id: String,
+    pub recipient_account_id: Cow<'static, str>,
 }
 
 /// The world's trail, oldest first.
@@ -127,5 +198,35 @@ impl AuditTrail {
     }
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_text_shows_saves_and_loads_as_its_value() {
+        let v = serde_json::json!({ "bucketName": "b", "n": [1, 2], "deep": { "z": 1, "a": null } });
+        let t = JsonText::from(v.clone());
+        assert_eq!(t.as_str(), r#"{"bucketName":"b","n":[1,2],"deep":{"z":1,"a":null}}"#);
+        assert_eq!(serde_json::to_value(&t).unwrap(), v);
+        assert_eq!(serde_json::from_value::<JsonText>(v.clone()).unwrap(), t);
+        let shown = rhai::serde::to_dynamic(&t).unwrap();
+        assert_eq!(shown.cast::<rhai::Map>()["bucketName"].clone().into_string().unwrap(), "b");
+        assert!(JsonText::from(Value::Null).is_null());
+        assert_eq!(serde_json::to_string(&JsonText::NULL).unwrap(), "null");
+    }
+
+    #[test]
+    fn resources_show_the_account_of_their_arn() {
+        let key = EventResource { arn: "arn:aws:kms:us-east-1:111122223333:key/k".into(), kind: Some("AWS::KMS::Key".into()) };
+        let bucket = EventResource { arn: "arn:aws:s3:::b".into(), kind: None };
+        assert_eq!(
+            serde_json::to_string(&[&key, &bucket]).unwrap(),
+            r#"[{"ARN":"arn:aws:kms:us-east-1:111122223333:key/k","accountId":"111122223333","type":"AWS::KMS::Key"},{"ARN":"arn:aws:s3:::b"}]"#
+        );
+        let back: EventResource = serde_json::from_str(r#"{"ARN":"arn:aws:s3:::b","accountId":"999","type":"AWS::S3::Bucket"}"#).unwrap();
+        assert_eq!((back.arn.as_str(), back.kind.as_deref(), back.account_id()), ("arn:aws:s3:::b", Some("AWS::S3::Bucket"), None));
     }
 }

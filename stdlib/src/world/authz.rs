@@ -72,7 +72,7 @@ impl<'a> Authz<'a> {
         self.context.insert(key, v);
         self
     }
-    pub fn ctx_str(self, key: impl Into<Cow<'static, str>>, v: impl Into<String>) -> Self {
+    pub fn ctx_str(self, key: impl Into<Cow<'static, str>>, v: impl Into<Cow<'static, str>>) -> Self {
         self.ctx(key, ContextValue::string(v))
     }
     pub fn grant(mut self, grant_id: Option<String>) -> Self {
@@ -174,7 +174,7 @@ pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String
         c.insert("aws:PrincipalArn", ContextValue::typed(ValueType::Arn, principal_arn));
     }
     if let Some(acct) = p.account() {
-        c.insert("aws:PrincipalAccount", ContextValue::string(acct));
+        c.insert("aws:PrincipalAccount", ContextValue::string(acct.to_string()));
         if let Some(org) = crate::iam::org_id_of(w, acct) {
             c.insert("aws:PrincipalOrgID", ContextValue::string(org));
         }

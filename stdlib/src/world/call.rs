@@ -5,12 +5,13 @@
 //! (which authorizes first through [`Call::authorize`], then validates, then mutates), and
 //! appends exactly one CloudTrail-shaped event, allowed or denied, to the audit trail.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::audit::{AuditEvent, EventResource, UserIdentity};
+use super::audit::{AuditEvent, EventResource, JsonText, Uuid, UserIdentity};
 use super::authz::{self, Authz};
 use super::clock::Timestamp;
 use super::error::AwsError;
@@ -70,7 +71,7 @@ pub struct Call<'w> {
     /// AWS's operation name (`Encrypt`, `PutObject`), CloudTrail's `eventName`.
     pub operation: &'static str,
     pub caller: Caller,
-    pub request_id: String,
+    pub request_id: Uuid,
     resources: Vec<EventResource>,
     /// CloudTrail `readOnly`; defaults from the operation name (Get/List/Describe/Head/...).
     pub read_only: bool,
@@ -86,6 +87,14 @@ pub struct Call<'w> {
     /// point ARN or alias where a bucket name goes). Set once by `s3::access_points::through`;
     /// S3's authorization then evaluates the access point as well as the bucket.
     pub access_point: Option<String>,
+}
+
+/// A region's name, borrowed when the simulator knows it (events keep it for ever).
+fn region_name(region: &str) -> Cow<'static, str> {
+    match super::places::known_region(region) {
+        Some(r) => r.into(),
+        None => region.to_string().into(),
+    }
 }
 
 fn default_read_only(op: &str) -> bool {
@@ -114,7 +123,7 @@ impl World {
         &mut self,
         service: &'static Service,
         operation: &'static str,
-        request_parameters: Value,
+        request_parameters: impl Into<JsonText>,
         f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
     ) -> Result<R, AwsError> {
         let caller = self.caller();
@@ -127,11 +136,11 @@ impl World {
         caller: Caller,
         service: &'static Service,
         operation: &'static str,
-        request_parameters: Value,
+        request_parameters: impl Into<JsonText>,
         f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
     ) -> Result<R, AwsError> {
-        let request_id = self.rng.uuid();
-        let event_id = self.rng.uuid();
+        let request_id = self.rng.uuid_v4();
+        let event_id = self.rng.uuid_v4();
         let event_time = self.clock.now;
         let mut call = Call {
             w: self,
@@ -158,33 +167,33 @@ impl World {
         let result = result.map_err(|mut e| {
             e.service = service.module.to_string();
             e.operation = operation.to_string();
-            e.request_id = request_id.clone();
+            e.request_id = request_id.to_string();
             e
         });
         let user_identity = match user_identity {
             Some(u) => Arc::new(recorded_identity(u, &caller)),
             None => self.memo.identity.get(|c| *c == caller, || (caller.clone(), Arc::new(recorded_identity(UserIdentity::of(&caller.principal), &caller)))),
         };
-        let recipient = caller
-            .principal
-            .account()
-            .map(str::to_string)
-            .or_else(|| resources.iter().find_map(|r| r.account_id.clone()))
-            .unwrap_or_else(|| super::DEFAULT_ACCOUNT.to_string());
+        let recipient: Cow<'static, str> = match caller.principal.account().or_else(|| resources.iter().find_map(|r| r.account_id())) {
+            None => super::DEFAULT_ACCOUNT.into(),
+            Some(a) if a == super::DEFAULT_ACCOUNT => super::DEFAULT_ACCOUNT.into(),
+            Some(a) => a.to_string().into(),
+        };
         self.trail.push(AuditEvent {
             event_version: "1.09".into(),
             event_time,
             event_source: service.event_source.into(),
             event_name: operation.into(),
-            aws_region: if service.global { "us-east-1".into() } else { caller.region.clone() },
+            aws_region: if service.global { "us-east-1".into() } else { region_name(&caller.region) },
             source_ip_address: match (&caller.via_service, &caller.source_ip) {
-                (Some(via), _) => via.clone(),
-                (None, Some(ip)) => ip.clone(),
+                (Some(via), _) => via.clone().into(),
+                (None, Some(ip)) if ip == DEFAULT_SOURCE_IP => DEFAULT_SOURCE_IP.into(),
+                (None, Some(ip)) => ip.clone().into(),
                 (None, None) => "AWS Internal".into(),
             },
             user_identity,
-            request_parameters,
-            response_elements,
+            request_parameters: request_parameters.into(),
+            response_elements: response_elements.into(),
             error_code,
             error_message,
             request_id,
@@ -224,11 +233,11 @@ impl<'w> Call<'w> {
     }
 
     /// Records a resource in this call's audit event.
-    pub fn resource(&mut self, arn: impl ToString, kind: &str) {
-        let arn = arn.to_string();
-        if !self.resources.iter().any(|r| r.arn == arn) {
-            let account_id = super::arn::account_of(&arn).filter(|a| !a.is_empty()).map(str::to_string);
-            self.resources.push(EventResource { arn, account_id, kind: Some(kind.to_string()) });
+    pub fn resource(&mut self, arn: impl Into<String> + AsRef<str>, kind: impl Into<Cow<'static, str>>) {
+        if !self.resources.iter().any(|r| r.arn == arn.as_ref()) {
+            // Most calls touch one resource; the event keeps this vector for ever.
+            self.resources.reserve_exact(1);
+            self.resources.push(EventResource { arn: arn.into(), kind: Some(kind.into()) });
         }
     }
 
@@ -258,7 +267,7 @@ impl<'w> Call<'w> {
         &mut self,
         service: &'static Service,
         operation: &'static str,
-        request_parameters: Value,
+        request_parameters: impl Into<JsonText>,
         f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
     ) -> Result<R, AwsError> {
         let region = self.caller.region.clone();
@@ -272,7 +281,7 @@ impl<'w> Call<'w> {
         region: &str,
         service: &'static Service,
         operation: &'static str,
-        request_parameters: Value,
+        request_parameters: impl Into<JsonText>,
         f: impl FnOnce(&mut Call<'_>) -> Result<R, AwsError>,
     ) -> Result<R, AwsError> {
         let mut caller = self.caller.clone();

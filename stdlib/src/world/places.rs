@@ -26,7 +26,12 @@ pub const REGIONS: &[(&str, &str)] = &[
 ];
 
 pub fn is_region(name: &str) -> bool {
-    REGIONS.iter().any(|(r, _)| *r == name)
+    known_region(name).is_some()
+}
+
+/// The static name of a region the simulator knows.
+pub fn known_region(name: &str) -> Option<&'static str> {
+    REGIONS.iter().find(|(r, _)| *r == name).map(|(r, _)| *r)
 }
 
 /// The AZ names of a region, `us-east-1a` ...; empty for an unknown region.

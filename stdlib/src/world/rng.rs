@@ -76,22 +76,13 @@ impl SimRng {
     fn chars(&mut self, alphabet: &[u8], n: usize) -> String {
         (0..n).map(|_| alphabet[self.below(alphabet.len() as u64) as usize] as char).collect()
     }
-    /// A random UUID (version 4 layout), lower-case: `1234abcd-12ab-44cd-96ef-1234567890ab`.
+    /// A random UUID (version 4 layout) as text, lower-case: `1234abcd-12ab-44cd-96ef-1234567890ab`.
     pub fn uuid(&mut self) -> String {
-        let mut b = self.array::<16>();
-        b[6] = (b[6] & 0x0f) | 0x40;
-        b[8] = (b[8] & 0x3f) | 0x80;
-        // Written straight into one buffer: ids are made on every API call.
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(36);
-        for (i, byte) in b.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                out.push('-');
-            }
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 0x0f) as usize] as char);
-        }
-        out
+        self.uuid_v4().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
+    }
+    /// [`SimRng::uuid`] as 16 bytes (request and event ids: made on every API call).
+    pub fn uuid_v4(&mut self) -> uuid::Uuid {
+        uuid::Builder::from_random_bytes(self.array::<16>()).into_uuid()
     }
     /// An IAM unique id: `prefix` (AIDA, AROA, AGPA, ANPA, AIPA, ...) then upper-case base32
     /// up to 21 characters in all, like `AIDACKCEVSQ6C2EXAMPLE`.

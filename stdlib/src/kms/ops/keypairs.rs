@@ -268,7 +268,7 @@ fn mac_key(c: &mut Call, key_id: &str, alg: &str, tokens: &Option<Vec<String>>, 
     let tokens = read_tokens(tokens)?;
     let (r, alias) = resolve(c, key_id)?;
     let action = format!("kms:{op}");
-    let ask = Ask::new(&action).grant(op, &tokens).alias(alias.as_deref()).ctx("kms:MacAlgorithm", ContextValue::string(alg));
+    let ask = Ask::new(&action).grant(op, &tokens).alias(alias.as_deref()).ctx("kms:MacAlgorithm", ContextValue::string(alg.to_string()));
     authorize_key(c, &r, ask)?;
     let k = key(c, &r);
     gate(k, Gate::Crypto)?;
