@@ -454,7 +454,7 @@ fn can_response(principal: &Principal, action: &str, resource: &str, d: &Decisio
         reasons: d
             .matched
             .iter()
-            .map(|m| Reason { policy: m.source_policy_id.clone(), kind: source_type_word(m.source_policy_type), sid: m.sid.clone(), effect: m.effect.clone() })
+            .map(|m| Reason { policy: m.source_policy_id.clone(), kind: source_type_word(m.source_policy_type), sid: m.sid.as_deref().map(str::to_string), effect: m.effect.to_string() })
             .collect(),
         explanation: explain_sentence(principal, action, resource, d),
     }

@@ -30,6 +30,8 @@ struct Eval<'r> {
 }
 
 type Hit<'a> = (PolicyType, Source<'a>, &'a Statement);
+/// The applicable denies or granting allows of one request: nearly always none or one.
+type Hits<'a> = smallvec::SmallVec<[Hit<'a>; 2]>;
 
 impl Eval<'_> {
     fn note_missing(missing: &mut Vec<String>, key: &str) {
@@ -72,7 +74,7 @@ impl Eval<'_> {
 
     /// Applies every statement of `src`: denies go to `denies`, allows to `grants` (when
     /// given). Returns the strongest grant among the applicable allows.
-    fn scan<'a>(&mut self, ty: PolicyType, src: Source<'a>, denies: &mut Vec<Hit<'a>>, mut grants: Option<&mut Vec<Hit<'a>>>) -> Option<Grant> {
+    fn scan<'a>(&mut self, ty: PolicyType, src: Source<'a>, denies: &mut Hits<'a>, mut grants: Option<&mut Hits<'a>>) -> Option<Grant> {
         let mut best = None;
         for st in src.policy.statements() {
             let Some(g) = self.applies(st) else { continue };
@@ -90,7 +92,7 @@ impl Eval<'_> {
     }
 
     /// Every level must have an applicable allow (E3, E4); all levels are scanned for denies.
-    fn levels<'a>(&mut self, ty: PolicyType, levels: &[Vec<Source<'a>>], denies: &mut Vec<Hit<'a>>) -> bool {
+    fn levels<'a>(&mut self, ty: PolicyType, levels: &[Vec<Source<'a>>], denies: &mut Hits<'a>) -> bool {
         let mut all = true;
         for level in levels {
             let mut level_ok = false;
@@ -156,7 +158,7 @@ fn matched(hits: &[Hit<'_>]) -> Vec<MatchedStatement> {
             source_policy_id: src.id.to_string(),
             source_policy_type: src.ty,
             sid: st.sid.clone(),
-            effect: st.effect.as_str().to_string(),
+            effect: st.effect.as_str().into(),
             index: st.index,
             start: st.start,
             end: st.end,
@@ -167,8 +169,8 @@ fn matched(hits: &[Hit<'_>]) -> Vec<MatchedStatement> {
 /// Decides one request (see `RULES.md`, E1–E13).
 pub fn evaluate(who: &PrincipalInfo, action: &str, resource: &str, ctx: &Context, sources: &Sources<'_>, facts: Facts) -> Decision {
     let mut ev = Eval { who, action, resource, ctx, missing: Vec::new() };
-    let mut denies: Vec<Hit<'_>> = Vec::new();
-    let mut grants: Vec<Hit<'_>> = Vec::new();
+    let mut denies = Hits::new();
+    let mut grants = Hits::new();
 
     // E1: one pass over everything, in the order E2 names denying policy types.
     let scps_allow = ev.levels(PolicyType::ServiceControlPolicy, &sources.scps, &mut denies);

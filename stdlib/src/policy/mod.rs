@@ -535,9 +535,9 @@ impl PolicyType {
 pub struct MatchedStatement {
     pub source_policy_id: String,
     pub source_policy_type: SourceType,
-    pub sid: Option<String>,
+    pub sid: Option<Arc<str>>,
     /// `Allow` or `Deny`.
-    pub effect: String,
+    pub effect: Cow<'static, str>,
     /// 0-based index in the policy's Statement list.
     pub index: usize,
     /// 1-based (line, column) of the statement's start and end in the policy text.

@@ -108,7 +108,8 @@ pub(crate) enum ResourcePattern {
 pub struct Statement {
     /// 0-based position in the Statement list.
     pub index: usize,
-    pub sid: Option<String>,
+    /// Shared with the statements it matches (`MatchedStatement`).
+    pub sid: Option<std::sync::Arc<str>>,
     pub effect: Effect,
     pub principal: Option<Principals>,
     pub action: Patterns,
@@ -440,7 +441,7 @@ fn statement(node: &Node, path: &str, index: usize, kind: PolicyKind, variables:
 
     Ok(Statement {
         index,
-        sid,
+        sid: sid.map(Into::into),
         effect,
         principal,
         action,

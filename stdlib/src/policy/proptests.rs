@@ -443,7 +443,7 @@ fn run(sc: &Scenario, s: &Setup) -> Decision {
 }
 
 fn matched_set(d: &Decision) -> Vec<(String, Option<String>, String)> {
-    let mut v: Vec<_> = d.matched.iter().map(|m| (m.source_policy_id.clone(), m.sid.clone(), m.effect.clone())).collect();
+    let mut v: Vec<_> = d.matched.iter().map(|m| (m.source_policy_id.clone(), m.sid.as_deref().map(str::to_string), m.effect.to_string())).collect();
     v.sort();
     v
 }
@@ -460,7 +460,7 @@ proptest! {
         prop_assert_eq!((d.decision, d.denied_by), r, "{:#?}", sc);
         // E11: denies list denies, allows list allows, implicit denies list nothing.
         let want = match d.decision { EvalDecision::ExplicitDeny => Some("Deny"), EvalDecision::Allowed => Some("Allow"), EvalDecision::ImplicitDeny => None };
-        prop_assert!(d.matched.iter().all(|m| Some(m.effect.as_str()) == want));
+        prop_assert!(d.matched.iter().all(|m| Some(&*m.effect) == want));
         prop_assert_eq!(d.decision == EvalDecision::ImplicitDeny, d.decision != EvalDecision::Allowed && d.matched.is_empty());
     }
 

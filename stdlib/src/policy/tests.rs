@@ -187,7 +187,7 @@ fn worked_example_carlossalazar_e2_e10() {
     assert_eq!(verdict(&d), explicit(PolicyType::IdentityBased));
     assert_eq!(d.matched.len(), 1);
     let m = &d.matched[0];
-    assert_eq!((m.source_policy_id.as_str(), m.sid.as_deref(), m.effect.as_str(), m.index), ("carlossalazar", Some("DenyS3Logs"), "Deny", 2));
+    assert_eq!((m.source_policy_id.as_str(), m.sid.as_deref(), &*m.effect, m.index), ("carlossalazar", Some("DenyS3Logs"), "Deny", 2));
     // The statement's braces in the document above.
     assert_eq!((m.start, m.end), ((24, 9), (29, 9)));
 
