@@ -134,18 +134,22 @@ impl Bucket {
 
     /// Stores a new version as current, following the versioning state: unversioned and
     /// suspended buckets replace the `null` version, enabled buckets keep every version.
-    /// Returns the versions this displaced permanently (their data is gone).
-    pub fn insert_version(&mut self, key: &str, mut v: ObjectVersion, now: Timestamp) -> Vec<ObjectVersion> {
-        let versions = self.objects.entry(key.to_string()).or_default();
+    /// Returns the version this displaced permanently (its data is gone).
+    pub fn insert_version(&mut self, key: &str, mut v: ObjectVersion, now: Timestamp) -> Option<ObjectVersion> {
+        // Look the key up first: an overwrite (the common case) needs no copy of it.
+        if !self.objects.contains_key(key) {
+            self.objects.insert(key.to_string(), Vec::new());
+        }
+        let versions = self.objects.get_mut(key).expect("inserted above");
         if let Some(cur) = versions.last_mut()
             && cur.noncurrent_since.is_none() {
                 cur.noncurrent_since = Some(now);
             }
-        let mut removed = Vec::new();
+        let mut removed = None;
         if self.versioning != Some(VersioningStatus::Enabled) {
             v.version_id = NULL_VERSION.to_string();
             if let Some(i) = versions.iter().position(|x| x.version_id == NULL_VERSION) {
-                removed.push(versions.remove(i));
+                removed = Some(versions.remove(i));
             }
         }
         v.noncurrent_since = None;
