@@ -220,7 +220,7 @@ pub fn put_bucket_notification_configuration(c: &mut Call<'_>, req: PutBucketNot
     }
     let _ = &req.expected_bucket_owner;
     let now = c.now();
-    let request_id = c.request_id.clone();
+    let request_id = c.request_id;
     let old: Vec<String> = bucket(c, &req.bucket)?.notifications.as_ref().map(|n| n.all().map(|d| d.arn().to_string()).collect()).unwrap_or_default();
     for d in &all {
         let arn = d.arn().to_string();
