@@ -29,7 +29,7 @@ fn bad(msg: impl Into<String>) -> AwsError {
 /// The caller's account and region.
 fn here(w: &World) -> (String, String) {
     let c = w.caller();
-    (c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string(), c.region)
+    (c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string(), c.region.into_owned())
 }
 
 fn volume<'a>(w: &'a World, id: &str) -> Result<&'a Volume, AwsError> {
@@ -220,7 +220,7 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
         "Copies a snapshot from the caller's region to `destination_region`.\n```rhai\nebs::copy_snapshot(s.SnapshotId, \"us-west-2\")\n```",
         &["snapshot_id: &str", "destination_region: &str", "Map"],
         move |ctx: NativeCallContext, id: &str, dest: &str| {
-            let src = h.shared.lock().caller().region;
+            let src = h.shared.lock().caller().region.into_owned();
             h.run(&ctx, "CopySnapshot", "copy_snapshot", ops::copy_snapshot, params(vec![("SourceRegion", src.into()), ("SourceSnapshotId", id.into()), ("DestinationRegion", dest.into())]))
         },
     );

@@ -261,7 +261,7 @@ impl Initiator {
     pub fn of(c: &Call<'_>) -> Initiator {
         Initiator::Caller {
             principal_id: c.principal().arn().map(|a| a.to_string()).unwrap_or_else(|| "Anonymous".into()),
-            source_ip: c.caller.source_ip.clone().unwrap_or_default(),
+            source_ip: c.caller.source_ip.as_deref().unwrap_or_default().to_string(),
             request_id: c.request_id.to_string(),
         }
     }

@@ -355,9 +355,9 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
     let region_of_bucket = w.s3.buckets.get(&u.bucket).map(|b| b.region.clone()).unwrap_or_else(|| w.region.clone());
     let base = |p: Principal| Caller {
         principal: p,
-        source_ip: Some(source_ip.clone().unwrap_or_else(|| crate::world::call::DEFAULT_SOURCE_IP.to_string())),
+        source_ip: Some(source_ip.clone().map_or(crate::world::call::DEFAULT_SOURCE_IP.into(), Into::into)),
         secure_transport: u.secure,
-        region: region_of_bucket.clone(),
+        region: region_of_bucket.clone().into(),
         source_vpc: None,
         source_vpce: None,
         via_service: None,

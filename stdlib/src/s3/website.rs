@@ -235,7 +235,7 @@ fn redirect_for(r: &Redirect, key: &str, matched_prefix: &str, host: &str) -> Ht
 fn anonymous_get(w: &mut World, bucket: &str, key: &str, head: bool, source_ip: Option<String>) -> Result<super::ops::GetObjectResponse, AwsError> {
     let mut caller = Caller::new(Principal::Anonymous, &w.region.clone());
     if source_ip.is_some() {
-        caller.source_ip = source_ip;
+        caller.source_ip = source_ip.map(Into::into);
     }
     let req = GetObjectRequest { bucket: bucket.to_string(), key: key.to_string(), ..Default::default() };
     let op = if head { "HeadObject" } else { "GetObject" };

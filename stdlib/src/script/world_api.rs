@@ -61,14 +61,14 @@ fn caller_of(w: &crate::world::World, who: &Dynamic) -> Result<Caller, AwsError>
             | "PackedPolicySize" | "SourceIdentity" | "UserName" | "Status" | "CreateDate" => {}
             // The rest of AssumeRoleWithWebIdentity / AssumeRoleWithSAML responses.
             "SubjectFromWebIdentityToken" | "Provider" | "Audience" | "Subject" | "SubjectType" | "Issuer" | "NameQualifier" => {}
-            "SourceIp" => c.source_ip = if v.is_unit() { None } else { get("SourceIp") },
+            "SourceIp" => c.source_ip = if v.is_unit() { None } else { get("SourceIp").map(Into::into) },
             "SecureTransport" => c.secure_transport = v.as_bool().map_err(|_| validation("`SecureTransport` must be true or false"))?,
             "Region" => {
                 let r = get("Region").unwrap_or_default();
                 if !places::is_region(&r) {
                     return Err(validation(format!("`{r}` is not a region this simulator knows")));
                 }
-                c.region = r;
+                c.region = r.into();
             }
             "SourceVpc" => c.source_vpc = get("SourceVpc"),
             "SourceVpce" => c.source_vpce = get("SourceVpce"),

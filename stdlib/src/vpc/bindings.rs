@@ -18,7 +18,7 @@ use crate::world::{AwsError, ErrorCode, places};
 /// The account and region the current caller's calls go to.
 fn caller_place(w: &crate::world::World) -> (String, String) {
     let c = w.caller();
-    (c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string(), c.region)
+    (c.principal.account().unwrap_or(crate::world::DEFAULT_ACCOUNT).to_string(), c.region.into_owned())
 }
 
 fn bad(ctx: &NativeCallContext, m: impl Into<String>) -> Box<rhai::EvalAltResult> {

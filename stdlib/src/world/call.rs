@@ -28,11 +28,11 @@ use crate::policy::{Decision, EvalDecision};
 pub struct Caller {
     pub principal: Principal,
     /// `aws:SourceIp`. Absent when the request comes through a VPC endpoint.
-    pub source_ip: Option<String>,
+    pub source_ip: Option<Cow<'static, str>>,
     /// `aws:SecureTransport` (HTTPS).
     pub secure_transport: bool,
     /// The region the request is sent to (`aws:RequestedRegion`).
-    pub region: String,
+    pub region: Cow<'static, str>,
     /// `aws:SourceVpc` / `aws:SourceVpce` for requests through a VPC endpoint.
     pub source_vpc: Option<String>,
     pub source_vpce: Option<String>,
@@ -53,9 +53,9 @@ impl Caller {
     pub fn new(principal: Principal, region: &str) -> Self {
         Caller {
             principal,
-            source_ip: Some(DEFAULT_SOURCE_IP.to_string()),
+            source_ip: Some(DEFAULT_SOURCE_IP.into()),
             secure_transport: true,
-            region: region.to_string(),
+            region: region_name(region),
             source_vpc: None,
             source_vpce: None,
             via_service: None,
@@ -89,7 +89,8 @@ pub struct Call<'w> {
     pub access_point: Option<String>,
 }
 
-/// A region's name, borrowed when the simulator knows it (events keep it for ever).
+/// A region's name, borrowed when the simulator knows it (callers are made on every call,
+/// and events keep the name for ever).
 fn region_name(region: &str) -> Cow<'static, str> {
     match super::places::known_region(region) {
         Some(r) => r.into(),
@@ -184,11 +185,10 @@ impl World {
             event_time,
             event_source: service.event_source.into(),
             event_name: operation.into(),
-            aws_region: if service.global { "us-east-1".into() } else { region_name(&caller.region) },
+            aws_region: if service.global { "us-east-1".into() } else { caller.region.clone() },
             source_ip_address: match (&caller.via_service, &caller.source_ip) {
                 (Some(via), _) => via.clone().into(),
-                (None, Some(ip)) if ip == DEFAULT_SOURCE_IP => DEFAULT_SOURCE_IP.into(),
-                (None, Some(ip)) => ip.clone().into(),
+                (None, Some(ip)) => ip.clone(),
                 (None, None) => "AWS Internal".into(),
             },
             user_identity,
@@ -219,7 +219,7 @@ impl<'w> Call<'w> {
 
     /// The region this call goes to.
     pub fn region(&self) -> String {
-        self.caller.region.clone()
+        self.caller.region.to_string()
     }
 
     /// The caller's account, which owns what the call creates. Anonymous and service callers
@@ -286,7 +286,7 @@ impl<'w> Call<'w> {
     ) -> Result<R, AwsError> {
         let mut caller = self.caller.clone();
         caller.via_service = Some(self.service.event_source.to_string());
-        caller.region = region.to_string();
+        caller.region = region_name(region);
         self.w.call_as(caller, service, operation, request_parameters, f)
     }
 
