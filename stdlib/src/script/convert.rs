@@ -1,9 +1,9 @@
 //! Conversions between Rhai values, serde types and JSON, and AWS errors as thrown maps.
 
-use base64::Engine as _;
-use rhai::{Dynamic, EvalAltResult, Map, Position};
 use std::fmt::Write as _;
 
+use base64::Engine as _;
+use rhai::{Dynamic, EvalAltResult, Map, Position};
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
