@@ -128,7 +128,7 @@ use model::{KeyRef, KeyState, Origin};
 /// operation (`iam::can`, `iam::access_matrix`): it must grant, like in every KMS call.
 pub fn resource_policy(w: &World, arn: &crate::world::Arn) -> Option<crate::world::authz::ResourcePolicy> {
     let name = model::parse_key_name(&arn.to_string(), &arn.account, &arn.region).ok()?;
-    let r = model::find(&w.kms, &name).ok()?;
+    let r = model::find(&w.kms, name).ok()?;
     let k = w.kms.key(&r)?;
     Some(crate::world::authz::ResourcePolicy { policy: k.policy.clone(), id: policies::POLICY_ID.into(), must_grant: true, owner: k.account.clone() })
 }

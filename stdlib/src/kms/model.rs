@@ -509,18 +509,19 @@ pub fn key_not_found(arn: &str) -> AwsError {
 }
 
 /// Resolves a parsed name to an existing key.
-pub fn find(state: &KmsState, name: &KeyName) -> Result<KeyRef, AwsError> {
+pub fn find(state: &KmsState, name: KeyName) -> Result<KeyRef, AwsError> {
     match name {
         KeyName::Key { account, region, key_id } => {
-            let r = KeyRef { account: account.clone(), region: region.clone(), key_id: key_id.clone() };
-            if state.key(&r).is_some() { Ok(r) } else { Err(key_not_found(&key_arn(region, account, key_id))) }
+            let r = KeyRef { account, region, key_id };
+            if state.key(&r).is_some() { Ok(r) } else { Err(key_not_found(&key_arn(&r.region, &r.account, &r.key_id))) }
         }
         KeyName::Alias { account, region, name } => {
             let a = state
-                .region(account, region)
-                .and_then(|r| r.aliases.get(name))
-                .ok_or_else(|| alias_not_found(region, account, name))?;
-            Ok(KeyRef { account: account.clone(), region: region.clone(), key_id: a.target_key_id.clone() })
+                .region(&account, &region)
+                .and_then(|r| r.aliases.get(&name))
+                .ok_or_else(|| alias_not_found(&region, &account, &name))?;
+            let key_id = a.target_key_id.clone();
+            Ok(KeyRef { account, region, key_id })
         }
     }
 }

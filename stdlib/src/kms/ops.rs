@@ -339,7 +339,7 @@ fn resolve(c: &mut Call, key_id: &str) -> Result<(KeyRef, Option<String>), AwsEr
         }
         KeyName::Key { .. } => None,
     };
-    Ok((model::find(&c.w.kms, &name)?, alias))
+    Ok((model::find(&c.w.kms, name)?, alias))
 }
 
 fn key<'c>(c: &'c Call, r: &KeyRef) -> &'c Key {
@@ -1003,7 +1003,7 @@ fn blob_key(c: &Call, blob: &[u8]) -> Result<(KeyRef, u32), AwsError> {
     if r.key_id.starts_with("mrk-") {
         r.region = c.region();
     }
-    if r.region != c.region() || c.w.kms.key(&r).is_none() {
+    if r.region != c.caller.region || c.w.kms.key(&r).is_none() {
         return Err(missing());
     }
     Ok((r, h.version))
@@ -1252,7 +1252,7 @@ pub struct AliasRequest {
 fn alias_target(c: &mut Call, target: &str) -> Result<KeyRef, AwsError> {
     match model::parse_key_name(target, &c.account(), &c.region())? {
         KeyName::Alias { .. } => Err(KmsError::ValidationException.err("Aliases must refer to keys. Not aliases")),
-        name => model::find(&c.w.kms, &name),
+        name => model::find(&c.w.kms, name),
     }
 }
 
