@@ -105,15 +105,6 @@ const KEY_SPECS: &[&str] = &[
     "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024",
 ];
 
-/// `v` as the static name it equals in `names` (no copy: every key operation puts the key's
-/// spec and usage in the request context), else a copy.
-fn static_name(v: &str, names: &[&'static str]) -> Cow<'static, str> {
-    match names.iter().find(|n| **n == v) {
-        Some(n) => Cow::Borrowed(n),
-        None => Cow::Owned(v.to_string()),
-    }
-}
-
 fn check_enum(v: &str, field: &str, allowed: &[&str]) -> Result<(), AwsError> {
     if allowed.contains(&v) {
         Ok(())
@@ -263,8 +254,8 @@ fn authorize_key(c: &mut Call, r: &KeyRef, ask: Ask<'_>) -> Result<(), AwsError>
         .must_grant()
         .grant(grant)
         .ctx("kms:CallerAccount", ContextValue::string(c.account()))
-        .ctx("kms:KeySpec", ContextValue::string(static_name(&key.key_spec, KEY_SPECS)))
-        .ctx("kms:KeyUsage", ContextValue::string(static_name(&key.key_usage, KEY_USAGES)))
+        .ctx("kms:KeySpec", ContextValue::string(crate::world::static_name(&key.key_spec, KEY_SPECS.iter().copied())))
+        .ctx("kms:KeyUsage", ContextValue::string(crate::world::static_name(&key.key_usage, KEY_USAGES.iter().copied())))
         .ctx("kms:KeyOrigin", ContextValue::string(key.origin.as_str()))
         .ctx("kms:MultiRegion", ContextValue::bool(key.multi_region));
     if let Some(v) = via_service(c) {
@@ -996,7 +987,7 @@ fn blob_key(c: &Call, blob: &[u8]) -> Result<(KeyRef, u32), AwsError> {
     let Some([_, _, region, account, resource]) = crate::world::arn::fields(&h.key_arn) else {
         return Err(missing());
     };
-    let key_id = resource.split_once(['/', ':']).map_or(resource, |(_, id)| id);
+    let key_id = crate::world::arn::resource_id(resource);
     let mut r = KeyRef { account: account.to_string(), region: region.to_string(), key_id: key_id.to_string() };
     // A related multi-Region key in the caller's region decrypts a ciphertext of any of its
     // relatives: they share key material and key id.

@@ -197,7 +197,6 @@ pub struct Condition {
     /// The values as written (numbers and booleans as their JSON text).
     pub values: Vec<String>,
     pub(crate) spec: OperatorSpec,
-    key_lower: Box<str>,
     compiled: Values,
 }
 
@@ -213,7 +212,7 @@ impl Condition {
     pub fn new(operator: &str, key: &str, values: Vec<String>, variables: bool) -> Result<Condition, String> {
         let spec = OperatorSpec::parse(operator).ok_or_else(|| format!("Invalid Condition type : `{operator}`."))?;
         let compiled = compile(spec.op, &values, variables, operator, key)?;
-        Ok(Condition { operator: operator.to_string(), key: key.to_string(), values, spec, key_lower: key.to_ascii_lowercase().into(), compiled })
+        Ok(Condition { operator: operator.to_string(), key: key.to_string(), values, spec, compiled })
     }
 
     pub fn spec(&self) -> OperatorSpec {
@@ -236,7 +235,7 @@ impl Condition {
     /// Evaluates the condition against the request context (C1–C9). `missing` hears about
     /// every key the condition needed and the request lacked.
     pub fn holds(&self, ctx: &Context, missing: &mut dyn FnMut(&str)) -> bool {
-        let value = ctx.get(&self.key_lower).filter(|v| !v.values.is_empty());
+        let value = ctx.get(&self.key).filter(|v| !v.values.is_empty());
         if let Values::Null(wants) = &self.compiled {
             // C8: `true` asks for the key to be absent, `false` for it to be present.
             let present = value.is_some();

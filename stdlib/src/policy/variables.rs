@@ -18,8 +18,8 @@ pub enum Part {
     Text { text: String, pieces: Vec<Piece> },
     /// Text that is never a wildcard (`${*}` -> `*`).
     Literal(String),
-    /// A request-context key, lowercased, with its default.
-    Var { key: String, spelled: String, default: Option<String> },
+    /// A request-context key as written (looked up ignoring case), with its default.
+    Var { spelled: String, default: Option<String> },
 }
 
 /// A string with at least one variable or escape.
@@ -85,7 +85,7 @@ fn variable(inner: &str) -> Option<Part> {
         None => (inner.trim(), None),
     };
     let well_formed = !key.is_empty() && key.contains(':') && !key.chars().any(|c| c.is_whitespace() || matches!(c, '\'' | '$' | '{' | '}' | '*' | '?'));
-    well_formed.then(|| Part::Var { key: key.to_ascii_lowercase(), spelled: key.to_string(), default })
+    well_formed.then(|| Part::Var { spelled: key.to_string(), default })
 }
 
 impl Template {
@@ -99,8 +99,8 @@ impl Template {
 
     /// The value of a variable (V3–V5): a single-valued key's value, else the default;
     /// `None` when unresolved (a missing key without default, or a multivalued key).
-    fn value<'c>(key: &str, spelled: &str, default: &'c Option<String>, ctx: &'c Context, missing: &mut dyn FnMut(&str)) -> Option<&'c str> {
-        match ctx.get(key) {
+    fn value<'c>(spelled: &str, default: &'c Option<String>, ctx: &'c Context, missing: &mut dyn FnMut(&str)) -> Option<&'c str> {
+        match ctx.get(spelled) {
             Some(v) if !v.multi && v.values.len() == 1 => Some(&*v.values[0]),
             Some(v) if !v.values.is_empty() => default.as_deref(),
             _ => {
@@ -116,7 +116,7 @@ impl Template {
         for p in &self.parts {
             match p {
                 Part::Text { text: t, .. } | Part::Literal(t) => out.push_str(t),
-                Part::Var { key, spelled, default } => out.push_str(Template::value(key, spelled, default, ctx, missing)?),
+                Part::Var { spelled, default } => out.push_str(Template::value(spelled, default, ctx, missing)?),
             }
         }
         Some(out)
@@ -128,7 +128,7 @@ impl Template {
         for p in &self.parts {
             let t = match p {
                 Part::Text { text: t, .. } | Part::Literal(t) => t.as_str(),
-                Part::Var { key, spelled, default } => match Template::value(key, spelled, default, ctx, missing) {
+                Part::Var { spelled, default } => match Template::value(spelled, default, ctx, missing) {
                     Some(t) => t,
                     None => return false,
                 },
@@ -153,7 +153,7 @@ impl Template {
                     Piece::Quest => Piece::Quest,
                 })),
                 Part::Literal(t) => out.push(Piece::Text(t.as_str())),
-                Part::Var { key, spelled, default } => out.push(Piece::Text(Template::value(key, spelled, default, ctx, missing)?)),
+                Part::Var { spelled, default } => out.push(Piece::Text(Template::value(spelled, default, ctx, missing)?)),
             }
         }
         Some(out)

@@ -36,6 +36,7 @@
 //! public whatever its actions).
 
 use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -139,9 +139,9 @@ fn field(v: &str) -> String {
     if v.is_empty() { "-".into() } else { v.to_string() }
 }
 
-/// One access log record for an audit event (AWS's field order).
-pub fn record(owner: &str, bucket: &str, e: &crate::world::audit::AuditEvent) -> String {
-    let p = e.request_parameters.value();
+/// One access log record for an audit event whose request parameters are `p` (AWS's field
+/// order).
+pub fn record(owner: &str, bucket: &str, e: &crate::world::audit::AuditEvent, p: &Value) -> String {
     let s = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let key = s("key");
     let version = s("versionId");
@@ -162,7 +162,7 @@ pub fn record(owner: &str, bucket: &str, e: &crate::world::audit::AuditEvent) ->
         "{} {bucket} {time} {} {requester} {} {op} {} \"{verb} {uri} HTTP/1.1\" {status} {} - - - - \"-\" \"cloudbook\" {} c2ltdWxhdGVkLWhvc3QtaWQ= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader {bucket}.s3.{}.amazonaws.com TLSv1.3 - -",
         canonical_user_id(owner),
         field(&e.source_ip_address),
-        e.request_id.simple().to_string().to_ascii_uppercase().chars().take(16).collect::<String>(),
+        &e.request_id.simple().encode_upper(&mut crate::world::audit::Uuid::encode_buffer())[..16],
         field(&key),
         field(e.error_code.as_deref().unwrap_or("")),
         field(&version),
@@ -183,7 +183,7 @@ pub fn run_due(w: &mut World, now: Timestamp) {
         let Some(name) = p.get("bucket").or_else(|| p.get("bucketName")).and_then(Value::as_str) else { continue };
         let Some(b) = w.s3.buckets.get(name) else { continue };
         let Some(l) = &b.logging else { continue };
-        per_target.entry((l.target_bucket.clone(), l.target_prefix.clone(), b.region.clone())).or_default().push(record(&b.owner, name, e));
+        per_target.entry((l.target_bucket.clone(), l.target_prefix.clone(), b.region.clone())).or_default().push(record(&b.owner, name, e, &p));
     }
     w.s3.log_cursor = Some(end);
     for ((target, prefix, region), lines) in per_target {

@@ -564,7 +564,7 @@ fn replicate_as_role(c: &mut Call<'_>, t: &ReplicationTask) -> Result<(), AwsErr
         _ => SseRequest::default(),
     };
     // The replica is written (and its KMS key used) in the destination's region.
-    c.caller.region = dest_region.into();
+    c.caller.region = crate::world::places::region_name(&dest_region);
     let storage_class = t.rule.destination.storage_class.as_deref().map(StorageClass::parse).transpose()?.unwrap_or(v.storage_class);
     object_ops::store_object(
         c,

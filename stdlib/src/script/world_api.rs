@@ -65,9 +65,9 @@ fn caller_of(w: &crate::world::World, who: &Dynamic) -> Result<Caller, AwsError>
             "SecureTransport" => c.secure_transport = v.as_bool().map_err(|_| validation("`SecureTransport` must be true or false"))?,
             "Region" => {
                 let r = get("Region").unwrap_or_default();
-                if !places::is_region(&r) {
+                let Some(r) = places::known_region(&r) else {
                     return Err(validation(format!("`{r}` is not a region this simulator knows")));
-                }
+                };
                 c.region = r.into();
             }
             "SourceVpc" => c.source_vpc = get("SourceVpc"),

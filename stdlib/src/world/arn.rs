@@ -40,10 +40,7 @@ impl Arn {
     }
     /// The part after the resource type's separator (`1234abcd-...` for `key/1234abcd-...`).
     pub fn resource_id(&self) -> &str {
-        match self.resource.find(['/', ':']) {
-            Some(i) => &self.resource[i + 1..],
-            None => &self.resource,
-        }
+        resource_id(&self.resource)
     }
     /// The last path segment (the name of a user with a path, `user/division/alice` -> `alice`).
     pub fn resource_name(&self) -> &str {
@@ -59,6 +56,12 @@ pub fn fields(s: &str) -> Option<[&str; 5]> {
     (it.next()? == "arn").then_some(())?;
     let f = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
     (!f[4].is_empty()).then_some(f)
+}
+
+/// The part of an ARN's resource field after the resource type's separator (see
+/// [`Arn::resource_id`]).
+pub fn resource_id(resource: &str) -> &str {
+    resource.split_once(['/', ':']).map_or(resource, |(_, id)| id)
 }
 
 /// The account field of an ARN (`arn:partition:service:region:ACCOUNT:resource`); see [`fields`].

@@ -55,7 +55,7 @@ impl Caller {
             principal,
             source_ip: Some(DEFAULT_SOURCE_IP.into()),
             secure_transport: true,
-            region: region_name(region),
+            region: super::places::region_name(region),
             source_vpc: None,
             source_vpce: None,
             via_service: None,
@@ -87,15 +87,6 @@ pub struct Call<'w> {
     /// point ARN or alias where a bucket name goes). Set once by `s3::access_points::through`;
     /// S3's authorization then evaluates the access point as well as the bucket.
     pub access_point: Option<String>,
-}
-
-/// A region's name, borrowed when the simulator knows it (callers are made on every call,
-/// and events keep the name for ever).
-fn region_name(region: &str) -> Cow<'static, str> {
-    match super::places::known_region(region) {
-        Some(r) => r.into(),
-        None => region.to_string().into(),
-    }
 }
 
 fn default_read_only(op: &str) -> bool {
@@ -175,11 +166,8 @@ impl World {
             Some(u) => Arc::new(recorded_identity(u, &caller)),
             None => self.memo.identity.get(|c| *c == caller, || (caller.clone(), Arc::new(recorded_identity(UserIdentity::of(&caller.principal), &caller)))),
         };
-        let recipient: Cow<'static, str> = match caller.principal.account().or_else(|| resources.iter().find_map(|r| r.account_id())) {
-            None => super::DEFAULT_ACCOUNT.into(),
-            Some(a) if a == super::DEFAULT_ACCOUNT => super::DEFAULT_ACCOUNT.into(),
-            Some(a) => a.to_string().into(),
-        };
+        let account = caller.principal.account().or_else(|| resources.iter().find_map(|r| r.account_id()));
+        let recipient = super::static_name(account.unwrap_or(super::DEFAULT_ACCOUNT), [super::DEFAULT_ACCOUNT]);
         self.trail.push(AuditEvent {
             event_version: "1.09".into(),
             event_time,
@@ -286,7 +274,7 @@ impl<'w> Call<'w> {
     ) -> Result<R, AwsError> {
         let mut caller = self.caller.clone();
         caller.via_service = Some(self.service.event_source.to_string());
-        caller.region = region_name(region);
+        caller.region = super::places::region_name(region);
         self.w.call_as(caller, service, operation, request_parameters, f)
     }
 

@@ -39,6 +39,16 @@ pub use principal::{Principal, RoleSession};
 pub use rng::SimRng;
 pub use service::Service;
 
+/// `v` as the static name it equals among `names` (no copy: callers, request contexts and
+/// audit events are built on every call, and most of their names come from fixed lists),
+/// else a copy.
+pub fn static_name(v: &str, names: impl IntoIterator<Item = &'static str>) -> std::borrow::Cow<'static, str> {
+    match names.into_iter().find(|n| *n == v) {
+        Some(n) => n.into(),
+        None => v.to_string().into(),
+    }
+}
+
 /// The whole simulated AWS: every account's resources in every service, the clock, the
 /// random stream and the audit trail.
 #[derive(Clone, Debug, Serialize, Deserialize)]

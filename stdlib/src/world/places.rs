@@ -34,6 +34,11 @@ pub fn known_region(name: &str) -> Option<&'static str> {
     REGIONS.iter().find(|(r, _)| *r == name).map(|(r, _)| *r)
 }
 
+/// A region's name, borrowed when the simulator knows it.
+pub fn region_name(region: &str) -> std::borrow::Cow<'static, str> {
+    super::static_name(region, REGIONS.iter().map(|(r, _)| *r))
+}
+
 /// The AZ names of a region, `us-east-1a` ...; empty for an unknown region.
 pub fn availability_zones(region: &str) -> Vec<String> {
     REGIONS

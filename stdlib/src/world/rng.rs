@@ -78,7 +78,7 @@ impl SimRng {
     }
     /// A random UUID (version 4 layout) as text, lower-case: `1234abcd-12ab-44cd-96ef-1234567890ab`.
     pub fn uuid(&mut self) -> String {
-        self.uuid_v4().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
+        self.uuid_v4().to_string()
     }
     /// [`SimRng::uuid`] as 16 bytes (request and event ids: made on every API call).
     pub fn uuid_v4(&mut self) -> uuid::Uuid {
