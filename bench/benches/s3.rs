@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use cloudbook_bench::report;
-use cloudbook_stdlib::s3::presign::{Credentials, PresignRequest, generate};
+use cloudbook_stdlib::s3::presign::{Credentials, PresignParams, PresignRequest, generate};
 use cloudbook_stdlib::world::World;
 
 fn main() {
@@ -50,24 +50,17 @@ fn main() {
     if wanted("s3_presigned_urls_per_sec_native") {
         let mut w = World::default();
         w.advance_to(cloudbook_stdlib::world::Timestamp::parse("2013-05-24T00:00:00Z").unwrap());
-        let mut params = std::collections::BTreeMap::new();
-        params.insert("Bucket".to_string(), serde_json::json!("examplebucket"));
-        params.insert("Key".to_string(), serde_json::json!("test.txt"));
         let req = PresignRequest {
             client_method: "get_object".into(),
-            params,
+            params: PresignParams { bucket: "examplebucket".into(), key: Some("test.txt".into()), ..Default::default() },
             expires_in: Some(86400),
-            http_method: None,
             credentials: Some(Credentials {
                 access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
                 secret_access_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
-                session_token: None,
-                expiration: None,
+                ..Default::default()
             }),
             region: Some("us-east-1".into()),
-            addressing_style: None,
-            scheme: None,
-            endpoint: None,
+            ..Default::default()
         };
         let (n, d) = cloudbook_bench::run_for(std::time::Duration::from_secs(2), || {
             std::hint::black_box(generate(&w, &req).expect("presigns"));

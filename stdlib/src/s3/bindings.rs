@@ -203,7 +203,8 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
         "Builds a SigV4 presigned URL (as boto3's generate_presigned_url does), signed with the current principal's credentials or explicit `Credentials`; it acts with the signer's permissions when used and expires after `ExpiresIn` seconds.\n```rhai\nlet url = s3::generate_presigned_url(#{ ClientMethod: \"get_object\", Params: #{ Bucket: \"b\", Key: \"k\" }, ExpiresIn: 300 });\n```",
         &["params: Map", "String"],
         move |ctx: NativeCallContext, params: Map| -> RhaiResult<String> {
-            let req: presign::PresignRequest = from_params(&Dynamic::from_map(params), &S3, "generate_presigned_url").map_err(|e| throw(e, ctx.call_position()))?;
+            let params = Dynamic::from_map(params);
+            let req: presign::PresignRequest = from_params(&params, &S3, "generate_presigned_url").map_err(|e| throw(e, ctx.call_position()))?;
             h.with(&ctx, |w| presign::generate_url(w, &req))
         },
     );
@@ -213,19 +214,11 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
         "A presigned URL for `client_method` (`get_object`, `put_object`, ...) on bucket/key, valid `expires_in` seconds, signed with the current principal's credentials.\n```rhai\nas_principal(\"alice\", || s3::generate_presigned_url(\"get_object\", \"b\", \"k\", 300))\n```",
         &["client_method: &str", "bucket: &str", "key: &str", "expires_in: i64", "String"],
         move |ctx: NativeCallContext, method: &str, bucket: &str, key: &str, expires_in: i64| -> RhaiResult<String> {
-            let mut params = std::collections::BTreeMap::new();
-            params.insert("Bucket".to_string(), serde_json::Value::String(bucket.into()));
-            params.insert("Key".to_string(), serde_json::Value::String(key.into()));
             let req = presign::PresignRequest {
                 client_method: method.into(),
-                params,
+                params: presign::PresignParams { bucket: bucket.into(), key: Some(key.into()), ..Default::default() },
                 expires_in: Some(expires_in),
-                http_method: None,
-                credentials: None,
-                region: None,
-                addressing_style: None,
-                scheme: None,
-                endpoint: None,
+                ..Default::default()
             };
             h.with(&ctx, |w| presign::generate_url(w, &req))
         },
@@ -236,7 +229,8 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
         "Like generate_presigned_url, but returns how the URL was made: `#{ Url, Method, CanonicalRequest, StringToSign, Signature, Expires }`.\n```rhai\ns3::presign(#{ ClientMethod: \"get_object\", Params: #{ Bucket: \"examplebucket\", Key: \"test.txt\" }, ExpiresIn: 86400, Credentials: #{ AccessKeyId: \"AKIAIOSFODNN7EXAMPLE\", SecretAccessKey: \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\" } }).StringToSign\n```",
         &["params: Map", "Map"],
         move |ctx: NativeCallContext, params: Map| -> RhaiResult {
-            let req: presign::PresignRequest = from_params(&Dynamic::from_map(params), &S3, "presign").map_err(|e| throw(e, ctx.call_position()))?;
+            let params = Dynamic::from_map(params);
+            let req: presign::PresignRequest = from_params(&params, &S3, "presign").map_err(|e| throw(e, ctx.call_position()))?;
             let p = h.with(&ctx, |w| presign::generate(w, &req))?;
             to_dyn(&p)
         },

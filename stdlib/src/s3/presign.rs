@@ -16,53 +16,78 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use serde_json::{Value, json};
 
 use super::error::S3Error;
 use super::sigv4::{self, ALGORITHM, UNSIGNED_PAYLOAD, percent_decode};
 use crate::world::service::S3;
-use crate::world::{AwsError, Blob, Caller, ErrorCode, Principal, Timestamp, World};
+use crate::world::{AmzDate, AwsError, Blob, Caller, ErrorCode, Principal, Timestamp, World};
 
-/// Explicit signing credentials.
+/// Explicit signing credentials. Read from a script's map, the strings are borrowed, not
+/// copied.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    #[serde(default)]
-    pub session_token: Option<String>,
+pub struct Credentials<'a> {
+    #[serde(borrow)]
+    pub access_key_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub secret_access_key: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub session_token: Option<Cow<'a, str>>,
     /// Accepted (and ignored) so `iam::assume_role(...).Credentials` can be passed as is.
     #[serde(default)]
-    pub expiration: Option<Value>,
+    pub expiration: Option<IgnoredAny>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct PresignRequest {
+pub struct PresignRequest<'a> {
     /// `get_object`, `put_object`, `head_object`, `delete_object` (or AWS's names).
-    pub client_method: String,
-    pub params: BTreeMap<String, Value>,
+    #[serde(borrow)]
+    pub client_method: Cow<'a, str>,
+    #[serde(borrow)]
+    pub params: PresignParams<'a>,
     /// Seconds; 3600 by default (S3 accepts 1 to 604,800 when the URL is used).
     #[serde(default)]
     pub expires_in: Option<i64>,
-    #[serde(default)]
-    pub http_method: Option<String>,
-    #[serde(default)]
-    pub credentials: Option<Credentials>,
-    #[serde(default)]
-    pub region: Option<String>,
+    #[serde(default, borrow)]
+    pub http_method: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub credentials: Option<Credentials<'a>>,
+    #[serde(default, borrow)]
+    pub region: Option<Cow<'a, str>>,
     /// `virtual` (default; `path` for bucket names with dots, as the SDKs do) or `path`.
-    #[serde(default)]
-    pub addressing_style: Option<String>,
+    #[serde(default, borrow)]
+    pub addressing_style: Option<Cow<'a, str>>,
     /// `https` (default) or `http`.
-    #[serde(default)]
-    pub scheme: Option<String>,
+    #[serde(default, borrow)]
+    pub scheme: Option<Cow<'a, str>>,
     /// The S3 endpoint host, e.g. `s3.us-east-1.amazonaws.com` (the regional form of
     /// us-east-1); by default `s3.amazonaws.com` for us-east-1, `s3.<region>.amazonaws.com`
     /// elsewhere.
+    #[serde(default, borrow)]
+    pub endpoint: Option<Cow<'a, str>>,
+}
+
+/// The operation's parameters that a presigned URL carries.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PresignParams<'a> {
+    #[serde(borrow)]
+    pub bucket: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub key: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub version_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub prefix: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    pub delimiter: Option<Cow<'a, str>>,
     #[serde(default)]
-    pub endpoint: Option<String>,
+    pub max_keys: Option<i64>,
 }
 
 /// A presigned URL and how it was made.
@@ -96,12 +121,12 @@ fn lookup_access_key(w: &World, access_key_id: &str) -> Option<(Principal, Strin
 
 /// The current principal's signing credentials: a role session's temporary credentials, or
 /// the first active access key of an IAM user (the root user has none unless given).
-fn current_credentials(w: &World) -> Result<Credentials, AwsError> {
+fn current_credentials(w: &World) -> Result<Credentials<'static>, AwsError> {
     let p = w.caller().principal;
     let found = crate::iam::signing_key_of(w, &p).map(|k| Credentials {
-        access_key_id: k.access_key_id,
-        secret_access_key: k.secret_access_key,
-        session_token: k.session_token,
+        access_key_id: k.access_key_id.into(),
+        secret_access_key: k.secret_access_key.into(),
+        session_token: k.session_token.map(Cow::Owned),
         expiration: None,
     });
     found.ok_or_else(|| {
@@ -123,30 +148,39 @@ fn method_of(client_method: &str) -> Result<(&'static str, &'static str), AwsErr
     })
 }
 
-/// Host and path of a bucket/key in `region` for an addressing style.
-pub fn location(bucket: &str, key: &str, region: &str, style: &str, endpoint: Option<&str>) -> (String, String) {
-    let endpoint: Cow<'_, str> = match endpoint {
-        Some(e) => e.into(),
-        None if region == "us-east-1" => "s3.amazonaws.com".into(),
-        None => ["s3.", region, ".amazonaws.com"].concat().into(),
-    };
-    let key_sep = if key.is_empty() { "" } else { "/" };
-    if style == "path" {
-        (endpoint.into_owned(), ["/", bucket, key_sep, key].concat())
-    } else {
-        ([bucket, ".", &endpoint].concat(), ["/", key].concat())
+/// Writes the host of a bucket/key in `region` for an addressing style to `out`, then its
+/// canonical (encoded) path; returns where the path starts.
+pub fn write_location(out: &mut String, bucket: &str, key: &str, region: &str, style: &str, endpoint: Option<&str>) -> usize {
+    if style != "path" {
+        out.push_str(bucket);
+        out.push('.');
     }
+    match endpoint {
+        Some(e) => out.push_str(e),
+        None if region == "us-east-1" => out.push_str("s3.amazonaws.com"),
+        None => [("s3."), region, ".amazonaws.com"].iter().for_each(|p| out.push_str(p)),
+    }
+    let path_at = out.len();
+    out.push('/');
+    if style == "path" {
+        out.push_str(&sigv4::uri_encode(bucket, true));
+        if !key.is_empty() {
+            out.push('/');
+        }
+    }
+    out.push_str(&sigv4::uri_encode(key, true));
+    path_at
 }
 
 /// Builds a presigned URL at the world's current time, and shows how it was made.
-pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> {
+pub fn generate(w: &World, req: &PresignRequest<'_>) -> Result<Presigned, AwsError> {
     prepare(w, req, |p| {
-        let signed = sigv4::sign_with(&p.request, &p.query, p.secret, &p.amz_date, p.region, "s3");
-        let mut url = p.url_to_sign();
+        let signed = sigv4::sign_with(&p.request(), p.query(), p.secret, &p.amz_date, p.region, "s3");
+        let mut url = p.url;
         url.push_str(&signed.signature);
         Presigned {
             url,
-            method: p.request.method.to_string(),
+            method: p.method.to_string(),
             canonical_request: signed.canonical_request,
             string_to_sign: signed.string_to_sign,
             signature: signed.signature,
@@ -157,60 +191,54 @@ pub fn generate(w: &World, req: &PresignRequest) -> Result<Presigned, AwsError> 
 
 /// [`generate`]'s URL alone (what `generate_presigned_url` returns), signed without building
 /// the canonical request and the string to sign as text.
-pub fn generate_url(w: &World, req: &PresignRequest) -> Result<String, AwsError> {
-    prepare(w, req, |p| {
-        let mut url = p.url_to_sign();
-        sigv4::append_signature(&mut url, &p.request, &p.query, p.secret, &p.amz_date, p.region, "s3");
-        url
+pub fn generate_url(w: &World, req: &PresignRequest<'_>) -> Result<String, AwsError> {
+    prepare(w, req, |mut p| {
+        let signature = sigv4::signature_of(&p.request(), p.query(), p.secret, &p.amz_date, p.region, "s3");
+        p.url.push_str(signature.as_str());
+        p.url
     })
 }
 
 /// A presigned URL's parts, checked and ready to sign.
 struct Parts<'a> {
-    scheme: &'a str,
-    request: sigv4::Request<'a>,
-    /// The canonical query string, without the signature.
-    query: String,
+    /// The URL up to and including `X-Amz-Signature=`; the host, the canonical path and the
+    /// canonical query string are parts of it.
+    url: String,
+    host: std::ops::Range<usize>,
+    path: std::ops::Range<usize>,
+    query: std::ops::Range<usize>,
+    method: &'a str,
     secret: &'a str,
-    amz_date: String,
+    amz_date: AmzDate,
     region: &'a str,
     now: Timestamp,
     expires_in: i64,
 }
 
 impl Parts<'_> {
-    /// The URL up to and including `X-Amz-Signature=`.
-    fn url_to_sign(&self) -> String {
-        let host = &self.request.headers[0].1;
-        let parts = [self.scheme, "://", host, &self.request.canonical_uri, "?", &self.query, "&X-Amz-Signature="];
-        let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 64);
-        parts.iter().for_each(|p| url.push_str(p));
-        url
+    fn query(&self) -> &str {
+        &self.url[self.query.clone()]
+    }
+
+    /// The request to sign: presigned URLs sign the `host` header alone, and no payload.
+    fn request(&self) -> sigv4::Request<'_> {
+        sigv4::Request {
+            method: self.method,
+            canonical_uri: self.url[self.path.clone()].into(),
+            query: Vec::new(),
+            headers: vec![("host".into(), self.url[self.host.clone()].into())],
+            payload_hash: UNSIGNED_PAYLOAD,
+        }
     }
 }
 
 /// Checks `req` and hands its parts to `finish`.
-fn prepare<T>(w: &World, req: &PresignRequest, finish: impl FnOnce(&Parts<'_>) -> T) -> Result<T, AwsError> {
+fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>) -> T) -> Result<T, AwsError> {
     let (default_method, _) = method_of(&req.client_method)?;
     let method = req.http_method.as_deref().unwrap_or(default_method);
-    let get = |k: &str| req.params.get(k).and_then(|v| v.as_str());
-    let bucket = get("Bucket").ok_or_else(|| bad("Params needs `Bucket`"))?;
-    let key = get("Key").unwrap_or_default();
-    let mut query: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(8);
-    for (k, v) in &req.params {
-        let text = || Cow::Borrowed(v.as_str().unwrap_or_default());
-        match k.as_str() {
-            "Bucket" | "Key" => {}
-            "VersionId" => query.push(("versionId", text())),
-            "Prefix" => query.push(("prefix", text())),
-            "Delimiter" => query.push(("delimiter", text())),
-            "MaxKeys" => query.push(("max-keys", v.to_string().into())),
-            o => return Err(bad(format!("Params `{o}` is not presigned by this simulator (Bucket, Key, VersionId, Prefix, Delimiter, MaxKeys)"))),
-        }
-    }
-    if req.client_method.eq_ignore_ascii_case("list_objects_v2") || req.client_method == "ListObjectsV2" {
-        query.push(("list-type", "2".into()));
-    }
+    let params = &req.params;
+    let bucket = &*params.bucket;
+    let key = params.key.as_deref().unwrap_or_default();
     let found;
     let creds = match &req.credentials {
         Some(c) => c,
@@ -220,7 +248,7 @@ fn prepare<T>(w: &World, req: &PresignRequest, finish: impl FnOnce(&Parts<'_>) -
         }
     };
     let region = match &req.region {
-        Some(r) => r.as_str(),
+        Some(r) => r,
         None => w.s3.buckets.get(bucket).map_or(w.region.as_str(), |b| b.region.as_str()),
     };
     let style = match req.addressing_style.as_deref() {
@@ -234,28 +262,44 @@ fn prepare<T>(w: &World, req: &PresignRequest, finish: impl FnOnce(&Parts<'_>) -
     if scheme != "https" && scheme != "http" {
         return Err(bad(format!("Scheme `{scheme}` (expected https or http)")));
     }
-    let expires_in = req.expires_in.unwrap_or(3600);
-    let now = w.now();
-    let amz_date = now.amz_date();
-    let date = &amz_date[..8];
     if let Some(e) = &req.endpoint {
         let ok = e == "s3.amazonaws.com" || (e.starts_with("s3.") && e.ends_with(".amazonaws.com") && !e.contains('/'));
         if !ok {
             return Err(bad(format!("Endpoint `{e}` is not an S3 endpoint host (s3.amazonaws.com or s3.<region>.amazonaws.com)")));
         }
     }
-    let (host, path) = location(bucket, key, region, style, req.endpoint.as_deref());
-    query.push(("X-Amz-Algorithm", ALGORITHM.into()));
-    query.push(("X-Amz-Credential", [&creds.access_key_id, "/", &sigv4::scope(date, region, "s3")].concat().into()));
-    query.push(("X-Amz-Date", amz_date.as_str().into()));
-    query.push(("X-Amz-Expires", expires_in.to_string().into()));
-    if let Some(t) = &creds.session_token {
-        query.push(("X-Amz-Security-Token", t.as_str().into()));
+    let expires_in = req.expires_in.unwrap_or(3600);
+    let now = w.now();
+    let amz_date = now.amz_date();
+    let credential = sigv4::credential(&creds.access_key_id, &amz_date[..8], region, "s3");
+    let (mut expires_text, mut max_keys_text) = (itoa::Buffer::new(), itoa::Buffer::new());
+    let mut query: SmallVec<[(&str, &str); 12]> = SmallVec::new();
+    let optional = [("versionId", &params.version_id), ("prefix", &params.prefix), ("delimiter", &params.delimiter)];
+    query.extend(optional.into_iter().filter_map(|(name, v)| Some((name, v.as_deref()?))));
+    if let Some(n) = params.max_keys {
+        query.push(("max-keys", max_keys_text.format(n)));
     }
-    query.push(("X-Amz-SignedHeaders", "host".into()));
-    let query = sigv4::canonical_query(&query);
-    let request = sigv4::Request { method, canonical_uri: sigv4::canonical_uri(&path, false), query: Vec::new(), headers: vec![("host".into(), host)], payload_hash: UNSIGNED_PAYLOAD };
-    Ok(finish(&Parts { scheme, request, query, secret: &creds.secret_access_key, amz_date, region, now, expires_in }))
+    if req.client_method.eq_ignore_ascii_case("list_objects_v2") || req.client_method == "ListObjectsV2" {
+        query.push(("list-type", "2"));
+    }
+    query.extend([("X-Amz-Algorithm", ALGORITHM), ("X-Amz-Credential", &credential), ("X-Amz-Date", &amz_date), ("X-Amz-Expires", expires_text.format(expires_in))]);
+    if let Some(t) = &creds.session_token {
+        query.push(("X-Amz-Security-Token", t));
+    }
+    query.push(("X-Amz-SignedHeaders", "host"));
+
+    let mut url = String::with_capacity(200 + 3 * key.len() + credential.len() + creds.session_token.as_ref().map_or(0, |t| 3 * t.len()));
+    url.push_str(scheme);
+    url.push_str("://");
+    let host_at = url.len();
+    let path_at = write_location(&mut url, bucket, key, region, style, req.endpoint.as_deref());
+    let query_at = url.len() + 1;
+    url.push('?');
+    sigv4::write_canonical_query(&query, &mut url);
+    let query_end = url.len();
+    url.push_str("&X-Amz-Signature=");
+    let parts = Parts { host: host_at..path_at, path: path_at..query_at - 1, query: query_at..query_end, url, method, secret: &creds.secret_access_key, amz_date, region, now, expires_in };
+    Ok(finish(parts))
 }
 
 /// What `s3::request` sends.
@@ -409,17 +453,16 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
         return Err(e(S3Error::InvalidAccessKeyId.err("The Amazon Web Services access key ID you provided does not exist in our records.")));
     };
     // Recompute the signature over exactly what arrived.
-    let mut query: Vec<(String, String)> = u.query.iter().filter(|(k, _)| k != "X-Amz-Signature").cloned().collect();
-    query.sort();
+    let query = u.query.iter().filter(|(k, _)| k != "X-Amz-Signature").map(|(k, v)| (k.into(), v.into())).collect();
     let mut signed = Vec::new();
     for h in signed_headers.split(';') {
-        let v = if h == "host" { Some(u.host.clone()) } else { headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(h)).map(|(_, v)| v.clone()) };
+        let v = if h == "host" { Some(&u.host) } else { headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(h)).map(|(_, v)| v) };
         match v {
-            Some(v) => signed.push((h.to_string(), v)),
+            Some(v) => signed.push((h.into(), v.into())),
             None => return Err(e(S3Error::SignatureDoesNotMatch.err(format!("There were headers present in the request which were not signed: `{h}` is signed but was not sent")))),
         }
     }
-    let r = sigv4::Request { method, canonical_uri: sigv4::canonical_uri(&percent_decode(&u.raw_path), false), query, headers: signed, payload_hash: UNSIGNED_PAYLOAD };
+    let r = sigv4::Request { method, canonical_uri: sigv4::canonical_uri(&percent_decode(&u.raw_path), false).into(), query, headers: signed, payload_hash: UNSIGNED_PAYLOAD };
     let want = sigv4::sign(&r, &secret, amz_date, region, "s3");
     if !sigv4::signatures_equal(&want.signature, signature) {
         return Err(e(S3Error::SignatureDoesNotMatch.err(
@@ -672,24 +715,18 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
 mod tests {
     use super::*;
 
-    fn creds(akid: &str, secret: &str) -> Credentials {
-        Credentials { access_key_id: akid.into(), secret_access_key: secret.into(), session_token: None, expiration: None }
+    fn creds<'a>(akid: &'a str, secret: &'a str) -> Credentials<'a> {
+        Credentials { access_key_id: akid.into(), secret_access_key: secret.into(), ..Default::default() }
     }
 
-    fn presign_req(method: &str, bucket: &str, key: &str, expires: i64, c: Credentials) -> PresignRequest {
-        let mut params = BTreeMap::new();
-        params.insert("Bucket".to_string(), Value::String(bucket.into()));
-        params.insert("Key".to_string(), Value::String(key.into()));
+    fn presign_req<'a>(method: &'a str, bucket: &'a str, key: &'a str, expires: i64, c: Credentials<'a>) -> PresignRequest<'a> {
         PresignRequest {
             client_method: method.into(),
-            params,
+            params: PresignParams { bucket: bucket.into(), key: Some(key.into()), ..Default::default() },
             expires_in: Some(expires),
-            http_method: None,
             credentials: Some(c),
             region: Some("us-east-1".into()),
-            addressing_style: None,
-            scheme: None,
-            endpoint: None,
+            ..Default::default()
         }
     }
 
@@ -709,9 +746,17 @@ mod tests {
 
     #[test]
     fn path_style_and_regions() {
+        let location = |bucket, key, region, style, endpoint| {
+            let mut out = String::new();
+            let path_at = write_location(&mut out, bucket, key, region, style, endpoint);
+            (out[..path_at].to_string(), out[path_at..].to_string())
+        };
         assert_eq!(location("b", "k/x", "us-east-1", "virtual", None), ("b.s3.amazonaws.com".into(), "/k/x".into()));
         assert_eq!(location("b", "k", "eu-west-1", "virtual", None), ("b.s3.eu-west-1.amazonaws.com".into(), "/k".into()));
         assert_eq!(location("b", "k", "us-east-1", "path", None), ("s3.amazonaws.com".into(), "/b/k".into()));
+        assert_eq!(location("b", "", "us-east-1", "path", None), ("s3.amazonaws.com".into(), "/b".into()));
+        assert_eq!(location("b", "", "us-east-1", "virtual", None), ("b.s3.amazonaws.com".into(), "/".into()));
+        assert_eq!(location("b", "a b/ü", "us-east-1", "virtual", None), ("b.s3.amazonaws.com".into(), "/a%20b/%C3%BC".into()));
         assert_eq!(location("b", "k", "us-east-1", "virtual", Some("s3.us-east-1.amazonaws.com")), ("b.s3.us-east-1.amazonaws.com".into(), "/k".into()));
         let u = parse_url("https://s3.eu-west-1.amazonaws.com/my.bucket/a%20b/c?x=1").unwrap();
         assert_eq!((u.bucket.as_str(), u.key.as_str(), u.secure), ("my.bucket", "a b/c", true));
@@ -741,8 +786,7 @@ mod tests {
         let mut token = c.clone();
         token.session_token = Some("TOKEN/with+chars".into());
         let mut listing = presign_req("list_objects_v2", "my.bucket", "", 60, c.clone());
-        listing.params.insert("Prefix".into(), Value::String("logs/2013 05".into()));
-        listing.params.insert("MaxKeys".into(), Value::from(10));
+        (listing.params.prefix, listing.params.max_keys) = (Some("logs/2013 05".into()), Some(10));
         let mut put = presign_req("put_object", "b", "a b/ü~x.txt", 300, token);
         (put.addressing_style, put.scheme, put.region) = (Some("path".into()), Some("http".into()), Some("eu-west-1".into()));
         let mut head = presign_req("get_object", "b", "k", 60, c);

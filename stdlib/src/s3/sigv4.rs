@@ -18,6 +18,7 @@ use std::borrow::Cow;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -37,7 +38,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 /// Lower-case hex of a 32-byte digest, on the stack.
-struct Hex32([u8; 64]);
+pub struct Hex32([u8; 64]);
 
 impl Hex32 {
     fn of(bytes: &[u8; 32]) -> Hex32 {
@@ -46,7 +47,7 @@ impl Hex32 {
         Hex32(buf)
     }
 
-    fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("hex digits are ASCII")
     }
 }
@@ -87,29 +88,48 @@ const UNRESERVED: [bool; 256] = {
     t
 };
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// `UriEncode()`: every byte except `A-Z a-z 0-9 - . _ ~` becomes `%XX` (upper-case hex);
 /// `/` is kept only when `keep_slash` (object key paths).
 pub fn uri_encode(s: &str, keep_slash: bool) -> String {
-    uri_encode_cow(s, keep_slash).into_owned()
+    let mut out = String::with_capacity(s.len() + 8);
+    push_encoded(&mut out, s, keep_slash);
+    out
 }
 
-/// [`uri_encode`], borrowing `s` when nothing in it needs escaping (the common case).
-fn uri_encode_cow(s: &str, keep_slash: bool) -> Cow<'_, str> {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let plain = |b: u8| UNRESERVED[b as usize] || (keep_slash && b == b'/');
-    let Some(first) = s.bytes().position(|b| !plain(b)) else {
-        return s.into();
-    };
-    let mut out = Vec::with_capacity(s.len() + s.len() / 2 + 2);
-    out.extend_from_slice(&s.as_bytes()[..first]);
-    for &b in &s.as_bytes()[first..] {
-        if plain(b) {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+/// Appends [`uri_encode`]`(s)` to `out`.
+fn push_encoded(out: &mut String, s: &str, keep_slash: bool) {
+    let mut plain_from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if UNRESERVED[b as usize] || (keep_slash && b == b'/') {
+            continue;
+        }
+        // A run of plain bytes is ASCII, so it starts and ends on character boundaries.
+        if i > plain_from {
+            out.push_str(&s[plain_from..i]);
+        }
+        out.extend([b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]].map(char::from));
+        plain_from = i + 1;
+    }
+    if plain_from < s.len() {
+        out.push_str(&s[plain_from..]);
+    }
+}
+
+/// Orders two strings as their [`uri_encode`]`(_, false)` forms order, without encoding them:
+/// the forms agree up to the first byte where the strings differ; there, an escaped byte
+/// (`%` is below every kept byte) sorts first, and two escaped or two kept bytes sort as the
+/// bytes do (escapes are two upper-case hex digits).
+fn cmp_encoded(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        None => a.len().cmp(&b.len()),
+        Some(i) => {
+            let (x, y) = (a[i], b[i]);
+            UNRESERVED[x as usize].cmp(&UNRESERVED[y as usize]).then(x.cmp(&y))
         }
     }
-    String::from_utf8(out).expect("ASCII only").into()
 }
 
 /// Decodes `%XX` escapes (and nothing else: `+` stays `+`). Invalid escapes are kept as text.
@@ -159,37 +179,34 @@ pub fn canonical_uri(raw_path: &str, normalize: bool) -> String {
 }
 
 /// The canonical query string of raw (decoded) name/value pairs: each encoded, then sorted by
-/// name and then value (byte order); an empty value keeps its `=`.
+/// name and then value (byte order of the encoded text); an empty value keeps its `=`.
 pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    let mut enc: Vec<_> = pairs.iter().map(|(k, v)| (uri_encode_cow(k.as_ref(), false), uri_encode_cow(v.as_ref(), false))).collect();
-    enc.sort_unstable();
-    let mut out = String::with_capacity(enc.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    for (i, (k, v)) in enc.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.push_str(k);
-        out.push('=');
-        out.push_str(v);
-    }
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 8).sum());
+    write_canonical_query(pairs, &mut out);
     out
 }
 
-/// Canonical headers and the signed-headers list: names lower-cased and sorted, values
-/// trimmed with inner runs of spaces collapsed, repeated headers joined with commas in the
-/// order given.
-pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
-    let mut canon = String::new();
-    let signed = write_canonical_headers(headers, &mut canon);
-    (canon, signed)
+/// Appends [`canonical_query`]`(pairs)` to `out`.
+pub fn write_canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)], out: &mut String) {
+    let mut sorted: SmallVec<[(&str, &str); 12]> = pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+    sorted.sort_unstable_by(|a, b| cmp_encoded(a.0, b.0).then_with(|| cmp_encoded(a.1, b.1)));
+    for (i, (k, v)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_encoded(out, k, false);
+        out.push('=');
+        push_encoded(out, v, false);
+    }
 }
 
-/// Writes the canonical headers to `out` and returns the signed-headers list.
-fn write_canonical_headers<'h>(headers: &'h [(String, String)], out: &mut impl Sink) -> String {
+/// Writes the canonical headers, a blank line and the signed-headers list to `out`: names
+/// lower-cased and sorted, values trimmed with inner runs of spaces collapsed, repeated
+/// headers joined with commas in the order given.
+fn write_canonical_headers<'h>(headers: &'h [(Cow<'_, str>, Cow<'_, str>)], out: &mut impl Sink) {
     let lower = |k: &'h str| -> Cow<'h, str> { if k.bytes().any(|b| b.is_ascii_uppercase()) { k.to_ascii_lowercase().into() } else { k.into() } };
-    let mut named: Vec<(Cow<'h, str>, &str)> = headers.iter().map(|(k, v)| (lower(k), v.as_str())).collect();
+    let mut named: SmallVec<[(Cow<'h, str>, &str); 8]> = headers.iter().map(|(k, v)| (lower(k), v.as_ref())).collect();
     named.sort_by(|a, b| a.0.cmp(&b.0)); // stable: repeated headers keep their order
-    let mut signed = String::new();
     for (i, (k, v)) in named.iter().enumerate() {
         let repeat = i > 0 && named[i - 1].0 == *k;
         if repeat {
@@ -197,9 +214,7 @@ fn write_canonical_headers<'h>(headers: &'h [(String, String)], out: &mut impl S
         } else {
             if i > 0 {
                 out.put("\n");
-                signed.push(';');
             }
-            signed.push_str(k);
             out.put(k);
             out.put(":");
         }
@@ -213,7 +228,16 @@ fn write_canonical_headers<'h>(headers: &'h [(String, String)], out: &mut impl S
     if !named.is_empty() {
         out.put("\n");
     }
-    signed
+    out.put("\n");
+    for (i, (k, _)) in named.iter().enumerate() {
+        if i > 0 && named[i - 1].0 == *k {
+            continue;
+        }
+        if i > 0 {
+            out.put(";");
+        }
+        out.put(k);
+    }
 }
 
 /// One request to sign.
@@ -221,11 +245,11 @@ fn write_canonical_headers<'h>(headers: &'h [(String, String)], out: &mut impl S
 pub struct Request<'a> {
     pub method: &'a str,
     /// Already canonical (see [`canonical_uri`]).
-    pub canonical_uri: String,
+    pub canonical_uri: Cow<'a, str>,
     /// Raw (decoded) query pairs, without `X-Amz-Signature`.
-    pub query: Vec<(String, String)>,
+    pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Headers to sign (name, value).
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     pub payload_hash: &'a str,
 }
 
@@ -244,10 +268,18 @@ fn write_canonical_request(r: &Request<'_>, canonical_query: &str, out: &mut imp
     for part in [r.method, "\n", &r.canonical_uri, "\n", canonical_query, "\n"] {
         out.put(part);
     }
-    let signed = write_canonical_headers(&r.headers, out);
-    for part in ["\n", &signed, "\n", r.payload_hash] {
-        out.put(part);
-    }
+    write_canonical_headers(&r.headers, out);
+    out.put("\n");
+    out.put(r.payload_hash);
+}
+
+/// `AKID/YYYYMMDD/region/service/aws4_request`: X-Amz-Credential's value.
+pub fn credential(access_key_id: &str, date: &str, region: &str, service: &str) -> String {
+    let mut out = String::with_capacity(access_key_id.len() + date.len() + region.len() + service.len() + 16);
+    out.push_str(access_key_id);
+    out.push('/');
+    write_scope(date, region, service, &mut out);
+    out
 }
 
 /// `YYYYMMDD/region/service/aws4_request`.
@@ -331,12 +363,12 @@ pub fn sign_with(r: &Request<'_>, canonical_query: &str, secret: &str, amz_date:
     Signed { canonical_request: creq, string_to_sign: sts, signature }
 }
 
-/// [`sign_with`]'s signature alone, appended to `out`: the canonical request goes straight
-/// into its hash, never built as text.
-pub fn append_signature(out: &mut String, r: &Request<'_>, canonical_query: &str, secret: &str, amz_date: &str, region: &str, service: &str) {
+/// [`sign_with`]'s signature alone: the canonical request goes straight into its hash, never
+/// built as text.
+pub fn signature_of(r: &Request<'_>, canonical_query: &str, secret: &str, amz_date: &str, region: &str, service: &str) -> Hex32 {
     let mut hasher = Sha256::new();
     write_canonical_request(r, canonical_query, &mut hasher);
-    out.push_str(signature(&Hex32::of(&hasher.finalize().into()), secret, amz_date, region, service).as_str());
+    signature(&Hex32::of(&hasher.finalize().into()), secret, amz_date, region, service)
 }
 
 /// The hex HMAC of the string to sign (written straight into the HMAC) under the signing key.
@@ -352,8 +384,8 @@ mod tests {
 
     const S3_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    fn pairs<'a>(v: &[(&'a str, &'a str)]) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+        v.iter().map(|&(a, b)| (a.into(), b.into())).collect()
     }
 
     /// S3 API Reference, "Authenticating Requests: Using Query Parameters", example
@@ -362,7 +394,7 @@ mod tests {
     fn s3_presigned_get_example() {
         let r = Request {
             method: "GET",
-            canonical_uri: canonical_uri("/test.txt", false),
+            canonical_uri: canonical_uri("/test.txt", false).into(),
             query: pairs(&[
                 ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
                 ("X-Amz-Credential", "AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request"),
@@ -391,7 +423,7 @@ mod tests {
         headers.extend(pairs(extra));
         headers.push(("x-amz-content-sha256".into(), payload.into()));
         headers.push(("x-amz-date".into(), "20130524T000000Z".into()));
-        let r = Request { method, canonical_uri: canonical_uri(path, false), query: pairs(query), headers, payload_hash: payload };
+        let r = Request { method, canonical_uri: canonical_uri(path, false).into(), query: pairs(query), headers, payload_hash: payload };
         sign(&r, S3_SECRET, "20130524T000000Z", "us-east-1", "s3")
     }
 
@@ -436,7 +468,7 @@ mod tests {
         let mut headers = pairs(&[("Host", "example.amazonaws.com")]);
         headers.extend(pairs(extra));
         headers.push(("X-Amz-Date".into(), SUITE_DATE.into()));
-        let r = Request { method, canonical_uri: canonical_uri(path, normalize), query: pairs(query), headers, payload_hash: EMPTY_SHA256 };
+        let r = Request { method, canonical_uri: canonical_uri(path, normalize).into(), query: pairs(query), headers, payload_hash: EMPTY_SHA256 };
         sign(&r, SUITE_SECRET, SUITE_DATE, "us-east-1", "service")
     }
 
@@ -542,6 +574,15 @@ mod tests {
             "\nParam1=value1&Param2=value2&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host\n"
         ));
         assert_eq!(s.signature, "86012e2c9ad4d77369f5d81c11f75158aae4f895a085212cc6d3f923d300bed5");
+    }
+
+    proptest::proptest! {
+        /// Names and values sort by their encoded form; `cmp_encoded` finds that order
+        /// without encoding.
+        #[test]
+        fn sorts_as_the_encoded_text_sorts(a in "[a-zA-Z0-9 %/+~._\\-\u{e9}\u{1234}]{0,6}", b in "[a-zA-Z0-9 %/+~._\\-\u{e9}\u{1234}]{0,6}") {
+            proptest::prop_assert_eq!(cmp_encoded(&a, &b), uri_encode(&a, false).cmp(&uri_encode(&b, false)), "{:?} {:?}", a, b);
+        }
     }
 
     #[test]

@@ -515,6 +515,42 @@ fn the_documented_presigned_url_from_a_cell() {
     assert_eq!(code(r#"s3::generate_presigned_url(#{ ClientMethod: "get_object", Params: #{ Bucket: "bkt", Key: "k" } })"#).0, "InvalidArgument");
 }
 
+/// A presigned URL's `Params` are read as typed fields: unknown or missing ones are named,
+/// listing parameters go into the signed query.
+#[test]
+fn presign_params_are_checked_from_a_cell() {
+    let creds = r#"Credentials: #{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }"#;
+    let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Key: "k" }}, {creds} }})"#));
+    assert_eq!(c, "InvalidArgument");
+    assert!(m.contains("missing required parameter `Bucket`"), "{m}");
+    let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "b", Key: "k", Range: "bytes=0-1" }}, {creds} }})"#));
+    assert_eq!(c, "InvalidArgument");
+    assert!(m.contains("unknown parameter `Range`"), "{m}");
+    let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "b", Key: 7 }}, {creds} }})"#));
+    assert_eq!(c, "InvalidArgument");
+    assert!(m.contains("Params.Key"), "{m}");
+    let url = s(&ok(&format!(
+        r#"clock::set("2013-05-24T00:00:00Z"); s3::generate_presigned_url(#{{ ClientMethod: "list_objects_v2", Params: #{{ Bucket: "examplebucket", Prefix: "logs/", MaxKeys: 10 }}, ExpiresIn: 60, {creds} }})"#
+    )));
+    assert!(
+        url.starts_with("https://examplebucket.s3.amazonaws.com/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&list-type=2&max-keys=10&prefix=logs%2F&X-Amz-Signature="),
+        "{url}"
+    );
+    // What is signed is what the HTTP side verifies: escaped keys, listing parameters.
+    let r = ok(&format!(
+        r#"{ALICE} s3::put_object("media", "a b/ü~x.txt", "hi");
+        iam::put_user_policy(#{{ UserName: "alice", PolicyName: "list", PolicyDocument: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::media"}}]}}` }});
+        let g = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "media", Key: "a b/ü~x.txt" }} }}));
+        let l = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "list_objects_v2", Params: #{{ Bucket: "media", Prefix: "a b/", MaxKeys: 5 }} }}));
+        let get = s3::request("GET", g);
+        let list = s3::request("GET", l);
+        [get.Status, get.Body.as_string(), list.Status, parse_json(list.Body.as_string()).Contents.map(|o| o.Key), g.contains("/a%20b/%C3%BC~x.txt?")]"#
+    ))
+    .into_array()
+    .unwrap();
+    assert_eq!(r.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["200", "hi", "200", r#"["a b/ü~x.txt"]"#, "true"]);
+}
+
 #[test]
 fn presigned_urls_are_not_valid_before_their_date() {
     let r = map(ok(&format!(r#"{ALICE} clock::set("2025-12-31T23:00:00Z"); s3::request("GET", url)"#)));

@@ -4,9 +4,8 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 use rhai::{Dynamic, EvalAltResult, Map, Position};
-use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::world::audit::JsonText;
@@ -54,7 +53,7 @@ pub fn to_dyn<T: Serialize>(v: &T) -> RhaiResult {
 
 /// Reads request parameters into an operation's typed request, reporting problems the way
 /// the service reports a malformed request.
-pub fn from_params<T: DeserializeOwned>(params: &Dynamic, service: &Service, script_name: &str) -> Result<T, AwsError> {
+pub fn from_params<'de, T: Deserialize<'de>>(params: &'de Dynamic, service: &Service, script_name: &str) -> Result<T, AwsError> {
     // Read without tracking the path to each value (tracking allocates a string per map key);
     // only parameters that fail are read again, with the path, for the error message.
     if let Ok(req) = rhai::serde::from_dynamic::<T>(params) {

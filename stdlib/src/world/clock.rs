@@ -47,27 +47,19 @@ impl Timestamp {
         let fmt = if self.0 % 1000 == 0 { SecondsFormat::Secs } else { SecondsFormat::Millis };
         self.to_chrono().to_rfc3339_opts(fmt, true)
     }
-    /// SigV4's basic format, `20130524T000000Z` (written digit by digit: every presigned
-    /// URL needs one, and chrono's formatter was a visible part of presigning).
-    pub fn amz_date(self) -> String {
+    /// SigV4's basic format, `20130524T000000Z`, on the stack (written digit by digit: every
+    /// presigned URL needs one, and chrono's formatter was a visible part of presigning).
+    pub fn amz_date(self) -> AmzDate {
         use chrono::{Datelike, Timelike};
-        fn two(out: &mut String, n: u32) {
-            out.push(char::from(b'0' + (n / 10 % 10) as u8));
-            out.push(char::from(b'0' + (n % 10) as u8));
-        }
         let d = self.to_chrono();
-        let mut out = String::with_capacity(16);
         let year = d.year().clamp(0, 9999) as u32;
-        two(&mut out, year / 100);
-        two(&mut out, year % 100);
-        two(&mut out, d.month());
-        two(&mut out, d.day());
-        out.push('T');
-        two(&mut out, d.hour());
-        two(&mut out, d.minute());
-        two(&mut out, d.second());
-        out.push('Z');
-        out
+        let mut out = [b'T'; 16];
+        for (at, n) in [(0, year / 100), (2, year % 100), (4, d.month()), (6, d.day()), (9, d.hour()), (11, d.minute()), (13, d.second())] {
+            out[at] = b'0' + (n / 10 % 10) as u8;
+            out[at + 1] = b'0' + (n % 10) as u8;
+        }
+        out[15] = b'Z';
+        AmzDate(out)
     }
     /// `20130524`.
     pub fn yyyymmdd(self) -> String {
@@ -231,6 +223,17 @@ impl Default for Clock {
     }
 }
 
+/// A time in SigV4's basic format, `20130524T000000Z` ([`Timestamp::amz_date`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AmzDate([u8; 16]);
+
+impl std::ops::Deref for AmzDate {
+    type Target = str;
+    fn deref(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("digits, T and Z are ASCII")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,14 +265,14 @@ mod tests {
     fn amz_date_matches_chronos_format() {
         for t in ["2013-05-24T00:00:00Z", "2026-12-31T23:59:59Z", "1999-01-02T03:04:05Z"] {
             let t = Timestamp::parse(t).unwrap();
-            assert_eq!(t.amz_date(), t.to_chrono().format("%Y%m%dT%H%M%SZ").to_string());
+            assert_eq!(&*t.amz_date(), t.to_chrono().format("%Y%m%dT%H%M%SZ").to_string());
         }
     }
 
     #[test]
     fn formats() {
         let t = Timestamp::parse("2013-05-24T00:00:00Z").unwrap();
-        assert_eq!(t.amz_date(), "20130524T000000Z");
+        assert_eq!(&*t.amz_date(), "20130524T000000Z");
         assert_eq!(t.yyyymmdd(), "20130524");
         assert_eq!(t.http_date(), "Fri, 24 May 2013 00:00:00 GMT");
         assert_eq!(Timestamp(1500).iso(), "1970-01-01T00:00:01.500Z");

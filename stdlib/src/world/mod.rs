@@ -32,7 +32,7 @@ pub use arn::Arn;
 pub use audit::{AuditEvent, AuditTrail};
 pub use blob::Blob;
 pub use call::{Call, Caller};
-pub use clock::{Clock, Duration, Timestamp};
+pub use clock::{AmzDate, Clock, Duration, Timestamp};
 pub use error::{AwsError, CommonError, ErrorCode};
 pub use places::{Account, DEFAULT_ACCOUNT, DEFAULT_REGION};
 pub use principal::{Principal, RoleSession};
