@@ -84,9 +84,8 @@ pub fn seal(material: &[u8], key_arn: &str, version: u32, nonce: [u8; NONCE_LEN]
     let mut aad = blob.clone();
     aad.extend_from_slice(&canonical_context(ec));
     blob.extend_from_slice(&check);
-    let cipher = Aes256Gcm::new_from_slice(material).expect("backing keys are 256 bits");
-    let body = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad })
+    let body = with_aes256gcm(material, |cipher| cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad }))
+        .expect("backing keys are 256 bits")
         .expect("AES-GCM encryption of at most 4 KiB cannot fail");
     debug_assert_eq!(blob.len(), header_len + CHECK_LEN);
     blob.extend_from_slice(&body);
@@ -121,8 +120,29 @@ pub fn open(material: &[u8], blob: &[u8], ec: &EncryptionContext) -> Option<Vec<
     let body = blob.get(header_len + CHECK_LEN..)?;
     let mut aad = blob[..header_len].to_vec();
     aad.extend_from_slice(&canonical_context(ec));
-    let cipher = Aes256Gcm::new_from_slice(material).ok()?;
-    cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: &aad }).ok()
+    with_aes256gcm(material, |cipher| cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: &aad }).ok())?
+}
+
+/// Runs `f` with the AES-256-GCM cipher of `key` (`None` unless it is 32 bytes). Building a
+/// cipher (the AES key schedule, the GHASH key) costs about as much as sealing a small
+/// plaintext, and calls mostly reuse a few keys (a KMS key's material, an S3 bucket's root
+/// key), so the last few built are kept, per thread.
+pub fn with_aes256gcm<T>(key: &[u8], f: impl FnOnce(&Aes256Gcm) -> T) -> Option<T> {
+    const SLOTS: usize = 4;
+    type Kept = ([Option<([u8; 32], Aes256Gcm)>; SLOTS], usize);
+    thread_local! {
+        static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::new(Default::default());
+    }
+    let key: &[u8; 32] = key.try_into().ok()?;
+    KEPT.with_borrow_mut(|(slots, next)| {
+        let i = slots.iter().position(|s| s.as_ref().is_some_and(|(k, _)| k == key)).unwrap_or_else(|| {
+            let i = *next;
+            *next = (i + 1) % SLOTS;
+            slots[i] = Some((*key, Aes256Gcm::new(key.into())));
+            i
+        });
+        slots[i].as_ref().map(|(_, cipher)| f(cipher))
+    })
 }
 
 /// Client-side ("local") authenticated encryption with a plaintext data key, the way the
@@ -230,6 +250,22 @@ mod tests {
     use super::*;
 
     const ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    /// Kept ciphers are the ciphers of their keys, whichever slot they were kept in and
+    /// however many other keys came between.
+    #[test]
+    fn kept_ciphers_encrypt_as_fresh_ones() {
+        let nonce = Nonce::from_slice(&[9u8; NONCE_LEN]);
+        for round in 0..3 {
+            for k in [0u8, 1, 2, 3, 4, 5, 0, 5, 1] {
+                let key = [k; 32];
+                let kept = with_aes256gcm(&key, |c| c.encrypt(nonce, b"plaintext".as_slice()).unwrap()).unwrap();
+                let fresh = Aes256Gcm::new_from_slice(&key).unwrap().encrypt(nonce, b"plaintext".as_slice()).unwrap();
+                assert_eq!(kept, fresh, "key {k}, round {round}");
+            }
+        }
+        assert!(with_aes256gcm(&[1u8; 16], |_| ()).is_none(), "AES-256 takes 32-byte keys only");
+    }
 
     fn ec(pairs: &[(&str, &str)]) -> EncryptionContext {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()

@@ -14,12 +14,13 @@
 //! - SSE-C: the caller's 256-bit key encrypts the data; S3 keeps only a randomly salted
 //!   HMAC-SHA256 of the key to check later requests, never the key itself.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
+use aes_gcm::Nonce;
+use aes_gcm::aead::{Aead, Payload};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use super::error::{S3Error, invalid_argument};
+use crate::kms::crypto::with_aes256gcm;
 use crate::world::{AwsError, Duration, ErrorCode, SimRng, Timestamp};
 
 /// Nonce followed by AES-256-GCM ciphertext and tag.
@@ -28,9 +29,10 @@ pub struct Sealed(#[serde(with = "crate::world::blob::b64")] pub Vec<u8>);
 
 /// Encrypts `plaintext` under `key` (32 bytes) with a fresh nonce; `aad` is bound to it.
 pub fn seal(rng: &mut SimRng, key: &[u8], plaintext: &[u8], aad: &[u8]) -> Sealed {
-    let cipher = Aes256Gcm::new_from_slice(key).expect("32-byte key");
     let nonce: [u8; 12] = rng.array();
-    let ct = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad }).expect("AES-GCM encrypts any length we allow");
+    let ct = with_aes256gcm(key, |cipher| cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad }))
+        .expect("32-byte key")
+        .expect("AES-GCM encrypts any length we allow");
     let mut out = Vec::with_capacity(12 + ct.len());
     out.extend_from_slice(&nonce);
     out.extend_from_slice(&ct);
@@ -39,12 +41,11 @@ pub fn seal(rng: &mut SimRng, key: &[u8], plaintext: &[u8], aad: &[u8]) -> Seale
 
 /// Decrypts what [`seal`] produced; `None` when the key or `aad` is wrong.
 pub fn open(key: &[u8], sealed: &Sealed, aad: &[u8]) -> Option<Vec<u8>> {
-    if sealed.0.len() < 12 + 16 || key.len() != 32 {
+    if sealed.0.len() < 12 + 16 {
         return None;
     }
-    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let (nonce, ct) = sealed.0.split_at(12);
-    cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad }).ok()
+    with_aes256gcm(key, |cipher| cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad }).ok())?
 }
 
 /// How long S3 keeps using one bucket-level key (model choice; AWS says only "time-limited").
