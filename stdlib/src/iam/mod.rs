@@ -331,8 +331,8 @@ fn org_levels(w: &World, account: &str, g: &mut Gathered) {
 }
 
 /// The organization id of an account, if it belongs to one.
-pub fn org_id_of(w: &World, account: &str) -> Option<String> {
-    w.iam.organization.as_ref().filter(|o| o.account_parent.contains_key(account)).map(|o| o.id.clone())
+pub fn org_id_of<'w>(w: &'w World, account: &str) -> Option<&'w str> {
+    w.iam.organization.as_ref().filter(|o| o.account_parent.contains_key(account)).map(|o| o.id.as_str())
 }
 
 /// IAM's own resource policies: a role's trust policy (for `sts:AssumeRole`).

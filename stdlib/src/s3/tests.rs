@@ -551,6 +551,22 @@ fn presign_params_are_checked_from_a_cell() {
     assert_eq!(r.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["200", "hi", "200", r#"["a b/ü~x.txt"]"#, "true"]);
 }
 
+/// `aws:PrincipalOrgID` follows the organization as it is now: a caller whose account joins
+/// one is seen as a member on its next call, at the same simulated instant.
+#[test]
+fn principal_org_id_follows_the_organization_at_one_instant() {
+    let r = ok(r#"
+        s3::create_bucket("shared"); s3::put_object("shared", "k", "v");
+        s3::put_bucket_policy("shared", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::shared/*","Condition":{"Null":{"aws:PrincipalOrgID":"true"}}}]}`);
+        let get = || { let code = "allowed"; try { s3::get_object("shared", "k"); } catch (e) { code = e.Code; } code };
+        let before = get.call();
+        organizations::create_organization();
+        [before, get.call()]"#)
+    .into_array()
+    .unwrap();
+    assert_eq!(r.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["AccessDenied", "allowed"]);
+}
+
 #[test]
 fn presigned_urls_are_not_valid_before_their_date() {
     let r = map(ok(&format!(r#"{ALICE} clock::set("2025-12-31T23:00:00Z"); s3::request("GET", url)"#)));

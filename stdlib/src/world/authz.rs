@@ -176,7 +176,7 @@ pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String
     if let Some(acct) = p.account() {
         c.insert("aws:PrincipalAccount", ContextValue::string(acct.to_string()));
         if let Some(org) = crate::iam::org_id_of(w, acct) {
-            c.insert("aws:PrincipalOrgID", ContextValue::string(org));
+            c.insert("aws:PrincipalOrgID", ContextValue::string(org.to_string()));
         }
     }
     if let Principal::User { name, .. } = p {
@@ -203,15 +203,16 @@ pub fn global_context(w: &World, caller: &Caller, tags: &BTreeMap<String, String
 }
 
 /// The key of the memo of global condition keys: they only change when the caller, the
-/// clock or the caller's tags do.
-pub type GlobalsKey = (Caller, crate::world::Timestamp, BTreeMap<String, String>);
+/// clock, the caller's tags or its account's organization do.
+pub type GlobalsKey = (Caller, crate::world::Timestamp, BTreeMap<String, String>, Option<String>);
 
 /// [`global_context`], shared while nothing it depends on changes.
 pub fn global_context_cached(w: &World, caller: &Caller, tags: &BTreeMap<String, String>) -> Arc<Context> {
     let now = w.clock.now;
+    let org = caller.principal.account().and_then(|a| crate::iam::org_id_of(w, a));
     w.memo.globals.get(
-        |(c, t, g)| c == caller && *t == now && g == tags,
-        || ((caller.clone(), now, tags.clone()), Arc::new(global_context(w, caller, tags))),
+        |(c, t, g, o)| c == caller && *t == now && g == tags && o.as_deref() == org,
+        || ((caller.clone(), now, tags.clone(), org.map(str::to_string)), Arc::new(global_context(w, caller, tags))),
     )
 }
 
