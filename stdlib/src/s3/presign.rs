@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
-use smallvec::SmallVec;
 use serde_json::{Value, json};
+use smallvec::SmallVec;
 
 use super::error::S3Error;
 use super::sigv4::{self, ALGORITHM, UNSIGNED_PAYLOAD, percent_decode};
@@ -158,17 +158,17 @@ pub fn write_location(out: &mut String, bucket: &str, key: &str, region: &str, s
     match endpoint {
         Some(e) => out.push_str(e),
         None if region == "us-east-1" => out.push_str("s3.amazonaws.com"),
-        None => [("s3."), region, ".amazonaws.com"].iter().for_each(|p| out.push_str(p)),
+        None => ["s3.", region, ".amazonaws.com"].iter().for_each(|p| out.push_str(p)),
     }
     let path_at = out.len();
     out.push('/');
     if style == "path" {
-        out.push_str(&sigv4::uri_encode(bucket, true));
+        sigv4::push_uri_encoded(out, bucket, true);
         if !key.is_empty() {
             out.push('/');
         }
     }
-    out.push_str(&sigv4::uri_encode(key, true));
+    sigv4::push_uri_encoded(out, key, true);
     path_at
 }
 
@@ -293,13 +293,14 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
     url.push_str("://");
     let host_at = url.len();
     let path_at = write_location(&mut url, bucket, key, region, style, req.endpoint.as_deref());
-    let query_at = url.len() + 1;
+    let path_end = url.len();
     url.push('?');
+    let query_at = url.len();
     sigv4::write_canonical_query(&query, &mut url);
     let query_end = url.len();
     url.push_str("&X-Amz-Signature=");
-    let parts = Parts { host: host_at..path_at, path: path_at..query_at - 1, query: query_at..query_end, url, method, secret: &creds.secret_access_key, amz_date, region, now, expires_in };
-    Ok(finish(parts))
+    let (host, path, query) = (host_at..path_at, path_at..path_end, query_at..query_end);
+    Ok(finish(Parts { url, host, path, query, method, secret: &creds.secret_access_key, amz_date, region, now, expires_in }))
 }
 
 /// What `s3::request` sends.

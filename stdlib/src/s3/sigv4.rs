@@ -94,12 +94,12 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// `/` is kept only when `keep_slash` (object key paths).
 pub fn uri_encode(s: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    push_encoded(&mut out, s, keep_slash);
+    push_uri_encoded(&mut out, s, keep_slash);
     out
 }
 
-/// Appends [`uri_encode`]`(s)` to `out`.
-fn push_encoded(out: &mut String, s: &str, keep_slash: bool) {
+/// Appends [`uri_encode`]`(s, keep_slash)` to `out`.
+pub fn push_uri_encoded(out: &mut String, s: &str, keep_slash: bool) {
     let mut plain_from = 0;
     for (i, b) in s.bytes().enumerate() {
         if UNRESERVED[b as usize] || (keep_slash && b == b'/') {
@@ -194,9 +194,9 @@ pub fn write_canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)], out
         if i > 0 {
             out.push('&');
         }
-        push_encoded(out, k, false);
+        push_uri_encoded(out, k, false);
         out.push('=');
-        push_encoded(out, v, false);
+        push_uri_encoded(out, v, false);
     }
 }
 
@@ -282,13 +282,7 @@ pub fn credential(access_key_id: &str, date: &str, region: &str, service: &str) 
     out
 }
 
-/// `YYYYMMDD/region/service/aws4_request`.
-pub fn scope(date: &str, region: &str, service: &str) -> String {
-    let mut out = String::with_capacity(date.len() + region.len() + service.len() + 15);
-    write_scope(date, region, service, &mut out);
-    out
-}
-
+/// Writes `YYYYMMDD/region/service/aws4_request`, the credential scope.
 fn write_scope(date: &str, region: &str, service: &str, out: &mut impl Sink) {
     for part in [date, "/", region, "/", service, "/aws4_request"] {
         out.put(part);
