@@ -76,8 +76,8 @@ fn script_pairs(budget: Duration) -> f64 {
 }
 
 /// The interpreter's floor for that cell: the same engine and loop, with `kms::create_key`,
-/// `kms::encrypt` and `kms::decrypt` answering copies of real responses at once. No
-/// implementation of the calls can make the cell faster than this.
+/// `kms::encrypt` and `kms::decrypt` answering copies of real responses at once: the
+/// cell's speed if the two calls cost no more than copying their responses.
 fn script_floor(budget: Duration) -> f64 {
     let shared = new_shared(World::default());
     let mut engine = rhai::Engine::new();

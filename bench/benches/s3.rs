@@ -24,8 +24,8 @@ fn main() {
     }
 
     // The interpreter's floor for that cell: the same engine and loop, with the three calls
-    // answering copies of real responses at once. No implementation of the calls can make
-    // the cell faster than this.
+    // answering copies of real responses at once: the cell's speed if the calls cost no more
+    // than copying their responses.
     if wanted("s3_put_get_1kib_pairs_per_sec_floor") {
         let floor = put_get_cell(|mut engine| {
             let real: rhai::Array = engine

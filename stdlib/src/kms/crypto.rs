@@ -126,22 +126,28 @@ pub fn open(material: &[u8], blob: &[u8], ec: &EncryptionContext) -> Option<Vec<
 /// Runs `f` with the AES-256-GCM cipher of `key` (`None` unless it is 32 bytes). Building a
 /// cipher (the AES key schedule, the GHASH key) costs about as much as sealing a small
 /// plaintext, and calls mostly reuse a few keys (a KMS key's material, an S3 bucket's root
-/// key), so the last few built are kept, per thread.
+/// key), so the ciphers of the last few keys used are kept, per thread, the least recently
+/// used one making room (an S3 put's one-use data key does not push out its bucket's root
+/// key). A call from inside `f` gets a fresh cipher.
 pub fn with_aes256gcm<T>(key: &[u8], f: impl FnOnce(&Aes256Gcm) -> T) -> Option<T> {
-    const SLOTS: usize = 4;
-    type Kept = ([Option<([u8; 32], Aes256Gcm)>; SLOTS], usize);
+    type Kept = [Option<([u8; 32], Aes256Gcm)>; 4];
     thread_local! {
         static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::new(Default::default());
     }
     let key: &[u8; 32] = key.try_into().ok()?;
-    KEPT.with_borrow_mut(|(slots, next)| {
-        let i = slots.iter().position(|s| s.as_ref().is_some_and(|(k, _)| k == key)).unwrap_or_else(|| {
-            let i = *next;
-            *next = (i + 1) % SLOTS;
-            slots[i] = Some((*key, Aes256Gcm::new(key.into())));
-            i
-        });
-        slots[i].as_ref().map(|(_, cipher)| f(cipher))
+    KEPT.with(|kept| {
+        let Ok(mut kept) = kept.try_borrow_mut() else {
+            return Some(f(&Aes256Gcm::new(key.into())));
+        };
+        // Most recently used first.
+        match kept.iter().position(|s| s.as_ref().is_some_and(|(k, _)| k == key)) {
+            Some(i) => kept[..=i].rotate_right(1),
+            None => {
+                kept.rotate_right(1);
+                kept[0] = Some((*key, Aes256Gcm::new(key.into())));
+            }
+        }
+        kept[0].as_ref().map(|(_, cipher)| f(cipher))
     })
 }
 
@@ -252,7 +258,7 @@ mod tests {
     const ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
     /// Kept ciphers are the ciphers of their keys, whichever slot they were kept in and
-    /// however many other keys came between.
+    /// however many other keys came between, and a call from inside another gets one too.
     #[test]
     fn kept_ciphers_encrypt_as_fresh_ones() {
         let nonce = Nonce::from_slice(&[9u8; NONCE_LEN]);
@@ -265,6 +271,8 @@ mod tests {
             }
         }
         assert!(with_aes256gcm(&[1u8; 16], |_| ()).is_none(), "AES-256 takes 32-byte keys only");
+        let nested = with_aes256gcm(&[1u8; 32], |_| with_aes256gcm(&[2u8; 32], |c| c.encrypt(nonce, b"plaintext".as_slice()).unwrap()));
+        assert_eq!(nested.flatten().unwrap(), Aes256Gcm::new_from_slice(&[2u8; 32]).unwrap().encrypt(nonce, b"plaintext".as_slice()).unwrap());
     }
 
     fn ec(pairs: &[(&str, &str)]) -> EncryptionContext {

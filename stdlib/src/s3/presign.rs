@@ -26,6 +26,14 @@ use super::sigv4::{self, ALGORITHM, UNSIGNED_PAYLOAD, percent_decode};
 use crate::world::service::S3;
 use crate::world::{AmzDate, AwsError, Blob, Caller, ErrorCode, Principal, Timestamp, World};
 
+/// An optional string that borrows from the deserializer when it lends its strings (rhai's
+/// does); serde borrows only a bare `Cow<str>` field, and copies an `Option<Cow<str>>`.
+fn opt_cow<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Lent<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Lent<'de>>::deserialize(d)?.map(|s| s.0))
+}
+
 /// Explicit signing credentials. Read from a script's map, the strings are borrowed, not
 /// copied.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -35,7 +43,7 @@ pub struct Credentials<'a> {
     pub access_key_id: Cow<'a, str>,
     #[serde(borrow)]
     pub secret_access_key: Cow<'a, str>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub session_token: Option<Cow<'a, str>>,
     /// Accepted (and ignored) so `iam::assume_role(...).Credentials` can be passed as is.
     #[serde(default)]
@@ -53,22 +61,22 @@ pub struct PresignRequest<'a> {
     /// Seconds; 3600 by default (S3 accepts 1 to 604,800 when the URL is used).
     #[serde(default)]
     pub expires_in: Option<i64>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub http_method: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     pub credentials: Option<Credentials<'a>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub region: Option<Cow<'a, str>>,
     /// `virtual` (default; `path` for bucket names with dots, as the SDKs do) or `path`.
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub addressing_style: Option<Cow<'a, str>>,
     /// `https` (default) or `http`.
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub scheme: Option<Cow<'a, str>>,
     /// The S3 endpoint host, e.g. `s3.us-east-1.amazonaws.com` (the regional form of
     /// us-east-1); by default `s3.amazonaws.com` for us-east-1, `s3.<region>.amazonaws.com`
     /// elsewhere.
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub endpoint: Option<Cow<'a, str>>,
 }
 
@@ -78,13 +86,13 @@ pub struct PresignRequest<'a> {
 pub struct PresignParams<'a> {
     #[serde(borrow)]
     pub bucket: Cow<'a, str>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub key: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub version_id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub prefix: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub delimiter: Option<Cow<'a, str>>,
     #[serde(default)]
     pub max_keys: Option<i64>,
@@ -234,7 +242,7 @@ impl Parts<'_> {
 
 /// Checks `req` and hands its parts to `finish`.
 fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>) -> T) -> Result<T, AwsError> {
-    let (default_method, _) = method_of(&req.client_method)?;
+    let (default_method, op) = method_of(&req.client_method)?;
     let method = req.http_method.as_deref().unwrap_or(default_method);
     let params = &req.params;
     let bucket = &*params.bucket;
@@ -279,7 +287,7 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
     if let Some(n) = params.max_keys {
         query.push(("max-keys", max_keys_text.format(n)));
     }
-    if req.client_method.eq_ignore_ascii_case("list_objects_v2") || req.client_method == "ListObjectsV2" {
+    if op == "ListObjectsV2" {
         query.push(("list-type", "2"));
     }
     query.extend([("X-Amz-Algorithm", ALGORITHM), ("X-Amz-Credential", &credential), ("X-Amz-Date", &amz_date), ("X-Amz-Expires", expires_text.format(expires_in))]);
@@ -288,7 +296,7 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
     }
     query.push(("X-Amz-SignedHeaders", "host"));
 
-    let mut url = String::with_capacity(200 + 3 * key.len() + credential.len() + creds.session_token.as_ref().map_or(0, |t| 3 * t.len()));
+    let mut url = String::with_capacity(200 + bucket.len() + credential.len() + query.iter().map(|(_, v)| 3 * v.len()).sum::<usize>() + 3 * key.len());
     url.push_str(scheme);
     url.push_str("://");
     let host_at = url.len();

@@ -522,10 +522,10 @@ fn presign_params_are_checked_from_a_cell() {
     let creds = r#"Credentials: #{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }"#;
     let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Key: "k" }}, {creds} }})"#));
     assert_eq!(c, "InvalidArgument");
-    assert!(m.contains("missing required parameter `Bucket`"), "{m}");
+    assert!(m.contains("`Params`: missing required parameter `Bucket`"), "{m}");
     let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "b", Key: "k", Range: "bytes=0-1" }}, {creds} }})"#));
     assert_eq!(c, "InvalidArgument");
-    assert!(m.contains("unknown parameter `Range`"), "{m}");
+    assert!(m.contains("`Params`: unknown parameter `Range`, valid parameters are `Bucket`, `Key`"), "{m}");
     let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "b", Key: 7 }}, {creds} }})"#));
     assert_eq!(c, "InvalidArgument");
     assert!(m.contains("Params.Key"), "{m}");

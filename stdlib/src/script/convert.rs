@@ -74,11 +74,11 @@ pub fn from_params<'de, T: Deserialize<'de>>(params: &'de Dynamic, service: &Ser
             .replace("unknown field", "unknown parameter")
             .replace("missing field", "missing required parameter")
             .replace("expected one of", "valid parameters are");
-        let at = if path.is_empty() || path == "." || detail.contains("unknown parameter") || detail.contains("missing required") {
-            String::new()
-        } else {
-            format!("`{path}`: ")
-        };
+        // A wrong value's path ends with its own name; an unknown parameter names itself in
+        // the message, so its path's parent says where it was; a missing one's path is that
+        // place already. The top level goes unsaid.
+        let place = if detail.contains("unknown parameter") { path.rsplit_once('.').map_or("", |(parent, _)| parent) } else { path.as_str() };
+        let at = if place.is_empty() || place == "." { String::new() } else { format!("`{place}`: ") };
         let (code, status) = service.validation;
         AwsError::new(code, status, format!("{}::{script_name}: {at}{detail}", service.module))
     })
