@@ -130,24 +130,25 @@ pub fn open(material: &[u8], blob: &[u8], ec: &EncryptionContext) -> Option<Vec<
 /// used one making room (an S3 put's one-use data key does not push out its bucket's root
 /// key). A call from inside `f` gets a fresh cipher.
 pub fn with_aes256gcm<T>(key: &[u8], f: impl FnOnce(&Aes256Gcm) -> T) -> Option<T> {
-    type Kept = [Option<([u8; 32], Aes256Gcm)>; 4];
+    /// The kept ciphers, and their slots from the most to the least recently used (the
+    /// ciphers themselves stay put: each is about a kilobyte).
+    type Kept = ([Option<([u8; 32], Aes256Gcm)>; 4], [usize; 4]);
     thread_local! {
-        static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::new(Default::default());
+        static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::new((Default::default(), [0, 1, 2, 3]));
     }
     let key: &[u8; 32] = key.try_into().ok()?;
     KEPT.with(|kept| {
         let Ok(mut kept) = kept.try_borrow_mut() else {
             return Some(f(&Aes256Gcm::new(key.into())));
         };
-        // Most recently used first.
-        match kept.iter().position(|s| s.as_ref().is_some_and(|(k, _)| k == key)) {
-            Some(i) => kept[..=i].rotate_right(1),
-            None => {
-                kept.rotate_right(1);
-                kept[0] = Some((*key, Aes256Gcm::new(key.into())));
-            }
-        }
-        kept[0].as_ref().map(|(_, cipher)| f(cipher))
+        let (slots, order) = &mut *kept;
+        let rank = order.iter().position(|&i| slots[i].as_ref().is_some_and(|(k, _)| k == key)).unwrap_or_else(|| {
+            let last = order.len() - 1;
+            slots[order[last]] = Some((*key, Aes256Gcm::new(key.into())));
+            last
+        });
+        order[..=rank].rotate_right(1);
+        slots[order[0]].as_ref().map(|(_, cipher)| f(cipher))
     })
 }
 
