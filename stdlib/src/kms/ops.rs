@@ -370,7 +370,14 @@ fn lockout_check(c: &Call, arn: &str, policy: &Policy, bypass: bool) -> Result<(
     Ok(())
 }
 
+/// A request's tags: at most 50, keys unique, none reserved (AWS's TagException texts).
 fn check_tags(tags: &[Tag]) -> Result<(), AwsError> {
+    if tags.len() > TAGS_PER_KEY {
+        return Err(KmsError::TagException.err("Too many tags"));
+    }
+    if tags.iter().enumerate().any(|(i, t)| tags[..i].iter().any(|u| u.tag_key == t.tag_key)) {
+        return Err(KmsError::TagException.err("Duplicate tag keys"));
+    }
     for (i, t) in tags.iter().enumerate() {
         check_len(t.tag_key.len(), &format!("tags.{}.member.tagKey", i + 1), 1, 128)?;
         check_len(t.tag_value.len(), &format!("tags.{}.member.tagValue", i + 1), 0, 256)?;
@@ -389,10 +396,11 @@ fn tag_context(tags: &[Tag]) -> Keys {
     v
 }
 
-/// One page of `items`: (page, NextMarker, Truncated). Markers are opaque offsets.
-fn page<T>(items: Vec<T>, limit: Option<i64>, marker: &Option<String>, default: i64) -> Result<(Vec<T>, Option<String>, bool), AwsError> {
+/// One page of `items`: (page, NextMarker, Truncated). Markers are opaque offsets. `Limit`
+/// defaults to `default` and may be 1 to `max` (each operation's documented range).
+fn page<T>(items: Vec<T>, limit: Option<i64>, marker: &Option<String>, default: i64, max: i64) -> Result<(Vec<T>, Option<String>, bool), AwsError> {
     let limit = limit.unwrap_or(default);
-    check_range(limit, "limit", 1, 1000)?;
+    check_range(limit, "limit", 1, max)?;
     let start = match marker {
         None => 0,
         Some(m) => m
@@ -624,7 +632,9 @@ pub fn metadata(k: &Key) -> KeyMetadata {
         mac_algorithms: algorithms(k, "GENERATE_VERIFY_MAC"),
         multi_region: k.multi_region,
         multi_region_configuration: multi_region_configuration(k),
-        pending_deletion_window_in_days: k.pending_window_days.filter(|_| matches!(k.state, KeyState::PendingDeletion | KeyState::PendingReplicaDeletion)),
+        // Shown only while a primary waits for its replicas; a key pending deletion shows its
+        // DeletionDate instead.
+        pending_deletion_window_in_days: k.pending_window_days.filter(|_| k.state == KeyState::PendingReplicaDeletion),
         current_key_material_id: k.current().map(|(_, b)| b.id.clone()),
     }
 }
@@ -639,13 +649,19 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
     if let Some(d) = &req.description {
         check_len(d.len(), "description", 0, 8192)?;
     }
-    let usage = req.key_usage.clone().unwrap_or_else(|| ENCRYPT_DECRYPT.into());
-    check_enum(&usage, "keyUsage", KEY_USAGES)?;
+    if let Some(usage) = &req.key_usage {
+        check_enum(usage, "keyUsage", KEY_USAGES)?;
+    }
     if req.key_spec.is_some() && req.customer_master_key_spec.is_some() {
         return Err(KmsError::ValidationException.err("You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated."));
     }
     let spec = req.key_spec.clone().or(req.customer_master_key_spec.clone()).unwrap_or_else(|| SYMMETRIC_DEFAULT.into());
     check_enum(&spec, "keySpec", KEY_SPECS)?;
+    let usage = match req.key_usage.clone() {
+        Some(usage) => usage,
+        None if spec == SYMMETRIC_DEFAULT => ENCRYPT_DECRYPT.into(),
+        None => return Err(KmsError::ValidationException.err("You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")),
+    };
     let origin = req.origin.clone().unwrap_or_else(|| "AWS_KMS".into());
     check_enum(&origin, "origin", &["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])?;
     let tags = req.tags.clone().unwrap_or_default();
@@ -692,9 +708,6 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
             )));
         }
     };
-    if tags.len() > TAGS_PER_KEY {
-        return Err(KmsError::TagException.err(format!("A KMS key can have at most {TAGS_PER_KEY} tags.")));
-    }
     let account = c.account();
     let region = c.region();
     let key_id = if multi_region { format!("mrk-{}", c.rng().hex_id(32)) } else { c.rng().uuid() };
@@ -809,7 +822,7 @@ pub fn list_keys(c: &mut Call, req: ListRequest) -> Result<ListKeysResponse, Aws
         .region(&c.account(), &c.region())
         .map(|r| r.keys.values().map(|k| KeyListEntry { key_id: k.key_id.clone(), key_arn: k.arn.clone() }).collect())
         .unwrap_or_default();
-    let (keys, next_marker, truncated) = page(keys, req.limit, &req.marker, 100)?;
+    let (keys, next_marker, truncated) = page(keys, req.limit, &req.marker, 100, 1000)?;
     Ok(ListKeysResponse { keys, next_marker, truncated })
 }
 
@@ -886,7 +899,7 @@ pub fn schedule_key_deletion(c: &mut Call, req: ScheduleKeyDeletionRequest) -> R
     gate(key(c, &r), Gate::NotPendingDeletion)?;
     // "If you include a value, it must be between 7 and 30, inclusive."
     if !(7..=30).contains(&days) {
-        return Err(KmsError::ValidationException.err(format!("PendingWindowInDays should be between 7 and 30, but it is {days}")));
+        return Err(KmsError::ValidationException.err("PendingWindowInDays must be between 7 and 30"));
     }
     // A multi-Region primary with replicas waits in PendingReplicaDeletion until its last
     // replica is deleted; only then does its own waiting period start.
@@ -1382,7 +1395,7 @@ pub fn list_aliases(c: &mut Call, req: ListAliasesRequest) -> Result<ListAliases
                 .collect()
         })
         .unwrap_or_default();
-    let (aliases, next_marker, truncated) = page(aliases, req.limit, &req.marker, 100)?;
+    let (aliases, next_marker, truncated) = page(aliases, req.limit, &req.marker, 50, 100)?;
     Ok(ListAliasesResponse { aliases, next_marker, truncated })
 }
 
@@ -1458,7 +1471,7 @@ pub struct ListKeyPoliciesResponse {
 pub fn list_key_policies(c: &mut Call, req: ListKeyPoliciesRequest) -> Result<ListKeyPoliciesResponse, AwsError> {
     let (r, alias) = resolve(c, &req.key_id)?;
     authorize_key(c, &r, Ask::new("kms:ListKeyPolicies").alias(alias.as_deref()))?;
-    let (names, _, truncated) = page(vec![POLICY_NAME.to_string()], req.limit, &req.marker, 100)?;
+    let (names, _, truncated) = page(vec![POLICY_NAME.to_string()], req.limit, &req.marker, 100, 1000)?;
     Ok(ListKeyPoliciesResponse { policy_names: names, truncated })
 }
 
@@ -1525,7 +1538,7 @@ pub fn list_resource_tags(c: &mut Call, req: ListKeyPoliciesRequest) -> Result<L
     let (r, alias) = resolve(c, &req.key_id)?;
     authorize_key(c, &r, Ask::new("kms:ListResourceTags").alias(alias.as_deref()))?;
     let tags: Vec<Tag> = key(c, &r).tags.iter().map(|(k, v)| Tag { tag_key: k.clone(), tag_value: v.clone() }).collect();
-    let (tags, next_marker, truncated) = page(tags, req.limit, &req.marker, 50)?;
+    let (tags, next_marker, truncated) = page(tags, req.limit, &req.marker, 50, 50)?;
     Ok(ListResourceTagsResponse { tags, next_marker, truncated })
 }
 
@@ -1609,10 +1622,15 @@ pub fn rotate_key_on_demand(c: &mut Call, req: KeyIdRequest) -> Result<KeyIdResp
     authorize_key(c, &r, Ask::new("kms:RotateKeyOnDemand").alias(alias.as_deref()))?;
     refuse_managed(c, key(c, &r), "kms:RotateKeyOnDemand")?;
     let k = key(c, &r);
+    // A key still waiting for its material is refused for its state (as AWS answers
+    // RotateKeyOnDemand), before the origin rule EnableKeyRotation applies.
+    if k.state == KeyState::PendingImport {
+        return Err(model::pending_import(&k.arn));
+    }
     gate(k, Gate::Rotation)?;
     if k.rotation.on_demand_count >= ON_DEMAND_ROTATION_LIMIT {
         return Err(KmsError::LimitExceededException.err(format!(
-            "{} has reached the limit of {ON_DEMAND_ROTATION_LIMIT} on-demand rotations.",
+            "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
             k.arn
         )));
     }
@@ -1686,7 +1704,7 @@ pub fn list_key_rotations(c: &mut Call, req: ListKeyRotationsRequest) -> Result<
             rotation_type: b.rotation_type.clone(),
         })
         .collect();
-    let (rotations, next_marker, truncated) = page(rows, req.limit, &req.marker, 100)?;
+    let (rotations, next_marker, truncated) = page(rows, req.limit, &req.marker, 100, 1000)?;
     Ok(ListKeyRotationsResponse { rotations, next_marker, truncated })
 }
 
@@ -1930,7 +1948,7 @@ pub fn list_grants(c: &mut Call, req: ListGrantsRequest) -> Result<ListGrantsRes
         .filter(|g| req.grantee_principal.as_ref().is_none_or(|p| *p == g.grantee_principal))
         .map(|g| grant_entry(&k.arn, g))
         .collect();
-    let (grants, next_marker, truncated) = page(rows, req.limit, &req.marker, 50)?;
+    let (grants, next_marker, truncated) = page(rows, req.limit, &req.marker, 50, 100)?;
     Ok(ListGrantsResponse { grants, next_marker, truncated })
 }
 
@@ -1960,7 +1978,7 @@ pub fn list_retirable_grants(c: &mut Call, req: ListRetirableGrantsRequest) -> R
                 .collect()
         })
         .unwrap_or_default();
-    let (grants, next_marker, truncated) = page(rows, req.limit, &req.marker, 50)?;
+    let (grants, next_marker, truncated) = page(rows, req.limit, &req.marker, 50, 100)?;
     Ok(ListGrantsResponse { grants, next_marker, truncated })
 }
 

@@ -227,9 +227,10 @@ fn disabled_keys_refuse_crypto_until_enabled() {
 #[test]
 fn deletion_window_cancel_and_deletion() {
     let mut nb = with_key();
-    // [BOTO-MODEL] ScheduleKeyDeletion: "it must be between 7 and 30, inclusive".
+    // [BOTO-MODEL] ScheduleKeyDeletion: "it must be between 7 and 30, inclusive"; the message of
+    // a live response (aws-sdk-go log in Skyscanner/kms-issuer#8).
     let (code, msg) = nb.err("kms::schedule_key_deletion(id, 3)");
-    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "PendingWindowInDays should be between 7 and 30, but it is 3"));
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "PendingWindowInDays must be between 7 and 30"));
     assert_eq!(nb.code("kms::schedule_key_deletion(id, 31)"), "ValidationException");
     assert_eq!(nb.code("kms::schedule_key_deletion(id, 0)"), "ValidationException");
     assert_eq!(nb.s("kms::describe_key(id).KeyMetadata.KeyState"), "Enabled", "a refused window changes nothing");
@@ -237,6 +238,11 @@ fn deletion_window_cancel_and_deletion() {
     assert_eq!(nb.run("s.PendingWindowInDays").as_int().unwrap(), 30, "defaults to 30");
     assert_eq!(nb.s("s.DeletionDate"), "2026-01-31T00:00:00Z");
     assert_eq!(nb.s("s.KeyState"), "PendingDeletion");
+    // [BOTO-MODEL] KeyMetadata.PendingDeletionWindowInDays: "present only when the KeyState of
+    // the KMS key is PendingReplicaDeletion"; a key pending deletion shows its DeletionDate.
+    nb.exec("let m = kms::describe_key(id).KeyMetadata;");
+    assert_eq!(nb.s("m.DeletionDate"), "2026-01-31T00:00:00Z");
+    assert!(!nb.run(r#""PendingDeletionWindowInDays" in m"#).as_bool().unwrap());
     let arn = nb.s("arn");
     // [KMS-ARCH] key-state.md [3]: "KMSInvalidStateException: <key ARN> is pending deletion."
     assert_eq!(nb.err(r#"kms::encrypt(id, "x")"#), ("KMSInvalidStateException".into(), format!("{arn} is pending deletion.")));
@@ -354,8 +360,17 @@ fn on_demand_rotation_limit_and_conflict() {
     nb.exec("let c0 = kms::encrypt(id, \"first\"); for i in 0..25 { kms::rotate_key_on_demand(id); }");
     assert_eq!(nb.run("kms::list_key_rotations(#{ KeyId: id, Limit: 1000 }).Rotations.len()").as_int().unwrap(), 25);
     assert_eq!(nb.s("kms::list_key_rotations(id).Rotations[0].RotationType"), "ON_DEMAND");
-    // "You can perform on-demand key rotation a maximum of 25 times per KMS key."
-    assert_eq!(nb.code("kms::rotate_key_on_demand(id)"), "LimitExceededException");
+    // "You can perform on-demand key rotation a maximum of 25 times per KMS key." AWS's message,
+    // recorded by LocalStack's AWS-validated test_key_rotations_limits.
+    let arn = nb.s("arn");
+    assert_eq!(
+        nb.err("kms::rotate_key_on_demand(id)"),
+        ("LimitExceededException".into(), format!("The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {arn}"))
+    );
+    // A key waiting for imported material is refused for its state (LocalStack's AWS-validated
+    // test_rotate_key_on_demand_on_external_key_with_no_key_material).
+    nb.exec(r#"let ext = kms::create_key(#{ Origin: "EXTERNAL" }).KeyMetadata;"#);
+    assert_eq!(nb.err("kms::rotate_key_on_demand(ext.KeyId)"), ("KMSInvalidStateException".into(), format!("{} is pending import.", nb.s("ext.Arn"))));
     assert_eq!(nb.s("kms::decrypt(c0.CiphertextBlob).Plaintext.as_string()"), "first");
     // On-demand rotation doesn't change the automatic schedule; near it, ConflictException.
     nb.exec(r#"let k2 = kms::create_key().KeyMetadata.KeyId; kms::enable_key_rotation(k2, 90); clock::advance("89d"); clock::advance("23h50m");"#);
@@ -474,6 +489,18 @@ fn pagination_and_markers() {
     assert_ne!(nb.s("p1.Keys[0].KeyId"), nb.s("p2.Keys[0].KeyId"));
     assert_eq!(nb.code(r#"kms::list_keys(#{ Marker: "zzz" })"#), "InvalidMarkerException");
     assert_eq!(nb.code("kms::list_keys(#{ Limit: 0 })"), "ValidationException");
+    // Each operation's documented Limit ([BOTO-MODEL]): ListKeys 1-1000 (default 100),
+    // ListAliases and ListGrants 1-100 (default 50), ListResourceTags 1-50 (default 50).
+    assert!(nb.try_run("kms::list_keys(#{ Limit: 1000 })").is_ok());
+    nb.exec(r#"let keys = kms::list_keys().Keys; for i in 0..60 { kms::create_alias("alias/a" + i, keys[i % 5].KeyId); }"#);
+    nb.exec("let a1 = kms::list_aliases(#{});");
+    assert_eq!((nb.run("a1.Aliases.len()").as_int().unwrap(), nb.run("a1.Truncated").as_bool().unwrap()), (50, true));
+    assert_eq!(nb.run("kms::list_aliases(#{ Marker: a1.NextMarker }).Aliases.len()").as_int().unwrap(), 10);
+    assert!(nb.try_run("kms::list_aliases(#{ Limit: 100 })").is_ok());
+    let id = nb.s("kms::list_keys().Keys[0].KeyId");
+    for call in ["kms::list_aliases(#{ Limit: 101 })", &format!(r#"kms::list_grants(#{{ KeyId: "{id}", Limit: 101 }})"#), &format!(r#"kms::list_resource_tags(#{{ KeyId: "{id}", Limit: 51 }})"#)] {
+        assert_eq!(nb.code(call), "ValidationException", "{call}");
+    }
 }
 
 #[test]
@@ -544,6 +571,14 @@ fn key_policy_helper_builds_console_policy() {
 fn tags_are_validated() {
     let mut nb = with_key();
     assert_eq!(nb.code(r#"kms::tag_resource(#{ KeyId: id, Tags: [#{ TagKey: "aws:owner", TagValue: "x" }] })"#), "TagException");
+    // AWS's texts, recorded by LocalStack's AWS-validated tests
+    // (test_create_key_with_too_many_tags_raises_error, test_tag_key_with_duplicate_tag_keys_raises_error).
+    nb.exec(r#"let many = []; for i in 0..51 { many.push(#{ TagKey: "k" + i, TagValue: "v" }); }"#);
+    assert_eq!(nb.err("kms::create_key(#{ Tags: many })"), ("TagException".into(), "Too many tags".into()));
+    assert_eq!(
+        nb.err(r#"kms::tag_resource(#{ KeyId: id, Tags: [#{ TagKey: "a", TagValue: "1" }, #{ TagKey: "a", TagValue: "2" }] })"#),
+        ("TagException".into(), "Duplicate tag keys".into())
+    );
     nb.exec(r#"kms::tag_resource(#{ KeyId: id, Tags: [#{ TagKey: "a", TagValue: "1" }, #{ TagKey: "b", TagValue: "2" }] }); kms::untag_resource(#{ KeyId: id, TagKeys: ["a"] });"#);
     assert_eq!(nb.s("kms::list_resource_tags(#{ KeyId: id }).Tags.map(|t| t.TagKey)"), r#"["b"]"#);
 }
@@ -755,7 +790,14 @@ fn asymmetric_and_hmac_key_specs_and_usages() {
     assert!(!m.contains_key("SigningAlgorithms"));
     let m = nb.run(r#"kms::create_key(#{ KeySpec: "HMAC_384", KeyUsage: "GENERATE_VERIFY_MAC" }).KeyMetadata"#).cast::<rhai::Map>();
     assert_eq!(m["MacAlgorithms"].to_string(), r#"["HMAC_SHA_384"]"#);
-    let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "ECC_NIST_P256" })"#);
+    // [BOTO-MODEL] CreateKey KeyUsage: "optional when you are creating a symmetric encryption
+    // KMS key; otherwise, it is required" (AWS's message, recorded by LocalStack's AWS-validated
+    // test_hmac_create_key_invalid_operations).
+    for spec in ["ECC_NIST_P256", "RSA_2048", "HMAC_256"] {
+        let (code, msg) = nb.err(&format!(r#"kms::create_key(#{{ KeySpec: "{spec}" }})"#));
+        assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys."));
+    }
+    let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "ENCRYPT_DECRYPT" })"#);
     assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256"));
     assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "HMAC_256", KeyUsage: "SIGN_VERIFY" })"#), "ValidationException");
     assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "GENERATE_VERIFY_MAC" })"#), "ValidationException");
@@ -849,8 +891,8 @@ fn rsa_encryption_limits_and_decrypt_rules() {
     assert_eq!(nb.run("c.CiphertextBlob.len()").as_int().unwrap(), 256);
     assert_eq!(nb.s("c.EncryptionAlgorithm"), "RSAES_OAEP_SHA_256");
     let (code, msg) = nb.err(r#"kms::encrypt(#{ KeyId: id, Plaintext: blob(191, 7), EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#);
-    assert_eq!(code, "ValidationException");
-    assert!(msg.contains("at most 190 bytes"), "{msg}");
+    // AWS's text, recorded by LocalStack's AWS-validated test_encrypt_validate_plaintext_size_per_key_type.
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "Algorithm RSAES_OAEP_SHA_256 and key spec RSA_2048 cannot encrypt data larger than 190 bytes."));
     assert!(nb.try_run(r#"kms::encrypt(#{ KeyId: id, Plaintext: blob(214, 7), EncryptionAlgorithm: "RSAES_OAEP_SHA_1" })"#).is_ok());
     assert_eq!(nb.code(r#"kms::encrypt(#{ KeyId: id, Plaintext: blob(215, 7), EncryptionAlgorithm: "RSAES_OAEP_SHA_1" })"#), "ValidationException");
     // The default SYMMETRIC_DEFAULT does not fit an RSA key.

@@ -326,11 +326,7 @@ pub(super) fn rsa_encrypt(c: &mut Call, r: &KeyRef, req: &EncryptRequest, ec: &E
     let Some(Spec::Rsa(bits)) = k.spec() else { unreachable!("only RSA keys encrypt asymmetrically") };
     let max = asymmetric::oaep_max_plaintext(bits, &alg);
     if req.plaintext.len() > max {
-        return Err(KmsError::ValidationException.err(format!(
-            "Plaintext is {} bytes; {alg} with {} encrypts at most {max} bytes.",
-            req.plaintext.len(),
-            k.key_spec
-        )));
+        return Err(KmsError::ValidationException.err(format!("Algorithm {alg} and key spec {} cannot encrypt data larger than {max} bytes.", k.key_spec)));
     }
     dry_run(req.dry_run)?;
     let (_, private) = pair(c, r);

@@ -88,9 +88,6 @@ pub fn replicate_key(c: &mut Call, req: ReplicateKeyRequest) -> Result<Replicate
     if region == r.region || links.replica_regions.contains(&region) {
         return Err(KmsError::AlreadyExistsException.err(format!("{} already exists in {region}.", key_arn(&region, &r.account, &r.key_id))));
     }
-    if tags.len() > TAGS_PER_KEY {
-        return Err(KmsError::TagException.err(format!("A KMS key can have at most {TAGS_PER_KEY} tags.")));
-    }
     let arn = key_arn(&region, &r.account, &r.key_id);
     let policy = match &req.policy {
         Some(doc) => {
