@@ -51,8 +51,6 @@ aws_error_codes! {
         NoSuchUpload = ("NoSuchUpload", 404),
         NoSuchVersion = ("NoSuchVersion", 404),
         NoSuchWebsiteConfiguration = ("NoSuchWebsiteConfiguration", 404),
-        /// HEAD requests carry no body, so SDKs report a bare `NotFound`.
-        NotFound = ("NotFound", 404),
         ObjectLockConfigurationNotFoundError = ("ObjectLockConfigurationNotFoundError", 404),
         OwnershipControlsNotFoundError = ("OwnershipControlsNotFoundError", 404),
         ReplicationConfigurationNotFoundError = ("ReplicationConfigurationNotFoundError", 404),

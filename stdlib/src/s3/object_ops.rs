@@ -456,6 +456,12 @@ pub struct PutObjectRequest {
     pub object_lock_retain_until_date: Option<Timestamp>,
     #[serde(default)]
     pub object_lock_legal_hold_status: Option<String>,
+    /// Conditional write: `"*"` writes only if the key has no current object.
+    #[serde(default)]
+    pub if_none_match: Option<String>,
+    /// Conditional write: writes only over a current object with this ETag.
+    #[serde(default)]
+    pub if_match: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -466,7 +472,6 @@ pub struct PutObjectResponse {
     pub version_id: Option<String>,
     #[serde(flatten)]
     pub sse: SseFields,
-    pub size: u64,
 }
 
 fn sse_request(alg: &Option<String>, key: &Option<String>, bucket_key: Option<bool>, ctx_b64: &Option<String>) -> Result<SseRequest, AwsError> {
@@ -515,9 +520,16 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
     for (k, v) in &tag_ctx {
         ctx.push((format!("s3:RequestObjectTag/{k}").into(), ContextValue::string(v.clone())));
     }
+    // The keys a bucket policy uses to enforce conditional writes.
+    for (key, value) in [("s3:if-none-match", &req.if_none_match), ("s3:if-match", &req.if_match)] {
+        if let Some(v) = value {
+            ctx.push((key.into(), ContextValue::string(v.clone())));
+        }
+    }
     access::authorize(c, b, "s3:PutObject", &arn, None, &ctx)?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
     model::validate_key(&req.key)?;
+    write_preconditions(b.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
     let metadata = req.metadata.clone().unwrap_or_default();
     model::validate_metadata(&metadata)?;
     let (data, size, synthetic) = match (&req.body, req.content_length) {
@@ -591,7 +603,7 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
     }
     super::replication::enqueue(c.w, &req.bucket, &req.key, None);
     super::notifications::emit(c, &req.bucket, &req.key, "ObjectCreated:Put", None);
-    Ok(PutObjectResponse { e_tag: stored.etag, version_id: stored.version_id, sse: SseFields::of(stored.sse.as_ref()), size })
+    Ok(PutObjectResponse { e_tag: stored.etag, version_id: stored.version_id, sse: SseFields::of(stored.sse.as_ref()) })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -701,6 +713,30 @@ fn preconditions(o: &ObjectVersion, if_match: &Option<String>, if_none_match: &O
     Ok(())
 }
 
+/// A conditional write's preconditions against the key's current object (`None` when there is
+/// none or it is a delete marker), as the S3 User Guide's "Conditional write behavior" gives
+/// them: `If-None-Match: *` fails with 412 over an object; `If-Match` fails with 412 over an
+/// object with another ETag and with 404 where there is no object.
+fn write_preconditions(current: Option<&ObjectVersion>, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
+    let failed = || AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
+    if let Some(m) = if_none_match {
+        if m != "*" {
+            return Err(AwsError::new("NotImplemented", 501, format!("A header you provided implies functionality that is not implemented: If-None-Match `{m}` (conditional writes take only `*`)")));
+        }
+        if current.is_some() {
+            return Err(failed());
+        }
+    }
+    if let Some(m) = if_match {
+        match current {
+            None => return Err(S3Error::NoSuchKey.err("The specified key does not exist.")),
+            Some(o) if !same_etag(m, &o.etag) => return Err(failed()),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// GetObject: versions, delete markers (404), archived objects (InvalidObjectState until
 /// restored), SSE-C keys, byte ranges.
 pub fn get_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectResponse, AwsError> {
@@ -720,9 +756,13 @@ pub fn get_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectRe
     Ok(read_response(c, &req.bucket, &o, Some(body), range))
 }
 
-/// HeadObject: GetObject's metadata without the body; 404s are bare `NotFound`.
+/// HeadObject: GetObject's metadata without the body; errors are bare statuses ([`head_error`]).
 pub fn head_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectResponse, AwsError> {
-    let o = find_for_read(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:GetObject").map_err(head_error)?;
+    head_object_inner(c, req).map_err(head_error)
+}
+
+fn head_object_inner(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectResponse, AwsError> {
+    let o = find_for_read(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:GetObject")?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
     preconditions(&o, &req.if_match, &req.if_none_match)?;
     let ck = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
@@ -1244,7 +1284,9 @@ pub fn list_objects_v2(c: &mut Call<'_>, req: ListObjectsV2Request) -> Result<Li
     let live_keys: Vec<&String> = live.map(|(k, _)| k).collect();
     walk_keys(live_keys.into_iter(), &prefix, req.delimiter.as_deref(), &marker, |k, cp| {
         if (contents.len() + prefixes.len()) as i64 >= max {
-            truncated = true;
+            // `MaxKeys: 0` asks for nothing and is not a truncated listing (a token would lead
+            // back here, and a paginator would never stop).
+            truncated = max > 0;
             return false;
         }
         match cp {
@@ -1357,7 +1399,8 @@ pub fn list_object_versions(c: &mut Call<'_>, req: ListObjectVersionsRequest) ->
     let mut count = 0i64;
     let mut next: Option<(String, String)> = None;
     let mut last_cp: Option<String> = None;
-    'keys: for (k, vs) in b.objects.range(key_marker.clone()..) {
+    // `MaxKeys: 0` lists nothing and is not truncated (as in ListObjectsV2).
+    'keys: for (k, vs) in b.objects.range(key_marker.clone()..).take_while(|_| max > 0) {
         if !k.starts_with(&prefix) {
             continue;
         }

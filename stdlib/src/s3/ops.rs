@@ -207,17 +207,36 @@ pub struct HeadBucketResponse {
     pub access_point_alias: bool,
 }
 
-/// HeadBucket: 404 `NotFound` (HEAD has no body) or 403, else the bucket's region.
+/// HeadBucket: the bucket's region, or a bare status (`NotFound`, `Forbidden`; [`head_error`]).
 pub fn head_bucket(c: &mut Call<'_>, req: BucketRequest) -> Result<HeadBucketResponse, AwsError> {
-    authorize_bucket(c, &req.bucket, "s3:ListBucket").map_err(head_error)?;
-    check_expected_owner(c, &req)?;
-    let b = bucket(c, &req.bucket)?;
-    Ok(HeadBucketResponse { bucket_region: b.region.clone(), bucket_arn: b.arn(), access_point_alias: false })
+    let head = |c: &mut Call<'_>| {
+        authorize_bucket(c, &req.bucket, "s3:ListBucket")?;
+        check_expected_owner(c, &req)?;
+        let b = bucket(c, &req.bucket)?;
+        Ok(HeadBucketResponse { bucket_region: b.region.clone(), bucket_arn: b.arn(), access_point_alias: false })
+    };
+    head(c).map_err(head_error)
 }
 
-/// HEAD responses carry no error body: S3's 404s surface as `NotFound`.
-pub fn head_error(e: AwsError) -> AwsError {
-    if e.status_code == 404 { S3Error::NotFound.err(format!("Not Found ({})", e.code)) } else { e }
+/// A HEAD response carries no error body, so an SDK sees only the status ([BOTO-MODEL]
+/// HeadObject: "It's not possible to retrieve the exact exception of these error codes"):
+/// the error becomes the status's name (`NotFound`, `Forbidden`, `BadRequest`,
+/// `PreconditionFailed`, ...), with S3's own code kept in the message as a hint.
+pub fn head_error(mut e: AwsError) -> AwsError {
+    let (name, reason) = match e.status_code {
+        304 => ("NotModified", "Not Modified"),
+        400 => ("BadRequest", "Bad Request"),
+        403 => ("Forbidden", "Forbidden"),
+        404 => ("NotFound", "Not Found"),
+        405 => ("MethodNotAllowed", "Method Not Allowed"),
+        409 => ("Conflict", "Conflict"),
+        412 => ("PreconditionFailed", "Precondition Failed"),
+        416 => ("RequestedRangeNotSatisfiable", "Requested Range Not Satisfiable"),
+        _ => return e,
+    };
+    e.message = if e.code == name { reason.to_string() } else { format!("{reason} ({})", e.code) };
+    e.code = name.to_string();
+    e
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -642,6 +642,8 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     sse_customer_algorithm: h("x-amz-server-side-encryption-customer-algorithm"),
                     sse_customer_key: sse_c_key,
                     sse_customer_key_md5: h("x-amz-server-side-encryption-customer-key-MD5"),
+                    if_none_match: h("If-None-Match"),
+                    if_match: h("If-Match"),
                     ..Default::default()
                 };
                 w.call_as(caller, &S3, op, params, |c| super::ops::put_object(c, r)).map(|x| serde_json::to_value(&x).unwrap_or_default())
