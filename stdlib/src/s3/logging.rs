@@ -148,10 +148,14 @@ pub fn record(owner: &str, bucket: &str, e: &crate::world::audit::AuditEvent, p:
     let requester = e.user_identity.arn.clone().unwrap_or_else(|| if e.user_identity.kind == "AWSService" { e.user_identity.invoked_by.clone().unwrap_or_default() } else { "-".into() });
     let status = match e.error_code.as_deref() {
         None => 200,
-        Some("AccessDenied" | "InvalidObjectState" | "SignatureDoesNotMatch" | "InvalidAccessKeyId") => 403,
+        Some("NotModified") => 304,
+        Some("AccessDenied" | "Forbidden" | "InvalidObjectState" | "SignatureDoesNotMatch" | "InvalidAccessKeyId") => 403,
         Some(c) if c.starts_with("NoSuch") || c == "NotFound" => 404,
         Some("MethodNotAllowed") => 405,
-        Some("BucketNotEmpty" | "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" | "InvalidBucketState") => 409,
+        Some("BucketNotEmpty" | "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" | "InvalidBucketState" | "Conflict") => 409,
+        Some("PreconditionFailed") => 412,
+        Some("InvalidRange" | "RequestedRangeNotSatisfiable") => 416,
+        Some("NotImplemented") => 501,
         Some(_) => 400,
     };
     let op = s3_operation(&e.event_name);

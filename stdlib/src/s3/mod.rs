@@ -10,7 +10,9 @@
 //!   (since April 2023): all four Block Public Access settings on, Object Ownership
 //!   `BucketOwnerEnforced` (ACLs disabled), SSE-S3 default encryption (since January 2023).
 //! - Objects: Put/Get/Head/Delete/Copy, ListObjectsV2 (prefix, delimiter, continuation),
-//!   metadata (2 KB), keys (1,024 bytes), byte ranges, conditional reads, the ETag rules
+//!   metadata (2 KB), keys (1,024 bytes), byte ranges, conditional reads and writes
+//!   (`IfNoneMatch: "*"`, `IfMatch`, the `s3:if-none-match`/`s3:if-match` policy keys; not on
+//!   CompleteMultipartUpload), HEAD errors as bare statuses (`NotFound`, `Forbidden`, ...), the ETag rules
 //!   (MD5 for single-part SSE-S3, not MD5 for SSE-KMS/SSE-C, `-N` for multipart), the 5 GB
 //!   single-PUT and 5 TiB object limits, and NoSuchKey vs AccessDenied depending on
 //!   `s3:ListBucket`.

@@ -529,7 +529,6 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
     access::authorize(c, b, "s3:PutObject", &arn, None, &ctx)?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
     model::validate_key(&req.key)?;
-    write_preconditions(b.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
     let metadata = req.metadata.clone().unwrap_or_default();
     model::validate_metadata(&metadata)?;
     let (data, size, synthetic) = match (&req.body, req.content_length) {
@@ -578,6 +577,9 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
             access::authorize(c, bucket(c, &req.bucket)?, action, &arn, None, &[])?;
         }
     }
+    // Last, once the request is otherwise valid and allowed: a failed precondition says only
+    // that the key is (or is not) there.
+    write_preconditions(bucket(c, &req.bucket)?.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
     let stored = store_object(
         c,
         &req.bucket,
@@ -701,10 +703,14 @@ fn read_response(c: &Call<'_>, bucket_name: &str, o: &ObjectVersion, body: Optio
     }
 }
 
+fn precondition_failed() -> AwsError {
+    AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+}
+
 fn preconditions(o: &ObjectVersion, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
     if let Some(m) = if_match
         && m != "*" && !same_etag(m, &o.etag) {
-            return Err(AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"));
+            return Err(precondition_failed());
         }
     if let Some(m) = if_none_match
         && (m == "*" || same_etag(m, &o.etag)) {
@@ -718,19 +724,18 @@ fn preconditions(o: &ObjectVersion, if_match: &Option<String>, if_none_match: &O
 /// them: `If-None-Match: *` fails with 412 over an object; `If-Match` fails with 412 over an
 /// object with another ETag and with 404 where there is no object.
 fn write_preconditions(current: Option<&ObjectVersion>, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
-    let failed = || AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
     if let Some(m) = if_none_match {
         if m != "*" {
-            return Err(AwsError::new("NotImplemented", 501, format!("A header you provided implies functionality that is not implemented: If-None-Match `{m}` (conditional writes take only `*`)")));
+            return Err(S3Error::NotImplemented.err(format!("A header you provided implies functionality that is not implemented: If-None-Match `{m}` (conditional writes take only `*`)")));
         }
         if current.is_some() {
-            return Err(failed());
+            return Err(precondition_failed());
         }
     }
     if let Some(m) = if_match {
         match current {
             None => return Err(S3Error::NoSuchKey.err("The specified key does not exist.")),
-            Some(o) if !same_etag(m, &o.etag) => return Err(failed()),
+            Some(o) if !same_etag(m, &o.etag) => return Err(precondition_failed()),
             Some(_) => {}
         }
     }
@@ -1957,7 +1962,8 @@ pub fn list_parts(c: &mut Call<'_>, req: UploadRequest) -> Result<ListPartsRespo
         .filter(|(n, _)| i64::from(**n) > after)
         .map(|(n, p)| PartSummary { part_number: *n, last_modified: p.last_modified, e_tag: p.etag.clone(), size: p.size })
         .collect();
-    let truncated = all.len() as i64 > max;
+    // `MaxParts: 0` lists nothing and is not truncated (as in ListObjectsV2).
+    let truncated = max > 0 && all.len() as i64 > max;
     let parts: Vec<PartSummary> = all.into_iter().take(max as usize).collect();
     Ok(ListPartsResponse {
         bucket: req.bucket.clone(),
@@ -2012,7 +2018,8 @@ pub fn list_multipart_uploads(c: &mut Call<'_>, req: ListMultipartUploadsRequest
         .map(|u| UploadSummary { key: u.key.clone(), upload_id: u.upload_id.clone(), initiated: u.initiated, storage_class: u.storage_class.as_str().into() })
         .collect();
     all.sort_by(|a, b| a.key.cmp(&b.key).then(a.initiated.cmp(&b.initiated)));
-    let truncated = all.len() as i64 > max;
+    // `MaxUploads: 0` lists nothing and is not truncated (as in ListObjectsV2).
+    let truncated = max > 0 && all.len() as i64 > max;
     all.truncate(max as usize);
     Ok(ListMultipartUploadsResponse { bucket: req.bucket.clone(), uploads: all, max_uploads: max, is_truncated: truncated })
 }

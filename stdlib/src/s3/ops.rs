@@ -234,6 +234,9 @@ pub fn head_error(mut e: AwsError) -> AwsError {
         416 => ("RequestedRangeNotSatisfiable", "Requested Range Not Satisfiable"),
         _ => return e,
     };
+    if e.code == name && e.message.starts_with(reason) {
+        return e; // mapped already
+    }
     e.message = if e.code == name { reason.to_string() } else { format!("{reason} ({})", e.code) };
     e.code = name.to_string();
     e

@@ -68,7 +68,10 @@ fn objects_etags_ranges_and_metadata() {
     // Forbidden, 404 Not Found, 405 Method Not Allowed, 412 Precondition Failed" without a body.
     let put = r#"s3::create_bucket("bkt"); s3::put_object("bkt", "k", "x");"#;
     assert_eq!(code(&format!(r#"{put} s3::head_object(#{{ Bucket: "bkt", Key: "k", IfMatch: "\"0\"" }})"#)), ("PreconditionFailed".into(), "Precondition Failed".into()));
-    assert_eq!(code(&format!(r#"{put} s3::head_object(#{{ Bucket: "bkt", Key: "k", Range: "bytes=5-" }})"#)).0, "RequestedRangeNotSatisfiable");
+    assert_eq!(
+        code(&format!(r#"{put} s3::head_object(#{{ Bucket: "bkt", Key: "k", Range: "bytes=5-" }})"#)),
+        ("RequestedRangeNotSatisfiable".into(), "Requested Range Not Satisfiable (InvalidRange)".into())
+    );
     assert_eq!(
         code(&format!(r#"{put} iam::create_user("eve"); as_principal("eve", || s3::head_object("bkt", "k"))"#)),
         ("Forbidden".into(), "Forbidden (AccessDenied)".into())
@@ -148,6 +151,9 @@ fn conditional_writes() {
     assert_eq!(s(&v), "swapped");
     assert_eq!(code(&format!(r#"{setup} s3::put_object(#{{ Bucket: "bkt", Key: "lock", Body: "x", IfMatch: "\"0123\"" }})"#)).0, "PreconditionFailed");
     assert_eq!(code(&format!(r#"{setup} s3::put_object(#{{ Bucket: "bkt", Key: "none", Body: "x", IfMatch: first.ETag }})"#)).0, "NoSuchKey");
+    assert_eq!(code(&format!(r#"{setup} s3::delete_object("bkt", "lock"); s3::put_object(#{{ Bucket: "bkt", Key: "lock", Body: "x", IfMatch: first.ETag }})"#)).0, "NoSuchKey", "over a delete marker");
+    // Validation comes before the precondition: a bad request is refused as such.
+    assert_eq!(code(&format!(r#"{setup} s3::put_object(#{{ Bucket: "bkt", Key: "lock", Body: "x", IfNoneMatch: "*", StorageClass: "NOPE" }})"#)).0, "InvalidStorageClass");
     assert_eq!(code(&format!(r#"{setup} s3::put_object(#{{ Bucket: "bkt", Key: "new", Body: "x", IfNoneMatch: first.ETag }})"#)).0, "NotImplemented");
     // A failed precondition writes nothing.
     let n = ok(&format!(r#"{setup} try {{ s3::put_object(#{{ Bucket: "bkt", Key: "lock", Body: "no", IfNoneMatch: "*" }}); }} catch {{}} s3::list_object_versions("bkt").Versions.len()"#));

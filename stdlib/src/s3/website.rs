@@ -300,7 +300,7 @@ pub fn serve(w: &mut World, req: &HttpRequest) -> Option<HttpResponse> {
         }
         Err(e) => e,
     };
-    let status = if e.status_code == 404 || e.code == "NotFound" { 404 } else { e.status_code };
+    let status = e.status_code;
     // "folder" without its slash: redirect to it when its index document exists (S3 checks
     // this itself, so listing permission does not matter).
     if (status == 404 || status == 403) && !raw_key.is_empty() && !raw_key.ends_with('/') && anonymous_get(w, &bucket_name, &format!("{raw_key}/{suffix}"), true, ip.clone()).is_ok() {
@@ -318,7 +318,11 @@ pub fn serve(w: &mut World, req: &HttpRequest) -> Option<HttpResponse> {
             h.insert("Content-Type".into(), o.content_type.clone().unwrap_or_else(|| "text/html".into()));
             return Some(response(status, h, o.body.map(|b| b.0).unwrap_or_default(), Some((e.code.as_str(), e.message.as_str()))));
         }
-    let code = if status == 404 { "NoSuchKey" } else { e.code.as_str() };
+    let code = match status {
+        404 => "NoSuchKey",
+        403 => "AccessDenied", // a HEAD's bare `Forbidden` (head_error)
+        _ => e.code.as_str(),
+    };
     let msg = if status == 404 { "The specified key does not exist." } else { "Access Denied" };
     Some(err(status, code, msg, &[("Key", &key)]))
 }

@@ -1047,6 +1047,8 @@ fn deleting_a_primary_waits_for_its_replicas() {
     let r = nb.run("kms::schedule_key_deletion(id, 7)").cast::<rhai::Map>();
     assert_eq!(r["KeyState"].to_string(), "PendingReplicaDeletion");
     assert!(!r.contains_key("DeletionDate"));
+    // [BOTO-MODEL] KeyMetadata.PendingDeletionWindowInDays: present only in this state.
+    assert_eq!(nb.run("kms::describe_key(id).KeyMetadata.PendingDeletionWindowInDays").as_int().unwrap(), 7);
     assert_eq!(nb.code(r#"kms::encrypt(id, "x")"#), "KMSInvalidStateException");
     nb.exec(r#"world::set_region("eu-west-1"); kms::schedule_key_deletion(id, 7); clock::advance("7d");"#);
     assert_eq!(nb.code("kms::describe_key(id)"), "NotFoundException", "the replica is gone after its 7 days");
