@@ -369,8 +369,11 @@ pub enum Gate {
     NotPendingDeletion,
     /// EnableKey / DisableKey.
     EnableDisable,
-    /// EnableKeyRotation, DisableKeyRotation, RotateKeyOnDemand.
+    /// EnableKeyRotation, DisableKeyRotation.
     Rotation,
+    /// RotateKeyOnDemand: [`Gate::Rotation`], except that a key pending import is refused for
+    /// its state before its origin (as AWS answers it).
+    RotateOnDemand,
     GetKeyRotationStatus,
     /// GetParametersForImport / ImportKeyMaterial.
     Import,
@@ -405,6 +408,8 @@ pub fn gate(key: &Key, g: Gate) -> Result<(), AwsError> {
             KeyState::PendingImport => Err(pending_import(arn)),
             _ => Err(other_state(arn, s)),
         },
+        Gate::RotateOnDemand if s == KeyState::PendingImport => Err(pending_import(arn)),
+        Gate::RotateOnDemand => gate(key, Gate::Rotation),
         Gate::Rotation | Gate::GetKeyRotationStatus if !key.is_symmetric() => Err(KmsError::UnsupportedOperationException
             .err(format!("{arn} key spec is {} which is not valid for this operation: only symmetric encryption keys rotate.", key.key_spec))),
         Gate::Rotation if key.is_replica() => Err(KmsError::UnsupportedOperationException
@@ -648,6 +653,8 @@ mod tests {
             (Gate::EnableDisable, Origin::AWS_KMS, ["-", "-", "KMSInvalidStateException", "KMSInvalidStateException"]),
             (Gate::Rotation, Origin::AWS_KMS, ["-", "DisabledException", "KMSInvalidStateException", "KMSInvalidStateException"]),
             (Gate::Rotation, Origin::EXTERNAL, ["UnsupportedOperationException"; 4]),
+            (Gate::RotateOnDemand, Origin::AWS_KMS, ["-", "DisabledException", "KMSInvalidStateException", "KMSInvalidStateException"]),
+            (Gate::RotateOnDemand, Origin::EXTERNAL, ["UnsupportedOperationException", "UnsupportedOperationException", "UnsupportedOperationException", "KMSInvalidStateException"]),
             (Gate::GetKeyRotationStatus, Origin::AWS_KMS, ["-", "-", "-", "-"]),
             (Gate::GetKeyRotationStatus, Origin::EXTERNAL, ["UnsupportedOperationException"; 4]),
             (Gate::Import, Origin::EXTERNAL, ["-", "-", "KMSInvalidStateException", "-"]),

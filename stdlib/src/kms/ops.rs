@@ -1622,12 +1622,7 @@ pub fn rotate_key_on_demand(c: &mut Call, req: KeyIdRequest) -> Result<KeyIdResp
     authorize_key(c, &r, Ask::new("kms:RotateKeyOnDemand").alias(alias.as_deref()))?;
     refuse_managed(c, key(c, &r), "kms:RotateKeyOnDemand")?;
     let k = key(c, &r);
-    // A key still waiting for its material is refused for its state (as AWS answers
-    // RotateKeyOnDemand), before the origin rule EnableKeyRotation applies.
-    if k.state == KeyState::PendingImport {
-        return Err(model::pending_import(&k.arn));
-    }
-    gate(k, Gate::Rotation)?;
+    gate(k, Gate::RotateOnDemand)?;
     if k.rotation.on_demand_count >= ON_DEMAND_ROTATION_LIMIT {
         return Err(KmsError::LimitExceededException.err(format!(
             "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: {}",
