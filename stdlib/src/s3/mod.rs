@@ -6,11 +6,13 @@
 //! Modelled as AWS documents it:
 //! - Buckets: the naming rules (InvalidBucketName), one global namespace across accounts
 //!   (BucketAlreadyExists vs BucketAlreadyOwnedByYou, with us-east-1's legacy 200), regions
-//!   and location constraints, tags, BucketNotEmpty. New buckets get today's defaults
+//!   and location constraints (us-east-1 is the global endpoint, which creates buckets in any
+//!   region; `EU` is eu-west-1), tags, BucketNotEmpty. New buckets get today's defaults
 //!   (since April 2023): all four Block Public Access settings on, Object Ownership
 //!   `BucketOwnerEnforced` (ACLs disabled), SSE-S3 default encryption (since January 2023).
 //! - Objects: Put/Get/Head/Delete/Copy, ListObjectsV2 (prefix, delimiter, continuation),
-//!   metadata (2 KB), keys (1,024 bytes), byte ranges, conditional reads and writes
+//!   metadata (2 KB), keys (1,024 bytes), byte ranges, conditional reads (`IfMatch`,
+//!   `IfNoneMatch`, `IfModifiedSince`, `IfUnmodifiedSince` in RFC 7232's order) and writes
 //!   (`IfNoneMatch: "*"`, `IfMatch`, the `s3:if-none-match`/`s3:if-match` policy keys; not on
 //!   CompleteMultipartUpload), HEAD errors as bare statuses (`NotFound`, `Forbidden`, ...), the ETag rules
 //!   (MD5 for single-part SSE-S3, not MD5 for SSE-KMS/SSE-C, `-N` for multipart), the 5 GB

@@ -77,6 +77,10 @@ pub struct Bucket {
     /// The owning account.
     pub owner: String,
     pub region: String,
+    /// Created with the legacy `EU` location constraint (in eu-west-1), which GetBucketLocation
+    /// still answers.
+    #[serde(default)]
+    pub eu_constraint: bool,
     pub creation_date: Timestamp,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,

@@ -624,6 +624,10 @@ pub struct GetObjectRequest {
     pub if_match: Option<String>,
     #[serde(default)]
     pub if_none_match: Option<String>,
+    #[serde(default)]
+    pub if_modified_since: Option<Timestamp>,
+    #[serde(default)]
+    pub if_unmodified_since: Option<Timestamp>,
     #[serde(rename = "SSECustomerAlgorithm", default)]
     pub sse_customer_algorithm: Option<String>,
     #[serde(rename = "SSECustomerKey", default)]
@@ -707,15 +711,35 @@ fn precondition_failed() -> AwsError {
     AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
 }
 
-fn preconditions(o: &ObjectVersion, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
-    if let Some(m) = if_match
-        && m != "*" && !same_etag(m, &o.etag) {
-            return Err(precondition_failed());
-        }
-    if let Some(m) = if_none_match
-        && (m == "*" || same_etag(m, &o.etag)) {
-            return Err(AwsError::new("NotModified", 304, "Not Modified"));
-        }
+/// Whether an `If-Match`/`If-None-Match` value (`*`, one ETag or a comma-separated list of
+/// them) names `etag`.
+fn etag_listed(value: &str, etag: &str) -> bool {
+    value.split(',').map(str::trim).any(|m| m == "*" || same_etag(m, etag))
+}
+
+/// GetObject/HeadObject's conditional reads, in RFC 7232's order, which the GetObject
+/// reference spells out for its two mixed cases: a true `If-Match` makes `If-Unmodified-Since`
+/// irrelevant (200), and a present `If-None-Match` decides alone (a match is 304 whatever
+/// `If-Modified-Since` says). Dates compare at whole seconds, as HTTP dates carry them; an
+/// `If-Modified-Since` in the future is ignored (RFC 7232 §3.3, and what S3 answers).
+fn read_preconditions(o: &ObjectVersion, req: &GetObjectRequest, now: Timestamp) -> Result<(), AwsError> {
+    let modified = o.last_modified.secs();
+    let failed = match (&req.if_match, req.if_unmodified_since) {
+        (Some(m), _) => !etag_listed(m, &o.etag),
+        (None, Some(t)) => modified > t.secs(),
+        (None, None) => false,
+    };
+    if failed {
+        return Err(precondition_failed());
+    }
+    let not_modified = match (&req.if_none_match, req.if_modified_since) {
+        (Some(m), _) => etag_listed(m, &o.etag),
+        (None, Some(t)) => t <= now && modified <= t.secs(),
+        (None, None) => false,
+    };
+    if not_modified {
+        return Err(AwsError::new("NotModified", 304, "Not Modified"));
+    }
     Ok(())
 }
 
@@ -747,7 +771,7 @@ fn write_preconditions(current: Option<&ObjectVersion>, if_match: &Option<String
 pub fn get_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectResponse, AwsError> {
     let o = find_for_read(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:GetObject")?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
-    preconditions(&o, &req.if_match, &req.if_none_match)?;
+    read_preconditions(&o, &req, c.now())?;
     readable_now(c, &o)?;
     if req.part_number.is_some() {
         return Err(invalid_argument("PartNumber reads are not modelled by the simulator"));
@@ -769,7 +793,7 @@ pub fn head_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectR
 fn head_object_inner(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectResponse, AwsError> {
     let o = find_for_read(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:GetObject")?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
-    preconditions(&o, &req.if_match, &req.if_none_match)?;
+    read_preconditions(&o, &req, c.now())?;
     let ck = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
     if let Some(sse @ Sse::C { .. }) = &o.sse {
         let ck = ck.ok_or_else(sse::sse_c_key_required)?;

@@ -94,22 +94,28 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
     model::validate_bucket_name(&req.bucket)?;
     let account = c.account();
     let endpoint = c.region();
-    let region = match req.create_bucket_configuration.as_ref().and_then(|b| b.location_constraint.clone()) {
-        Some(lc) if lc == "us-east-1" || !places::is_region(&lc) => {
+    let constraint = req.create_bucket_configuration.as_ref().and_then(|b| b.location_constraint.clone());
+    // "Configurations using the value EU will create a bucket in eu-west-1."
+    let wanted = match constraint.as_deref() {
+        Some("EU") => Some("eu-west-1"),
+        Some(lc) => places::known_region(lc).filter(|r| *r != "us-east-1"),
+        None => Some("us-east-1"),
+    };
+    // us-east-1 is the global endpoint (`s3.amazonaws.com`, where SDKs set to us-east-1 send
+    // CreateBucket): it creates buckets in any region and refuses only invalid constraints. A
+    // regional endpoint refuses every constraint but its own, invalid ones included.
+    let region = match wanted {
+        Some(r) if endpoint == "us-east-1" || r == endpoint => r.to_string(),
+        _ if endpoint == "us-east-1" => {
+            let lc = constraint.as_deref().unwrap_or_default();
             return Err(S3Error::InvalidLocationConstraint.err(format!("The specified location-constraint is not valid: `{lc}`")));
         }
-        Some(lc) if lc != endpoint => {
+        _ => {
+            let lc = constraint.as_deref().unwrap_or("unspecified");
             return Err(S3Error::IllegalLocationConstraintException.err(format!(
                 "The {lc} location constraint is incompatible for the region specific endpoint this request was sent to."
             )));
         }
-        Some(lc) => lc,
-        None if endpoint != "us-east-1" => {
-            return Err(S3Error::IllegalLocationConstraintException.err(
-                "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.",
-            ));
-        }
-        None => endpoint,
     };
     if let Some(existing) = c.w.s3.buckets.get(&req.bucket) {
         if existing.owner != account {
@@ -146,6 +152,7 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         name: req.bucket.clone(),
         owner: account,
         region: region.clone(),
+        eu_constraint: constraint.as_deref() == Some("EU"),
         creation_date: c.now(),
         tags: BTreeMap::new(),
         versioning: object_lock.as_ref().map(|_| VersioningStatus::Enabled),
@@ -312,8 +319,15 @@ pub struct GetBucketLocationResponse {
 
 pub fn get_bucket_location(c: &mut Call<'_>, req: BucketRequest) -> Result<GetBucketLocationResponse, AwsError> {
     authorize_bucket(c, &req.bucket, "s3:GetBucketLocation")?;
-    let r = bucket(c, &req.bucket)?.region.clone();
-    Ok(GetBucketLocationResponse { location_constraint: if r == "us-east-1" { None } else { Some(r) } })
+    let b = bucket(c, &req.bucket)?;
+    // "Buckets in Region us-east-1 have a LocationConstraint of null. Buckets with a
+    // LocationConstraint of EU reside in eu-west-1."
+    let location_constraint = match b.region.as_str() {
+        "us-east-1" => None,
+        _ if b.eu_constraint => Some("EU".to_string()),
+        r => Some(r.to_string()),
+    };
+    Ok(GetBucketLocationResponse { location_constraint })
 }
 
 // ---------------------------------------------------------------------------------------

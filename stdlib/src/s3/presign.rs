@@ -508,13 +508,16 @@ fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The `HostId` of every simulated answer.
+const HOST_ID: &str = "c2ltdWxhdGVkLWhvc3QtaWQ=";
+
 /// S3's XML error document.
-fn error_xml(e: &AwsError, extras: &Extras, host_id: &str) -> String {
+fn error_xml(e: &AwsError, extras: &Extras) -> String {
     let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>", xml_escape(&e.code), xml_escape(&e.message));
     for (k, v) in extras {
         s.push_str(&format!("<{k}>{}</{k}>", xml_escape(v)));
     }
-    s.push_str(&format!("<RequestId>{}</RequestId><HostId>{host_id}</HostId></Error>", xml_escape(&e.request_id)));
+    s.push_str(&format!("<RequestId>{}</RequestId><HostId>{HOST_ID}</HostId></Error>", xml_escape(&e.request_id)));
     s
 }
 
@@ -558,26 +561,30 @@ fn header_map(v: &Value) -> BTreeMap<String, String> {
     h
 }
 
+/// A failed request's answer: S3's XML error document, except for HEAD and 304, which have
+/// no body.
+fn error_response(method: &str, e: &AwsError, extras: &Extras) -> HttpResponse {
+    let body = if method == "HEAD" || e.status_code == 304 { Vec::new() } else { error_xml(e, extras).into_bytes() };
+    let mut headers = BTreeMap::new();
+    headers.insert("x-amz-request-id".into(), e.request_id.clone());
+    if !body.is_empty() {
+        headers.insert("Content-Type".into(), "application/xml".into());
+    }
+    HttpResponse { status: e.status_code, headers, body: Blob(body), error_code: Some(e.code.clone()), error_message: Some(e.message.clone()) }
+}
+
 /// Sends one HTTP request to simulated S3.
 pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
     if let Some(r) = super::website::serve(w, &req) {
         return r;
     }
     let method = req.method.to_ascii_uppercase();
-    let host_id = "c2ltdWxhdGVkLWhvc3QtaWQ=";
     let fail = |w: &mut World, caller: Caller, op: &'static str, e: AwsError, extras: Extras, params: Value| -> HttpResponse {
         let e = w.call_as(caller, &S3, op, params, |c| -> Result<(), AwsError> {
             c.data_event = true;
             Err(e)
         });
-        let e = e.expect_err("failing call");
-        let body = if method == "HEAD" { Vec::new() } else { error_xml(&e, &extras, host_id).into_bytes() };
-        let mut headers = BTreeMap::new();
-        headers.insert("x-amz-request-id".into(), e.request_id.clone());
-        if !body.is_empty() {
-            headers.insert("Content-Type".into(), "application/xml".into());
-        }
-        HttpResponse { status: e.status_code, headers, body: Blob(body), error_code: Some(e.code.clone()), error_message: Some(e.message.clone()) }
+        error_response(&method, &e.expect_err("failing call"), &extras)
     };
     let anonymous = Caller { principal: Principal::Anonymous, ..Caller::new(Principal::Anonymous, &w.region.clone()) };
     let u = match parse_url(&req.url) {
@@ -615,6 +622,11 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     key,
                     version_id: version_id.clone(),
                     range: h("Range"),
+                    if_match: h("If-Match"),
+                    if_none_match: h("If-None-Match"),
+                    // An unreadable HTTP date is ignored, as RFC 7232 has it.
+                    if_modified_since: h("If-Modified-Since").and_then(|d| Timestamp::parse(&d).ok()),
+                    if_unmodified_since: h("If-Unmodified-Since").and_then(|d| Timestamp::parse(&d).ok()),
                     sse_customer_algorithm: h("x-amz-server-side-encryption-customer-algorithm"),
                     sse_customer_key: sse_c_key,
                     sse_customer_key_md5: h("x-amz-server-side-encryption-customer-key-MD5"),
@@ -700,12 +712,8 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
             HttpResponse { status, headers, body: Blob(body), error_code: None, error_message: None }
         }
         Err(e) => {
-            let body = if method == "HEAD" { Vec::new() } else { error_xml(&e, &vec![], host_id).into_bytes() };
-            let mut headers = BTreeMap::new();
-            headers.insert("x-amz-request-id".into(), e.request_id.clone());
-            if !body.is_empty() {
-                headers.insert("Content-Type".into(), "application/xml".into());
-            }
+            let mut r = error_response(&method, &e, &vec![]);
+            let headers = &mut r.headers;
             // A delete marker answers with its headers even on a 404/405.
             if let Some(b) = w.s3.buckets.get(&u.bucket) {
                 let v = match &version_id {
@@ -717,7 +725,7 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     headers.insert("x-amz-version-id".into(), v.version_id.clone());
                 }
             }
-            HttpResponse { status: e.status_code, headers, body: Blob(body), error_code: Some(e.code.clone()), error_message: Some(e.message.clone()) }
+            r
         }
     }
 }

@@ -47,6 +47,38 @@ fn bucket_names_and_the_global_namespace() {
     assert_eq!(code(r#"s3::create_bucket(#{ Bucket: "bk3", CreateBucketConfiguration: #{ LocationConstraint: "us-east-1" } })"#).0, "InvalidLocationConstraint");
 }
 
+/// [BOTO-MODEL] CreateBucket: "If you send your CreateBucket request to the s3.amazonaws.com
+/// global endpoint, the request goes to the us-east-1 Region ... even if the location
+/// constraint in the request specifies another Region where the bucket is to be created";
+/// `LocationConstraint`: "Configurations using the value EU will create a bucket in
+/// eu-west-1"; GetBucketLocation: "Buckets with a LocationConstraint of EU reside in eu-west-1".
+#[test]
+fn location_constraints_and_endpoints() {
+    let where_ = |script: &str| {
+        let r = map(ok(&format!(r#"{script}; let b = s3::list_buckets().Buckets[0]; #{{ Region: b.BucketRegion, Location: s3::get_bucket_location(#{{ Bucket: b.Name }}).LocationConstraint }}"#)));
+        (s(&r["Region"]), r["Location"].clone().into_string().ok())
+    };
+    // From us-east-1 (the global endpoint), any region.
+    assert_eq!(where_(r#"s3::create_bucket(#{ Bucket: "bk-eu", CreateBucketConfiguration: #{ LocationConstraint: "eu-west-1" } })"#), ("eu-west-1".into(), Some("eu-west-1".into())));
+    assert_eq!(where_(r#"s3::create_bucket("bk-us")"#), ("us-east-1".into(), None));
+    // EU is eu-west-1, and GetBucketLocation keeps answering EU.
+    assert_eq!(where_(r#"s3::create_bucket(#{ Bucket: "bk-legacy", CreateBucketConfiguration: #{ LocationConstraint: "EU" } })"#), ("eu-west-1".into(), Some("EU".into())));
+    assert_eq!(
+        where_(r#"world::set_region("eu-west-1"); s3::create_bucket(#{ Bucket: "bk-legacy", CreateBucketConfiguration: #{ LocationConstraint: "EU" } })"#),
+        ("eu-west-1".into(), Some("EU".into()))
+    );
+    // A regional endpoint creates only its own region's buckets.
+    assert_eq!(
+        code(r#"world::set_region("eu-central-1"); s3::create_bucket(#{ Bucket: "bk-x", CreateBucketConfiguration: #{ LocationConstraint: "eu-west-1" } })"#),
+        ("IllegalLocationConstraintException".into(), "The eu-west-1 location constraint is incompatible for the region specific endpoint this request was sent to.".into())
+    );
+    assert_eq!(code(r#"world::set_region("eu-central-1"); s3::create_bucket("bk-x")"#).1, "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.");
+    assert_eq!(code(r#"world::set_region("us-east-2"); s3::create_bucket(#{ Bucket: "bk-x", CreateBucketConfiguration: #{ LocationConstraint: "EU" } })"#).0, "IllegalLocationConstraintException");
+    // An invalid constraint: InvalidLocationConstraint at the global endpoint, Illegal... at a regional one.
+    assert_eq!(code(r#"s3::create_bucket(#{ Bucket: "bk-x", CreateBucketConfiguration: #{ LocationConstraint: "bar" } })"#).0, "InvalidLocationConstraint");
+    assert_eq!(code(r#"world::set_region("eu-west-1"); s3::create_bucket(#{ Bucket: "bk-x", CreateBucketConfiguration: #{ LocationConstraint: "bar" } })"#).0, "IllegalLocationConstraintException");
+}
+
 #[test]
 fn objects_etags_ranges_and_metadata() {
     let r = map(ok(r#"s3::create_bucket("bkt");
@@ -134,6 +166,48 @@ fn listing_with_prefix_delimiter_and_continuation() {
     assert_eq!(z.to_string(), "[0, false, false, false, 0]");
     let p = map(ok(r#"s3::create_bucket("bkt"); s3::put_object("bkt", "logs/x", "1"); s3::put_object("bkt", "data/y", "1"); s3::list_objects_v2("bkt", "logs/")"#));
     assert_eq!(p["KeyCount"].as_int().unwrap(), 1);
+}
+
+/// [BOTO-MODEL] GetObject: `IfModifiedSince` "otherwise, return a 304 (not modified) error",
+/// `IfUnmodifiedSince` "otherwise, return a 412 (precondition failed) error"; "If both of the
+/// If-Match and If-Unmodified-Since headers are present ... If-Match condition evaluates to
+/// true, and; If-Unmodified-Since condition evaluates to false; then, S3 returns 200 OK";
+/// "If both of the If-None-Match and If-Modified-Since headers are present ... If-None-Match
+/// condition evaluates to false, and; If-Modified-Since condition evaluates to true; then, S3
+/// returns 304 Not Modified".
+#[test]
+fn conditional_reads() {
+    // The object is written at noon on 1 March; `before`/`after` bracket that second.
+    let setup = r#"s3::create_bucket("bkt"); clock::set("2026-03-01T12:00:00.250Z"); let etag = s3::put_object("bkt", "k", "x").ETag;
+        clock::advance("1d"); let before = "2026-03-01T11:59:59Z"; let at = "2026-03-01T12:00:00Z";"#;
+    let get = |cond: &str| code(&format!(r#"{setup} s3::get_object(#{{ Bucket: "bkt", Key: "k", {cond} }})"#)).0;
+    let body = |cond: &str| ok(&format!(r#"{setup} s3::get_object(#{{ Bucket: "bkt", Key: "k", {cond} }}).Body.as_string()"#)).into_string().unwrap();
+    assert_eq!(body("IfModifiedSince: before"), "x");
+    assert_eq!(get("IfModifiedSince: at"), "NotModified", "dates compare at whole seconds");
+    assert_eq!(body("IfUnmodifiedSince: at"), "x");
+    assert_eq!(get("IfUnmodifiedSince: before"), "PreconditionFailed");
+    assert_eq!(body(r#"IfModifiedSince: "2027-01-01T00:00:00Z""#), "x", "a date in the future is ignored");
+    // The two mixed cases the reference spells out.
+    assert_eq!(body("IfMatch: etag, IfUnmodifiedSince: before"), "x");
+    assert_eq!(get("IfNoneMatch: etag, IfModifiedSince: before"), "NotModified");
+    // A non-matching If-None-Match decides alone: If-Modified-Since is not consulted.
+    assert_eq!(body(r#"IfNoneMatch: "\"other\"", IfModifiedSince: at"#), "x");
+    // Lists of ETags, as HTTP allows.
+    assert_eq!(body(r#"IfMatch: "\"other\", " + etag"#), "x");
+    // HEAD: the same rules, bare statuses.
+    assert_eq!(code(&format!(r#"{setup} s3::head_object(#{{ Bucket: "bkt", Key: "k", IfModifiedSince: at }})"#)).0, "NotModified");
+    // Over HTTP: HTTP dates, 304 without a body, 412 with S3's error document.
+    // (ALICE's `cat.jpg`, "meow", is written at the default start, 2026-01-01T00:00:00Z.)
+    let st = |headers: &str| {
+        let r = map(ok(&format!(r#"{ALICE} s3::request(#{{ Method: "GET", Url: url, Headers: #{{ {headers} }} }})"#)));
+        (r["Status"].as_int().unwrap(), r["Body"].clone().cast::<rhai::Blob>().len())
+    };
+    assert_eq!(st(r#""If-Modified-Since": "Thu, 01 Jan 2026 00:00:00 GMT""#), (304, 0));
+    assert_eq!(st(r#""If-Modified-Since": "Wed, 31 Dec 2025 23:59:59 GMT""#), (200, 4));
+    assert_eq!(st(r#""If-Modified-Since": "not a date""#), (200, 4), "an unreadable date is ignored");
+    let (status, len) = st(r#""If-Unmodified-Since": "Wed, 31 Dec 2025 23:59:59 GMT""#);
+    assert!(status == 412 && len > 0, "{status} {len}");
+    assert_eq!(st(r#""If-None-Match": s3::head_object("media", "cat.jpg").ETag"#), (304, 0));
 }
 
 #[test]

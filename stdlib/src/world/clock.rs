@@ -71,11 +71,11 @@ impl Timestamp {
     }
 
     /// Parses ISO-8601 / RFC 3339 (`2026-01-01T00:00:00Z`, with offset or fraction), a bare
-    /// date (`2026-01-01`, midnight UTC), a naive date-time (taken as UTC) or SigV4's
-    /// `20130524T000000Z`.
+    /// date (`2026-01-01`, midnight UTC), a naive date-time (taken as UTC), SigV4's
+    /// `20130524T000000Z` or an HTTP date (`Fri, 24 May 2013 00:00:00 GMT`).
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
-        if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        if let Ok(dt) = DateTime::parse_from_rfc3339(s).or_else(|_| DateTime::parse_from_rfc2822(s)) {
             return Ok(Timestamp(dt.timestamp_millis()));
         }
         for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y%m%dT%H%M%SZ"] {
@@ -275,6 +275,7 @@ mod tests {
         assert_eq!(&*t.amz_date(), "20130524T000000Z");
         assert_eq!(t.yyyymmdd(), "20130524");
         assert_eq!(t.http_date(), "Fri, 24 May 2013 00:00:00 GMT");
+        assert_eq!(Timestamp::parse(&t.http_date()), Ok(t), "HTTP dates read back");
         assert_eq!(Timestamp(1500).iso(), "1970-01-01T00:00:01.500Z");
     }
 }
