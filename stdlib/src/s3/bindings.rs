@@ -226,7 +226,7 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
     let h = api.handle();
     api.func(
         "presign",
-        "Like generate_presigned_url, but returns how the URL was made: `#{ Url, Method, CanonicalRequest, StringToSign, Signature, Expires }`.\n```rhai\ns3::presign(#{ ClientMethod: \"get_object\", Params: #{ Bucket: \"examplebucket\", Key: \"test.txt\" }, ExpiresIn: 86400, Credentials: #{ AccessKeyId: \"AKIAIOSFODNN7EXAMPLE\", SecretAccessKey: \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\" } }).StringToSign\n```",
+        "Like generate_presigned_url, but returns how the URL was made: `#{ Url, Method, CanonicalRequest, StringToSign, Signature, Expires }`, and `Headers`, the signed headers the request must send, when `Params` asks for any (`ContentType`, `Metadata`, `StorageClass`, SSE-C, `IfMatch`, `IfNoneMatch`, `Range`).\n```rhai\ns3::presign(#{ ClientMethod: \"get_object\", Params: #{ Bucket: \"examplebucket\", Key: \"test.txt\" }, ExpiresIn: 86400, Credentials: #{ AccessKeyId: \"AKIAIOSFODNN7EXAMPLE\", SecretAccessKey: \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\" } }).StringToSign\n```",
         &["params: Map", "Map"],
         move |ctx: NativeCallContext, params: Map| -> RhaiResult {
             let params = Dynamic::from_map(params);

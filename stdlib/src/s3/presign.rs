@@ -1,9 +1,11 @@
 //! Presigned URLs and the simulated HTTP client that uses them.
 //!
 //! `generate` builds a SigV4 query-signed URL exactly as AWS's SDKs do (the S3 API
-//! Reference's example reproduces byte for byte; see the tests). Generating makes no API
-//! call: like boto3, it only signs. `request` plays an HTTP client sending such a URL: it
-//! finds the bucket and key in the URL (virtual-hosted or path style), verifies the
+//! Reference's example reproduces byte for byte; see the tests), signing `host` and the
+//! headers its parameters become (metadata, SSE-C, ...), which the request must then send.
+//! Generating makes no API call: like boto3, it only signs. `request` plays an HTTP client sending such a URL: it
+//! finds the bucket and key in the URL (virtual-hosted or path style), refuses `x-amz-*`
+//! headers the URL did not sign (AccessDenied, `HeadersNotSigned`), verifies the
 //! signature with the signer's secret (SignatureDoesNotMatch on any tampering), checks the
 //! signing window against the simulated clock (`Request has expired`, `Request is not yet
 //! valid`), checks temporary credentials (`ExpiredToken`), and only then runs the S3
@@ -96,6 +98,57 @@ pub struct PresignParams<'a> {
     pub delimiter: Option<Cow<'a, str>>,
     #[serde(default)]
     pub max_keys: Option<i64>,
+    // Headers the URL signs, as botocore signs them: the request must then send them with
+    // these values (see [`PresignParams::headers`]).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    pub storage_class: Option<String>,
+    #[serde(rename = "SSECustomerAlgorithm", default)]
+    pub sse_customer_algorithm: Option<String>,
+    /// 32 raw bytes (base64-encoded into the header, as botocore does) or their base64.
+    #[serde(rename = "SSECustomerKey", default)]
+    pub sse_customer_key: Option<Blob>,
+    /// Computed from the key when not given, as botocore does.
+    #[serde(rename = "SSECustomerKeyMD5", default)]
+    pub sse_customer_key_md5: Option<String>,
+    #[serde(default)]
+    pub if_match: Option<String>,
+    #[serde(default)]
+    pub if_none_match: Option<String>,
+    #[serde(default)]
+    pub range: Option<String>,
+}
+
+impl PresignParams<'_> {
+    /// The HTTP headers these parameters become (lowercase names, sorted): the URL signs them
+    /// besides `host`, and the request must send them.
+    pub fn headers(&self) -> BTreeMap<String, String> {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let mut h = BTreeMap::new();
+        let plain = [
+            ("content-type", &self.content_type),
+            ("x-amz-storage-class", &self.storage_class),
+            ("x-amz-server-side-encryption-customer-algorithm", &self.sse_customer_algorithm),
+            ("if-match", &self.if_match),
+            ("if-none-match", &self.if_none_match),
+            ("range", &self.range),
+        ];
+        h.extend(plain.into_iter().filter_map(|(k, v)| Some((k.to_string(), v.clone()?))));
+        for (k, v) in self.metadata.iter().flatten() {
+            h.insert(format!("x-amz-meta-{}", k.to_ascii_lowercase()), v.clone());
+        }
+        if let Some(Blob(key)) = &self.sse_customer_key {
+            let (encoded, raw) = if key.len() == 32 { (b64.encode(key), key.clone()) } else { (String::from_utf8_lossy(key).into_owned(), b64.decode(key).unwrap_or_default()) };
+            h.insert("x-amz-server-side-encryption-customer-key".into(), encoded);
+            let md5 = self.sse_customer_key_md5.clone().unwrap_or_else(|| b64.encode(<md5::Md5 as md5::Digest>::digest(&raw)));
+            h.insert("x-amz-server-side-encryption-customer-key-md5".into(), md5);
+        }
+        h
+    }
 }
 
 /// A presigned URL and how it was made.
@@ -108,6 +161,9 @@ pub struct Presigned {
     pub string_to_sign: String,
     pub signature: String,
     pub expires: Timestamp,
+    /// The signed headers (besides `host`) the request must send.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
 }
 
 fn bad(msg: impl Into<String>) -> AwsError {
@@ -193,6 +249,7 @@ pub fn generate(w: &World, req: &PresignRequest<'_>) -> Result<Presigned, AwsErr
             string_to_sign: signed.string_to_sign,
             signature: signed.signature,
             expires: Timestamp::from_secs(p.now.secs() + p.expires_in),
+            headers: p.headers,
         }
     })
 }
@@ -221,6 +278,8 @@ struct Parts<'a> {
     region: &'a str,
     now: Timestamp,
     expires_in: i64,
+    /// Signed headers besides `host` (usually none).
+    headers: BTreeMap<String, String>,
 }
 
 impl Parts<'_> {
@@ -228,15 +287,12 @@ impl Parts<'_> {
         &self.url[self.query.clone()]
     }
 
-    /// The request to sign: presigned URLs sign the `host` header alone, and no payload.
+    /// The request to sign: the `host` header and any headers the parameters asked for; no
+    /// payload.
     fn request(&self) -> sigv4::Request<'_> {
-        sigv4::Request {
-            method: self.method,
-            canonical_uri: self.url[self.path.clone()].into(),
-            query: Vec::new(),
-            headers: vec![("host".into(), self.url[self.host.clone()].into())],
-            payload_hash: UNSIGNED_PAYLOAD,
-        }
+        let mut headers = vec![("host".into(), self.url[self.host.clone()].into())];
+        headers.extend(self.headers.iter().map(|(k, v)| (k.into(), v.into())));
+        sigv4::Request { method: self.method, canonical_uri: self.url[self.path.clone()].into(), query: Vec::new(), headers, payload_hash: UNSIGNED_PAYLOAD }
     }
 }
 
@@ -280,6 +336,15 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
     let now = w.now();
     let amz_date = now.amz_date();
     let credential = sigv4::credential(&creds.access_key_id, &amz_date[..8], region, "s3");
+    let headers = params.headers();
+    let signed_headers = match headers.is_empty() {
+        true => Cow::Borrowed("host"),
+        false => {
+            let mut names: Vec<&str> = headers.keys().map(String::as_str).chain(["host"]).collect();
+            names.sort_unstable();
+            Cow::Owned(names.join(";"))
+        }
+    };
     let (mut expires_text, mut max_keys_text) = (itoa::Buffer::new(), itoa::Buffer::new());
     let mut query: SmallVec<[(&str, &str); 12]> = SmallVec::new();
     let optional = [("versionId", &params.version_id), ("prefix", &params.prefix), ("delimiter", &params.delimiter)];
@@ -294,7 +359,7 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
     if let Some(t) = &creds.session_token {
         query.push(("X-Amz-Security-Token", t));
     }
-    query.push(("X-Amz-SignedHeaders", "host"));
+    query.push(("X-Amz-SignedHeaders", &signed_headers));
 
     let mut url = String::with_capacity(200 + bucket.len() + credential.len() + query.iter().map(|(_, v)| 3 * v.len()).sum::<usize>() + 3 * key.len());
     url.push_str(scheme);
@@ -308,7 +373,7 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
     let query_end = url.len();
     url.push_str("&X-Amz-Signature=");
     let (host, path, query) = (host_at..path_at, path_at..path_end, query_at..query_end);
-    Ok(finish(Parts { url, host, path, query, method, secret: &creds.secret_access_key, amz_date, region, now, expires_in }))
+    Ok(finish(Parts { url, host, path, query, method, secret: &creds.secret_access_key, amz_date, region, now, expires_in, headers }))
 }
 
 /// What `s3::request` sends.
@@ -461,22 +526,26 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
     let Some((principal, secret, token)) = lookup_access_key(w, akid) else {
         return Err(e(S3Error::InvalidAccessKeyId.err("The Amazon Web Services access key ID you provided does not exist in our records.")));
     };
+    // "Any x-amz-* headers that you plan to add to the request" must be signed; S3 checks
+    // this before the signature and names the culprits, lowercase, comma-separated.
+    let signed_names: Vec<&str> = signed_headers.split(';').collect();
+    let mut unsigned: Vec<String> =
+        headers.keys().map(|k| k.to_ascii_lowercase()).filter(|k| k.starts_with("x-amz-") && k != "x-amz-content-sha256" && !signed_names.contains(&k.as_str())).collect();
+    if !unsigned.is_empty() {
+        unsigned.sort_unstable();
+        return Err((S3Error::AccessDenied.err("There were headers present in the request which were not signed"), vec![("HeadersNotSigned", unsigned.join(", "))], None));
+    }
     // Recompute the signature over exactly what arrived.
     let query = u.query.iter().filter(|(k, _)| k != "X-Amz-Signature").map(|(k, v)| (k.into(), v.into())).collect();
-    let mut signed = Vec::new();
-    for h in signed_headers.split(';') {
-        let v = if h == "host" { Some(&u.host) } else { headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(h)).map(|(_, v)| v) };
-        match v {
-            Some(v) => signed.push((h.into(), v.into())),
-            None => return Err(e(S3Error::SignatureDoesNotMatch.err(format!("There were headers present in the request which were not signed: `{h}` is signed but was not sent")))),
-        }
-    }
-    let r = sigv4::Request { method, canonical_uri: sigv4::canonical_uri(&percent_decode(&u.raw_path), false).into(), query, headers: signed, payload_hash: UNSIGNED_PAYLOAD };
+    // A signed header that was not sent signs as empty, and so does not match.
+    let signed = signed_names.iter().map(|h| {
+        let v = if *h == "host" { Some(&u.host) } else { headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(h)).map(|(_, v)| v) };
+        ((*h).into(), v.map_or("", String::as_str).into())
+    });
+    let r = sigv4::Request { method, canonical_uri: sigv4::canonical_uri(&percent_decode(&u.raw_path), false).into(), query, headers: signed.collect(), payload_hash: UNSIGNED_PAYLOAD };
     let want = sigv4::sign(&r, &secret, amz_date, region, "s3");
     if !sigv4::signatures_equal(&want.signature, signature) {
-        return Err(e(S3Error::SignatureDoesNotMatch.err(
-            "The request signature we calculated does not match the signature you provided. Check your Amazon Web Services secret access key and signing method.",
-        )));
+        return Err(e(S3Error::SignatureDoesNotMatch.err("The request signature we calculated does not match the signature you provided. Check your key and signing method.")));
     }
     // From here on the signer is known: failures are recorded as theirs (with the key).
     let signer = Caller { access_key_id: Some(akid.to_string()), ..base(principal.clone()) };

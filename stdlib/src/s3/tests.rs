@@ -168,6 +168,58 @@ fn listing_with_prefix_delimiter_and_continuation() {
     assert_eq!(p["KeyCount"].as_int().unwrap(), 1);
 }
 
+/// "The following headers are required in the signature calculations: The HTTP host header.
+/// Any x-amz-* headers that you plan to add to the request." (S3 API Reference, "Authenticating
+/// Requests: Using Query Parameters"). S3's answer otherwise (live responses, e.g. in
+/// aws/aws-sdk-js#896): 403 AccessDenied "There were headers present in the request which were
+/// not signed", `<HeadersNotSigned>` listing them lowercase, comma-separated;
+/// `x-amz-content-sha256` is exempt.
+#[test]
+fn presigned_requests_sign_their_x_amz_headers() {
+    let txt = |d: Option<&Dynamic>| d.map(|d| d.to_string()).unwrap_or_default();
+    let get = |headers: &str| {
+        let r = map(ok(&format!(r#"{ALICE} s3::request(#{{ Method: "GET", Url: url, Headers: #{{ {headers} }} }})"#)));
+        let body = String::from_utf8(r["Body"].clone().cast::<rhai::Blob>()).unwrap();
+        (r["Status"].as_int().unwrap(), txt(r.get("ErrorCode")), txt(r.get("ErrorMessage")), body)
+    };
+    let (status, c, m, body) = get(r#""X-Amz-Storage-Class": "STANDARD", "x-amz-meta-note": "hi", Range: "bytes=0-1""#);
+    assert_eq!((status, c.as_str(), m.as_str()), (403, "AccessDenied", "There were headers present in the request which were not signed"));
+    assert!(body.contains("<HeadersNotSigned>x-amz-meta-note, x-amz-storage-class</HeadersNotSigned>"), "{body}");
+    assert_eq!(get(r#""x-amz-content-sha256": "UNSIGNED-PAYLOAD""#).0, 200, "exempt");
+    assert_eq!(get(r#"Range: "bytes=0-1""#).0, 206, "headers that are not x-amz-* need no signature");
+    // Signed headers: the URL names them, and the request must send them as signed.
+    let setup = format!(
+        r#"{ALICE} iam::put_user_policy(#{{ UserName: "alice", PolicyName: "write", PolicyDocument:
+            `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::media/*"}}]}}` }});
+        let key = blob(32, 7);
+        let p = as_principal("alice", || s3::presign(#{{ ClientMethod: "put_object", ExpiresIn: 300,
+            Params: #{{ Bucket: "media", Key: "note.txt", Metadata: #{{ Author: "alice" }}, SSECustomerAlgorithm: "AES256", SSECustomerKey: key }} }}));"#
+    );
+    let r = map(ok(&format!("{setup} p")));
+    let url = s(&r["Url"]);
+    assert!(
+        url.contains("X-Amz-SignedHeaders=host%3Bx-amz-meta-author%3Bx-amz-server-side-encryption-customer-algorithm%3Bx-amz-server-side-encryption-customer-key%3Bx-amz-server-side-encryption-customer-key-md5&"),
+        "{url}"
+    );
+    let headers = map(r["Headers"].clone());
+    assert_eq!(s(&headers["x-amz-server-side-encryption-customer-key-md5"]), "y4HAEFCYWuvAXWFTtA1Qpg==", "botocore computes the MD5 (base64 of MD5 of 32 bytes of 7)");
+    let put = |change: &str| {
+        let r = map(ok(&format!(r#"{setup} let h = p.Headers; {change} s3::request(#{{ Method: "PUT", Url: p.Url, Headers: h, Body: "hello" }})"#)));
+        (r["Status"].as_int().unwrap(), txt(r.get("ErrorCode")), txt(r.get("ErrorMessage")))
+    };
+    assert_eq!(put("").0, 200);
+    let stored = map(ok(&format!(
+        r#"{setup} s3::request(#{{ Method: "PUT", Url: p.Url, Headers: p.Headers, Body: "hello" }});
+           let o = s3::get_object(#{{ Bucket: "media", Key: "note.txt", SSECustomerAlgorithm: "AES256", SSECustomerKey: key }}); #{{ Body: o.Body.as_string(), Meta: o.Metadata }}"#
+    )));
+    assert_eq!(s(&stored["Body"]), "hello");
+    assert_eq!(s(&map(stored["Meta"].clone())["author"]), "alice");
+    let mismatch = (403, "SignatureDoesNotMatch".to_string(), "The request signature we calculated does not match the signature you provided. Check your key and signing method.".to_string());
+    assert_eq!(put(r#"h.remove("x-amz-meta-author");"#), mismatch, "a signed header not sent");
+    assert_eq!(put(r#"h["x-amz-meta-author"] = "mallory";"#), mismatch, "a signed header changed");
+    assert_eq!(put(r#"h["x-amz-meta-extra"] = "1";"#).1, "AccessDenied", "an unsigned one added");
+}
+
 /// [BOTO-MODEL] GetObject: `IfModifiedSince` "otherwise, return a 304 (not modified) error",
 /// `IfUnmodifiedSince` "otherwise, return a 412 (precondition failed) error"; "If both of the
 /// If-Match and If-Unmodified-Since headers are present ... If-Match condition evaluates to
@@ -646,9 +698,9 @@ fn presign_params_are_checked_from_a_cell() {
     let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Key: "k" }}, {creds} }})"#));
     assert_eq!(c, "InvalidArgument");
     assert!(m.contains("`Params`: missing required parameter `Bucket`"), "{m}");
-    let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "b", Key: "k", Range: "bytes=0-1" }}, {creds} }})"#));
+    let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "b", Key: "k", ACL: "public-read" }}, {creds} }})"#));
     assert_eq!(c, "InvalidArgument");
-    assert!(m.contains("`Params`: unknown parameter `Range`, valid parameters are `Bucket`, `Key`"), "{m}");
+    assert!(m.contains("`Params`: unknown parameter `ACL`, valid parameters are `Bucket`, `Key`"), "{m}");
     let (c, m) = code(&format!(r#"s3::generate_presigned_url(#{{ ClientMethod: "get_object", Params: #{{ Bucket: "b", Key: 7 }}, {creds} }})"#));
     assert_eq!(c, "InvalidArgument");
     assert!(m.contains("Params.Key"), "{m}");
