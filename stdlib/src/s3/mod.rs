@@ -13,8 +13,8 @@
 //! - Objects: Put/Get/Head/Delete/Copy, ListObjectsV2 (prefix, delimiter, continuation),
 //!   metadata (2 KB), keys (1,024 bytes), byte ranges, conditional reads (`IfMatch`,
 //!   `IfNoneMatch`, `IfModifiedSince`, `IfUnmodifiedSince` in RFC 7232's order) and writes
-//!   (`IfNoneMatch: "*"`, `IfMatch`, the `s3:if-none-match`/`s3:if-match` policy keys; not on
-//!   CompleteMultipartUpload), HEAD errors as bare statuses (`NotFound`, `Forbidden`, ...), the ETag rules
+//!   (`IfNoneMatch: "*"`, `IfMatch`, the `s3:if-none-match`/`s3:if-match` policy keys; also on
+//!   CompleteMultipartUpload, with its 409 ConditionalRequestConflict), HEAD errors as bare statuses (`NotFound`, `Forbidden`, ...), the ETag rules
 //!   (MD5 for single-part SSE-S3, not MD5 for SSE-KMS/SSE-C, `-N` for multipart), the 5 GB
 //!   single-PUT and 5 TiB object limits, and NoSuchKey vs AccessDenied depending on
 //!   `s3:ListBucket`.

@@ -269,6 +269,19 @@ pub struct MultipartUpload {
     /// Encryption requested at CreateMultipartUpload (`None`: the bucket default).
     pub sse_request: Option<super::sse::SseRequest>,
     pub parts: BTreeMap<u32, Part>,
+    /// The key's current entry when the upload began ([`key_state`]): a conditional completion
+    /// conflicts (409) if it changed meanwhile.
+    #[serde(default)]
+    pub key_at_start: Option<KeyState>,
+}
+
+/// A key's current entry, as far as a racing write or delete can tell: version id, ETag and
+/// time. (An unversioned overwrite with identical content at the same simulated instant looks
+/// the same.)
+pub type KeyState = (String, String, Timestamp);
+
+pub fn key_state(b: &Bucket, key: &str) -> Option<KeyState> {
+    b.current(key).map(|v| (v.version_id.clone(), v.etag.clone(), v.last_modified))
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

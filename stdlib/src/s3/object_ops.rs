@@ -520,12 +520,7 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
     for (k, v) in &tag_ctx {
         ctx.push((format!("s3:RequestObjectTag/{k}").into(), ContextValue::string(v.clone())));
     }
-    // The keys a bucket policy uses to enforce conditional writes.
-    for (key, value) in [("s3:if-none-match", &req.if_none_match), ("s3:if-match", &req.if_match)] {
-        if let Some(v) = value {
-            ctx.push((key.into(), ContextValue::string(v.clone())));
-        }
-    }
+    ctx.extend(conditional_write_keys(&req.if_match, &req.if_none_match));
     access::authorize(c, b, "s3:PutObject", &arn, None, &ctx)?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
     model::validate_key(&req.key)?;
@@ -743,11 +738,21 @@ fn read_preconditions(o: &ObjectVersion, req: &GetObjectRequest, now: Timestamp)
     Ok(())
 }
 
+/// The keys a bucket policy uses to enforce conditional writes (PutObject,
+/// CompleteMultipartUpload).
+fn conditional_write_keys(if_match: &Option<String>, if_none_match: &Option<String>) -> Vec<(Cow<'static, str>, ContextValue)> {
+    let keys = [("s3:if-none-match", if_none_match), ("s3:if-match", if_match)];
+    keys.into_iter().filter_map(|(key, v)| Some((key.into(), ContextValue::string(v.clone()?)))).collect()
+}
+
 /// A conditional write's preconditions against the key's current object (`None` when there is
 /// none or it is a delete marker), as the S3 User Guide's "Conditional write behavior" gives
 /// them: `If-None-Match: *` fails with 412 over an object; `If-Match` fails with 412 over an
 /// object with another ETag and with 404 where there is no object.
 fn write_preconditions(current: Option<&ObjectVersion>, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
+    if if_match.is_some() && if_none_match.is_some() {
+        return Err(S3Error::NotImplemented.err("A header you provided implies functionality that is not implemented: If-Match and If-None-Match (multiple conditional request headers present in the request)"));
+    }
     if let Some(m) = if_none_match {
         if m != "*" {
             return Err(S3Error::NotImplemented.err(format!("A header you provided implies functionality that is not implemented: If-None-Match `{m}` (conditional writes take only `*`)")));
@@ -1732,6 +1737,7 @@ pub fn create_multipart_upload(c: &mut Call<'_>, req: CreateMultipartUploadReque
         Some(t) => parse_tagging(t)?,
         None => BTreeMap::new(),
     };
+    let key_at_start = model::key_state(b, &req.key);
     let upload_id = model::new_upload_id(c.rng());
     let upload = MultipartUpload {
         upload_id: upload_id.clone(),
@@ -1746,6 +1752,7 @@ pub fn create_multipart_upload(c: &mut Call<'_>, req: CreateMultipartUploadReque
         acl,
         sse_request: Some(SseRequest { algorithm: req.server_side_encryption, kms_key_id: req.ssekms_key_id, bucket_key_enabled: req.bucket_key_enabled, context: None }),
         parts: BTreeMap::new(),
+        key_at_start,
     };
     bucket_mut(c, &req.bucket).uploads.insert(upload_id.clone(), upload);
     Ok(CreateMultipartUploadResponse { bucket: req.bucket, key: req.key, upload_id })
@@ -1834,6 +1841,10 @@ pub struct CompleteMultipartUploadRequest {
     pub upload_id: String,
     #[serde(default)]
     pub multipart_upload: CompletedMultipartUpload,
+    #[serde(default)]
+    pub if_none_match: Option<String>,
+    #[serde(default)]
+    pub if_match: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -1855,7 +1866,8 @@ pub struct CompleteMultipartUploadResponse {
 pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadRequest) -> Result<CompleteMultipartUploadResponse, AwsError> {
     data_call(c, &req.bucket, Some(&req.key));
     let b = bucket(c, &req.bucket)?;
-    access::authorize(c, b, "s3:PutObject", &object_arn(&req.bucket, &req.key), None, &[])?;
+    let ctx = conditional_write_keys(&req.if_match, &req.if_none_match);
+    access::authorize(c, b, "s3:PutObject", &object_arn(&req.bucket, &req.key), None, &ctx)?;
     let u = upload(b, &req.key, &req.upload_id)?;
     let parts = &req.multipart_upload.parts;
     if parts.is_empty() {
@@ -1885,6 +1897,7 @@ pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadR
     if total > model::MAX_OBJECT_SIZE {
         return Err(S3Error::EntityTooLarge.err(format!("Your proposed upload exceeds the maximum allowed object size: {total} bytes (the limit is 5 TiB)")));
     }
+    complete_preconditions(b, u, &req)?;
     let synthetic = chosen.iter().any(|p| p.synthetic);
     let root = b.sse_s3_root.clone();
     let mut data = Vec::new();
@@ -1926,6 +1939,19 @@ pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadR
         version_id: stored.version_id,
         sse: SseFields::of(stored.sse.as_ref()),
     })
+}
+
+/// CompleteMultipartUpload's conditional write: PutObject's rules against the current object,
+/// then S3's 409 ConditionalRequestConflict when the key was written or deleted while the
+/// upload was in progress (its current entry is not the one the upload began with). The
+/// upload survives a failed precondition and can be completed again.
+fn complete_preconditions(b: &Bucket, u: &MultipartUpload, req: &CompleteMultipartUploadRequest) -> Result<(), AwsError> {
+    write_preconditions(b.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
+    let conditional = req.if_match.is_some() || req.if_none_match.is_some();
+    if conditional && model::key_state(b, &req.key) != u.key_at_start {
+        return Err(AwsError::new("ConditionalRequestConflict", 409, "The conditional request cannot succeed due to a conflicting operation against this resource."));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -291,6 +291,49 @@ fn conditional_writes() {
     assert!(ok(&format!(r#"{setup} {policy} s3::put_object(#{{ Bucket: "bkt", Key: "plain", Body: "x", IfNoneMatch: "*" }}).ETag"#)).is_string());
 }
 
+/// [BOTO-MODEL] CompleteMultipartUpload `IfNoneMatch`: "Uploads the object only if the object
+/// key name does not already exist ... Otherwise, Amazon S3 returns a 412 Precondition Failed
+/// error. If a conflicting operation occurs during the upload S3 returns a 409
+/// ConditionalRequestConflict response"; `IfMatch` likewise with the ETag. Behaviour recorded
+/// against AWS (LocalStack's validated snapshots, `TestS3ObjectWritePrecondition`): the upload
+/// survives a 412 and a 404; a delete or an overwrite after CreateMultipartUpload is a 409.
+#[test]
+fn conditional_multipart_completion() {
+    let setup = r#"s3::create_bucket("bkt");
+        fn start(key) { let id = s3::create_multipart_upload(#{ Bucket: "bkt", Key: key }).UploadId;
+            let e = s3::upload_part(#{ Bucket: "bkt", Key: key, UploadId: id, PartNumber: 1, Body: "part" }).ETag; [id, e] }
+        fn done(key, u, cond) { let r = #{ Bucket: "bkt", Key: key, UploadId: u[0], MultipartUpload: #{ Parts: [#{ PartNumber: 1, ETag: u[1] }] } };
+            r += cond; s3::complete_multipart_upload(r) }"#;
+    let run_code = |body: &str| code(&format!("{setup} {body}"));
+    // If-None-Match: a new key completes; over an existing one 412, and the upload lives on.
+    assert!(ok(&format!(r#"{setup} let u = start("new"); done("new", u, #{{ IfNoneMatch: "*" }}).ETag"#)).is_string());
+    let (c, m) = run_code(r#"s3::put_object("bkt", "taken", "x"); let u = start("taken"); done("taken", u, #{ IfNoneMatch: "*" })"#);
+    assert_eq!((c.as_str(), m.as_str()), ("PreconditionFailed", "At least one of the pre-conditions you specified did not hold"));
+    let retried = ok(&format!(
+        r#"{setup} s3::put_object("bkt", "taken", "x"); let u = start("taken"); try {{ done("taken", u, #{{ IfNoneMatch: "*" }}); }} catch {{}}
+           done("taken", u, #{{}}); s3::get_object("bkt", "taken").Body.as_string()"#
+    ));
+    assert_eq!(retried.into_string().unwrap(), "part", "the upload survives a 412");
+    // A delete while the upload was in progress: 409.
+    let (c, m) = run_code(r#"s3::put_object("bkt", "k", "x"); let u = start("k"); s3::delete_object("bkt", "k"); done("k", u, #{ IfNoneMatch: "*" })"#);
+    assert_eq!((c.as_str(), m.as_str()), ("ConditionalRequestConflict", "The conditional request cannot succeed due to a conflicting operation against this resource."));
+    // If-Match: the current ETag completes; a stale one 412; no object 404; an overwrite
+    // during the upload 409, even with the new ETag.
+    let etag = r#"let etag = s3::put_object("bkt", "k", "x").ETag;"#;
+    assert!(ok(&format!(r#"{setup} {etag} let u = start("k"); done("k", u, #{{ IfMatch: etag }}).ETag"#)).is_string());
+    assert_eq!(run_code(&format!(r#"{etag} let u = start("k"); done("k", u, #{{ IfMatch: "\"0123\"" }})"#)).0, "PreconditionFailed");
+    assert_eq!(run_code(&format!(r#"{etag} let u = start("k"); s3::delete_object("bkt", "k"); done("k", u, #{{ IfMatch: etag }})"#)).0, "NoSuchKey");
+    assert_eq!(
+        run_code(&format!(r#"{etag} let u = start("k"); clock::advance("1s"); let e2 = s3::put_object("bkt", "k", "x").ETag; done("k", u, #{{ IfMatch: e2 }})"#)).0,
+        "ConditionalRequestConflict"
+    );
+    assert_eq!(run_code(r#"let u = start("k"); done("k", u, #{ IfMatch: "\"0\"", IfNoneMatch: "*" })"#).0, "NotImplemented", "both headers");
+    // A bucket policy that requires conditional writes now lets a conditional completion through.
+    let policy = r#"s3::put_bucket_policy("bkt", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"Null":{"s3:if-none-match":"true"}}}]}`);"#;
+    assert!(ok(&format!(r#"{setup} let u = start("locked"); {policy} done("locked", u, #{{ IfNoneMatch: "*" }}).ETag"#)).is_string());
+    assert_eq!(run_code(&format!(r#"let u = start("locked"); {policy} done("locked", u, #{{}})"#)).0, "AccessDenied");
+}
+
 #[test]
 fn versioning_delete_markers_and_null_versions() {
     // "After you version-enable a bucket, it can never return to an unversioned state."
