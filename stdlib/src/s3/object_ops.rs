@@ -1990,15 +1990,29 @@ pub struct ListPartsResponse {
     pub bucket: String,
     pub key: String,
     pub upload_id: String,
-    pub parts: Vec<PartSummary>,
+    pub part_number_marker: i64,
+    /// The last part listed (0 when none), truncated or not.
+    pub next_part_number_marker: u32,
     pub max_parts: i64,
     pub is_truncated: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_part_number_marker: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartSummary>,
+    pub initiator: Owner,
+    pub owner: Owner,
     pub storage_class: String,
 }
 
-/// ListParts: up to 1,000 parts per page.
+/// Who started an upload: "If the initiator is an Amazon Web Services account, this element
+/// provides the same information as the Owner element. If the initiator is an IAM User, this
+/// element provides the user ARN" (and its name).
+fn initiator_of(u: &MultipartUpload) -> Owner {
+    match u.initiator.rsplit_once('/') {
+        Some((_, name)) if u.initiator.starts_with("arn:") => Owner { id: u.initiator.clone(), display_name: name.to_string() },
+        _ => owner_of(&u.owner),
+    }
+}
+
+/// ListParts: up to 1,000 parts per page after `PartNumberMarker`.
 pub fn list_parts(c: &mut Call<'_>, req: UploadRequest) -> Result<ListPartsResponse, AwsError> {
     data_call(c, &req.bucket, Some(&req.key));
     let b = bucket(c, &req.bucket)?;
@@ -2006,23 +2020,22 @@ pub fn list_parts(c: &mut Call<'_>, req: UploadRequest) -> Result<ListPartsRespo
     let u = upload(b, &req.key, &req.upload_id)?;
     let max = req.max_parts.unwrap_or(1000).clamp(0, 1000);
     let after = req.part_number_marker.unwrap_or(0);
-    let all: Vec<PartSummary> = u
-        .parts
-        .iter()
-        .filter(|(n, _)| i64::from(**n) > after)
-        .map(|(n, p)| PartSummary { part_number: *n, last_modified: p.last_modified, e_tag: p.etag.clone(), size: p.size })
-        .collect();
+    let mut later = u.parts.iter().filter(|(n, _)| i64::from(**n) > after);
+    let parts: Vec<PartSummary> =
+        later.by_ref().take(max as usize).map(|(n, p)| PartSummary { part_number: *n, last_modified: p.last_modified, e_tag: p.etag.clone(), size: p.size }).collect();
     // `MaxParts: 0` lists nothing and is not truncated (as in ListObjectsV2).
-    let truncated = max > 0 && all.len() as i64 > max;
-    let parts: Vec<PartSummary> = all.into_iter().take(max as usize).collect();
+    let truncated = max > 0 && later.next().is_some();
     Ok(ListPartsResponse {
         bucket: req.bucket.clone(),
         key: req.key.clone(),
         upload_id: req.upload_id.clone(),
-        next_part_number_marker: if truncated { parts.last().map(|p| p.part_number) } else { None },
+        part_number_marker: after,
+        next_part_number_marker: parts.last().map_or(0, |p| p.part_number),
         parts,
         max_parts: max,
         is_truncated: truncated,
+        initiator: initiator_of(u),
+        owner: owner_of(&u.owner),
         storage_class: u.storage_class.as_str().into(),
     })
 }
@@ -2034,44 +2047,116 @@ pub struct ListMultipartUploadsRequest {
     #[serde(default)]
     pub prefix: Option<String>,
     #[serde(default)]
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub key_marker: Option<String>,
+    #[serde(default)]
+    pub upload_id_marker: Option<String>,
+    #[serde(default)]
     pub max_uploads: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UploadSummary {
-    pub key: String,
     pub upload_id: String,
+    pub key: String,
     pub initiated: Timestamp,
     pub storage_class: String,
+    pub owner: Owner,
+    pub initiator: Owner,
 }
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListMultipartUploadsResponse {
     pub bucket: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub uploads: Vec<UploadSummary>,
+    pub key_marker: String,
+    pub upload_id_marker: String,
+    /// Where the next page starts: the last upload listed, truncated or not.
+    pub next_key_marker: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    pub next_upload_id_marker: String,
     pub max_uploads: i64,
     pub is_truncated: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uploads: Vec<UploadSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub common_prefixes: Vec<CommonPrefix>,
 }
 
+/// ListMultipartUploads: uploads sorted by key, then by initiation time; pages of up to 1,000
+/// entries (uploads and common prefixes) after `KeyMarker` (and, for that key, after the
+/// upload `UploadIdMarker`, which is ignored without a key marker). The next markers name the
+/// last entry listed; when that is a common prefix, `NextKeyMarker` is the prefix, so the next
+/// page starts after it (AWS was recorded answering empty markers there, which restarts a
+/// paginator).
 pub fn list_multipart_uploads(c: &mut Call<'_>, req: ListMultipartUploadsRequest) -> Result<ListMultipartUploadsResponse, AwsError> {
     c.resource(format!("arn:aws:s3:::{}", req.bucket), "AWS::S3::Bucket");
     let b = bucket(c, &req.bucket)?;
     access::authorize(c, b, "s3:ListBucketMultipartUploads", &b.arn(), None, &[])?;
-    let max = req.max_uploads.unwrap_or(1000).clamp(0, 1000);
-    let mut all: Vec<UploadSummary> = b
-        .uploads
-        .values()
-        .filter(|u| req.prefix.as_deref().is_none_or(|p| u.key.starts_with(p)))
-        .map(|u| UploadSummary { key: u.key.clone(), upload_id: u.upload_id.clone(), initiated: u.initiated, storage_class: u.storage_class.as_str().into() })
-        .collect();
-    all.sort_by(|a, b| a.key.cmp(&b.key).then(a.initiated.cmp(&b.initiated)));
-    // `MaxUploads: 0` lists nothing and is not truncated (as in ListObjectsV2).
-    let truncated = max > 0 && all.len() as i64 > max;
-    all.truncate(max as usize);
-    Ok(ListMultipartUploadsResponse { bucket: req.bucket.clone(), uploads: all, max_uploads: max, is_truncated: truncated })
+    let max = req.max_uploads.unwrap_or(1000).clamp(0, 1000) as usize;
+    let prefix = req.prefix.as_deref().unwrap_or_default();
+    let mut all: Vec<&MultipartUpload> = b.uploads.values().filter(|u| u.key.starts_with(prefix)).collect();
+    all.sort_by(|a, b| a.key.cmp(&b.key).then(a.initiated.cmp(&b.initiated)).then(a.upload_id.cmp(&b.upload_id)));
+    let key_marker = req.key_marker.clone().unwrap_or_default();
+    let id_marker = if key_marker.is_empty() { String::new() } else { req.upload_id_marker.clone().unwrap_or_default() };
+    // Where listing starts: after the marked upload of the marked key, or after the key.
+    let start = match id_marker.as_str() {
+        "" => all.partition_point(|u| u.key.as_str() <= key_marker.as_str()),
+        id => {
+            let i = all.iter().position(|u| u.upload_id == id && u.key == key_marker).ok_or_else(|| invalid_argument(format!("Invalid uploadId marker: `{id}`")))?;
+            i + 1
+        }
+    };
+    let mut uploads = Vec::new();
+    let mut common_prefixes: Vec<CommonPrefix> = Vec::new();
+    let mut rest = all[start..].iter().peekable();
+    let mut truncated = false;
+    // The last entry listed: an upload (key, id), or a common prefix (prefix, "").
+    let mut last = (String::new(), String::new());
+    while let Some(u) = rest.peek() {
+        if uploads.len() + common_prefixes.len() >= max {
+            truncated = max > 0;
+            break;
+        }
+        let rolled = req.delimiter.as_deref().filter(|d| !d.is_empty()).and_then(|d| u.key[prefix.len()..].find(d).map(|i| u.key[..prefix.len() + i + d.len()].to_string()));
+        match rolled {
+            // A common prefix stands for all its uploads, and must come after the key marker.
+            Some(p) => {
+                while rest.peek().is_some_and(|u| u.key.starts_with(&p)) {
+                    rest.next();
+                }
+                if p.as_str() > key_marker.as_str() {
+                    last = (p.clone(), String::new());
+                    common_prefixes.push(CommonPrefix { prefix: p });
+                }
+            }
+            None => {
+                let u = rest.next().expect("peeked");
+                let (owner, initiator) = (owner_of(&u.owner), initiator_of(u));
+                last = (u.key.clone(), u.upload_id.clone());
+                uploads.push(UploadSummary { upload_id: u.upload_id.clone(), key: u.key.clone(), initiated: u.initiated, storage_class: u.storage_class.as_str().into(), owner, initiator });
+            }
+        }
+    }
+    let (next_key_marker, next_upload_id_marker) = last;
+    Ok(ListMultipartUploadsResponse {
+        bucket: req.bucket.clone(),
+        key_marker,
+        upload_id_marker: id_marker,
+        next_key_marker,
+        prefix: req.prefix.clone(),
+        delimiter: req.delimiter.clone(),
+        next_upload_id_marker,
+        max_uploads: max as i64,
+        is_truncated: truncated,
+        uploads,
+        common_prefixes,
+    })
 }
 
 #[cfg(test)]

@@ -334,6 +334,63 @@ fn conditional_multipart_completion() {
     assert_eq!(run_code(&format!(r#"let u = start("locked"); {policy} done("locked", u, #{{}})"#)).0, "AccessDenied");
 }
 
+/// [BOTO-MODEL] ListParts: "returns a maximum of 1,000 uploaded parts ... an IsTruncated field
+/// with the value of true, and a NextPartNumberMarker element"; `PartNumberMarker`: "Only parts
+/// with higher part numbers will be listed". ListMultipartUploads: sorted by key, then by
+/// initiation time; `KeyMarker`/`UploadIdMarker` as documented ("If key-marker is not specified,
+/// the upload-id-marker parameter is ignored"). AWS recordings (LocalStack's validated
+/// snapshots): NextPartNumberMarker names the last part even when not truncated (0 for none);
+/// an upload-id-marker of another key is InvalidArgument "Invalid uploadId marker".
+#[test]
+fn multipart_listings_page_with_markers() {
+    let setup = r#"s3::create_bucket("bkt"); iam::create_user("ann"); iam::attach_user_policy("ann", "arn:aws:iam::aws:policy/AmazonS3FullAccess");
+        let id = s3::create_multipart_upload(#{ Bucket: "bkt", Key: "big" }).UploadId;
+        for n in 1..=3 { s3::upload_part(#{ Bucket: "bkt", Key: "big", UploadId: id, PartNumber: n, Body: "p" }); }
+        fn parts(id, extra) { let r = #{ Bucket: "bkt", Key: "big", UploadId: id }; r += extra; let l = s3::list_parts(r);
+            #{ Numbers: (l.Parts ?? []).map(|p| p.PartNumber), Next: l.NextPartNumberMarker, Truncated: l.IsTruncated, Marker: l.PartNumberMarker } }"#;
+    let parts = |extra: &str| ok(&format!("{setup} parts(id, #{{ {extra} }})")).to_string();
+    assert_eq!(parts(""), r#"#{"Marker": 0, "Next": 3, "Numbers": [1, 2, 3], "Truncated": false}"#);
+    assert_eq!(parts("MaxParts: 2"), r#"#{"Marker": 0, "Next": 2, "Numbers": [1, 2], "Truncated": true}"#);
+    assert_eq!(parts("MaxParts: 2, PartNumberMarker: 2"), r#"#{"Marker": 2, "Next": 3, "Numbers": [3], "Truncated": false}"#);
+    assert_eq!(parts("PartNumberMarker: 10"), r#"#{"Marker": 10, "Next": 0, "Numbers": [], "Truncated": false}"#);
+    // Initiator and Owner: an IAM user's ARN and name; the account.
+    let who = map(ok(&format!(
+        r#"{setup} let id2 = as_principal("ann", || s3::create_multipart_upload(#{{ Bucket: "bkt", Key: "ann.bin" }}).UploadId);
+           let l = s3::list_parts(#{{ Bucket: "bkt", Key: "ann.bin", UploadId: id2 }}); #{{ I: l.Initiator, O: l.Owner, Root: s3::list_parts(#{{ Bucket: "bkt", Key: "big", UploadId: id }}).Initiator }}"#
+    )));
+    let (initiator, owner, root) = (map(who["I"].clone()), map(who["O"].clone()), map(who["Root"].clone()));
+    assert_eq!((s(&initiator["ID"]), s(&initiator["DisplayName"])), ("arn:aws:iam::111122223333:user/ann".into(), "ann".into()));
+    assert_eq!(s(&root["ID"]), s(&owner["ID"]), "the account's own uploads: the Owner");
+    // ListMultipartUploads: key order, then initiation order; markers; delimiter roll-up.
+    let uploads = r#"s3::create_bucket("ups");
+        let ids = [];
+        for k in ["b", "a", "b", "dir/x", "dir/y", "c"] { ids.push(s3::create_multipart_upload(#{ Bucket: "ups", Key: k }).UploadId); clock::advance("1s"); }
+        fn page(extra) { let r = #{ Bucket: "ups" }; r += extra; let l = s3::list_multipart_uploads(r);
+            #{ Keys: (l.Uploads ?? []).map(|u| u.Key), Prefixes: (l.CommonPrefixes ?? []).map(|p| p.Prefix), NextKey: l.NextKeyMarker, NextId: l.NextUploadIdMarker, Truncated: l.IsTruncated } }"#;
+    let page = |extra: &str| map(ok(&format!("{uploads} page(#{{ {extra} }})")));
+    let keys = |m: &rhai::Map| m["Keys"].to_string();
+    let all = page("");
+    assert_eq!(keys(&all), r#"["a", "b", "b", "c", "dir/x", "dir/y"]"#);
+    assert_eq!(s(&all["NextKey"]), "dir/y", "set even when not truncated");
+    let first = page("MaxUploads: 2");
+    assert_eq!((keys(&first), first["Truncated"].as_bool().unwrap(), s(&first["NextKey"])), (r#"["a", "b"]"#.into(), true, "b".into()));
+    // The page after ("b", the first b upload) holds the second b upload: initiation order.
+    let second = map(ok(&format!(r#"{uploads} let f = s3::list_multipart_uploads(#{{ Bucket: "ups", MaxUploads: 2 }});
+        let l = s3::list_multipart_uploads(#{{ Bucket: "ups", MaxUploads: 2, KeyMarker: f.NextKeyMarker, UploadIdMarker: f.NextUploadIdMarker }});
+        #{{ Ids: l.Uploads.map(|u| u.UploadId), Want: [ids[2], ids[5]] }}"#)));
+    assert_eq!(second["Ids"].to_string(), second["Want"].to_string());
+    assert_eq!(keys(&page(r#"KeyMarker: "b""#)), r#"["c", "dir/x", "dir/y"]"#, "a key marker alone skips the key");
+    assert_eq!(keys(&page(r#"UploadIdMarker: "whatever""#)), keys(&all), "an upload-id marker without a key marker is ignored");
+    let rolled = page(r#"Delimiter: "/""#);
+    assert_eq!((keys(&rolled), rolled["Prefixes"].to_string()), (r#"["a", "b", "b", "c"]"#.into(), r#"["dir/"]"#.into()));
+    let rolled = page(r#"Delimiter: "/", KeyMarker: "c", MaxUploads: 1"#);
+    assert_eq!((rolled["Prefixes"].to_string(), s(&rolled["NextKey"])), (r#"["dir/"]"#.into(), "dir/".into()));
+    assert_eq!(page(r#"Delimiter: "/", KeyMarker: "dir/""#)["Prefixes"].to_string(), "[]", "a prefix not after the key marker is left out");
+    let (c, m) = code(&format!(r#"{uploads} s3::list_multipart_uploads(#{{ Bucket: "ups", KeyMarker: "c", UploadIdMarker: ids[0] }})"#));
+    assert_eq!(c, "InvalidArgument");
+    assert!(m.starts_with("Invalid uploadId marker"), "{m}");
+}
+
 #[test]
 fn versioning_delete_markers_and_null_versions() {
     // "After you version-enable a bucket, it can never return to an unversioned state."
