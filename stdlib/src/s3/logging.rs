@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 
 use super::error::S3Error;
 use super::model::canonical_user_id;
-use super::object_ops::{NewObject, store_object};
+use super::object_ops::{Encryption, NewObject, store_object};
 use super::ops::{BucketRequest, Empty, authorize_bucket, bucket, bucket_mut};
 use crate::world::service::S3;
 use crate::world::{AwsError, Call, Caller, Duration, ErrorCode, Principal, Timestamp, World};
@@ -226,8 +226,7 @@ fn deliver(c: &mut Call<'_>, target: &str, key: &str, data: Vec<u8>) -> Result<(
             tags: Default::default(),
             acl: Default::default(),
             storage_class: Default::default(),
-            sse: Default::default(),
-            customer_key: None,
+            encryption: Encryption::Requested(Default::default(), None),
             etag: None,
             parts_count: None,
         },

@@ -30,7 +30,9 @@
 //!   signer at use time.
 //! - Storage classes ([`classes`]), restores on the clock, lifecycle ([`lifecycle`]) run at
 //!   midnight UTC by [`run_due`], a cost estimator over a replaceable price table.
-//! - Multipart uploads with AWS's limits (5 MiB–5 GiB parts, 10,000 parts, 5 TiB).
+//! - Multipart uploads with AWS's limits (5 MiB–5 GiB parts, 10,000 parts, 5 TiB), paged
+//!   listings with markers, and encryption chosen at CreateMultipartUpload (SSE-KMS: a
+//!   GenerateDataKey there and a Decrypt for each part, as the caller); no SSE-C multipart.
 //! - Object Lock ([`object_lock`]): retention modes, legal holds, default retention; WORM
 //!   checks on version deletes and lifecycle; retention ends on the clock.
 //! - Replication ([`replication`]): SRR/CRR, rules, RTC, delete markers, SSE-KMS, owner

@@ -266,8 +266,14 @@ pub struct MultipartUpload {
     pub metadata: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
     pub acl: CannedAcl,
-    /// Encryption requested at CreateMultipartUpload (`None`: the bucket default).
-    pub sse_request: Option<super::sse::SseRequest>,
+    /// The encryption chosen at CreateMultipartUpload (a GenerateDataKey call for SSE-KMS), with
+    /// its wrapped data key: parts and the completed object are sealed with that key. Each
+    /// UploadPart recovers it as the caller (a KMS Decrypt for SSE-KMS: "the requester needs
+    /// permissions for the kms:Decrypt action on the UploadPart ... APIs").
+    pub sse: super::sse::Sse,
+    /// The same data key, wrapped under the bucket's SSE-S3 root: S3's own copy, with which
+    /// CompleteMultipartUpload assembles the object without a KMS call.
+    pub data_key: super::sse::Sealed,
     pub parts: BTreeMap<u32, Part>,
     /// The key's current entry when the upload began ([`key_state`]): a conditional completion
     /// conflicts (409) if it changed meanwhile.
@@ -291,7 +297,7 @@ pub struct Part {
     /// MD5 of the part's bytes, hex.
     pub md5: String,
     pub last_modified: Timestamp,
-    /// Sealed with the bucket's SSE-S3 root key until the upload completes.
+    /// Sealed with the upload's data key.
     pub data: Sealed,
     pub synthetic: bool,
 }

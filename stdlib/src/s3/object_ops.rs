@@ -82,11 +82,18 @@ pub struct NewObject {
     pub tags: BTreeMap<String, String>,
     pub acl: CannedAcl,
     pub storage_class: StorageClass,
-    pub sse: SseRequest,
-    pub customer_key: Option<CustomerKey>,
+    pub encryption: Encryption,
     /// Set for multipart uploads (`"<md5>-N"`).
     pub etag: Option<String>,
     pub parts_count: Option<u32>,
+}
+
+/// How a write is encrypted.
+pub enum Encryption {
+    /// Chosen by this write: its SSE parameters (or the bucket's default), or a customer key.
+    Requested(SseRequest, Option<CustomerKey>),
+    /// Chosen before, with its data key: a multipart upload's, at CreateMultipartUpload.
+    Chosen(Sse, Vec<u8>),
 }
 
 /// What a write reports back.
@@ -164,9 +171,9 @@ fn bucket_key_for(c: &mut Call<'_>, bucket: &str, key_id: &str, extra: &Option<B
 
 /// Chooses the encryption for a write (request parameters, else the bucket default) and
 /// returns how the object is encrypted plus its data key.
-fn encrypt_for_write(c: &mut Call<'_>, bucket: &str, key: &str, o: &NewObject) -> Result<(Sse, Vec<u8>), AwsError> {
-    if let Some(ck) = &o.customer_key {
-        if o.sse.algorithm.is_some() {
+fn encrypt_for_write(c: &mut Call<'_>, bucket: &str, key: &str, request: &SseRequest, customer_key: Option<&CustomerKey>) -> Result<(Sse, Vec<u8>), AwsError> {
+    if let Some(ck) = customer_key {
+        if request.algorithm.is_some() {
             return Err(invalid_argument("Server Side Encryption with Customer provided key is incompatible with the encryption method specified"));
         }
         if !c.caller.secure_transport {
@@ -176,17 +183,17 @@ fn encrypt_for_write(c: &mut Call<'_>, bucket: &str, key: &str, o: &NewObject) -
         return Ok((fp, ck.key.clone()));
     }
     let default = bucket_ref(c, bucket)?.encryption.clone();
-    let (algorithm, key_id, bucket_key, context) = match o.sse.algorithm.as_deref() {
+    let (algorithm, key_id, bucket_key, context) = match request.algorithm.as_deref() {
         Some("AES256") => ("AES256".to_string(), None, false, None),
         Some(a @ ("aws:kms" | "aws:kms:dsse")) => {
-            (a.to_string(), o.sse.kms_key_id.clone(), o.sse.bucket_key_enabled.unwrap_or(default.bucket_key_enabled && default.algorithm == a), o.sse.context.clone())
+            (a.to_string(), request.kms_key_id.clone(), request.bucket_key_enabled.unwrap_or(default.bucket_key_enabled && default.algorithm == a), request.context.clone())
         }
         Some(other) => return Err(invalid_argument(format!("The encryption method specified is not supported: `{other}`"))),
         None => {
-            if o.sse.kms_key_id.is_some() {
+            if request.kms_key_id.is_some() {
                 return Err(invalid_argument("Specifying a KMS key ID requires ServerSideEncryption aws:kms or aws:kms:dsse"));
             }
-            (default.algorithm.clone(), default.kms_key_id.clone(), o.sse.bucket_key_enabled.unwrap_or(default.bucket_key_enabled), o.sse.context.clone())
+            (default.algorithm.clone(), default.kms_key_id.clone(), request.bucket_key_enabled.unwrap_or(default.bucket_key_enabled), request.context.clone())
         }
     };
     if algorithm == "AES256" {
@@ -263,7 +270,10 @@ fn data_key_for_read(c: &mut Call<'_>, bucket: &str, key: &str, sse: &Sse, custo
 
 /// Stores a new version of `o.key` in `bucket` (encrypting it) and returns what a write reports.
 pub fn store_object(c: &mut Call<'_>, bucket_name: &str, o: NewObject) -> Result<Stored, AwsError> {
-    let (sse, data_key) = encrypt_for_write(c, bucket_name, &o.key, &o)?;
+    let (sse, data_key) = match o.encryption {
+        Encryption::Requested(ref request, ref customer_key) => encrypt_for_write(c, bucket_name, &o.key, request, customer_key.as_ref())?,
+        Encryption::Chosen(ref sse, ref data_key) => (sse.clone(), data_key.clone()),
+    };
     let etag = match &o.etag {
         Some(e) => e.clone(),
         None if o.synthetic => format!("\"{}\"", synthetic_md5(o.size)),
@@ -588,8 +598,7 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
             tags,
             acl,
             storage_class,
-            sse,
-            customer_key,
+            encryption: Encryption::Requested(sse, customer_key),
             etag: None,
             parts_count: None,
         },
@@ -1157,8 +1166,10 @@ pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjec
             tags,
             acl,
             storage_class,
-            sse: SseRequest { algorithm: req.server_side_encryption.clone(), kms_key_id: req.ssekms_key_id.clone(), bucket_key_enabled: req.bucket_key_enabled, context: None },
-            customer_key,
+            encryption: Encryption::Requested(
+                SseRequest { algorithm: req.server_side_encryption.clone(), kms_key_id: req.ssekms_key_id.clone(), bucket_key_enabled: req.bucket_key_enabled, context: None },
+                customer_key,
+            ),
             etag: None,
             parts_count: None,
         },
@@ -1719,6 +1730,8 @@ pub struct CreateMultipartUploadResponse {
     pub bucket: String,
     pub key: String,
     pub upload_id: String,
+    #[serde(flatten)]
+    pub sse: SseFields,
 }
 
 pub fn create_multipart_upload(c: &mut Call<'_>, req: CreateMultipartUploadRequest) -> Result<CreateMultipartUploadResponse, AwsError> {
@@ -1738,7 +1751,12 @@ pub fn create_multipart_upload(c: &mut Call<'_>, req: CreateMultipartUploadReque
         None => BTreeMap::new(),
     };
     let key_at_start = model::key_state(b, &req.key);
+    // The upload's data key is made now (a GenerateDataKey call for SSE-KMS, as the caller).
+    let request = SseRequest { algorithm: req.server_side_encryption, kms_key_id: req.ssekms_key_id, bucket_key_enabled: req.bucket_key_enabled, context: None };
+    let (sse, data_key) = encrypt_for_write(c, &req.bucket, &req.key, &request, None)?;
     let upload_id = model::new_upload_id(c.rng());
+    let root = bucket(c, &req.bucket)?.sse_s3_root.clone();
+    let data_key = sse::seal(c.rng(), &root, &data_key, upload_id.as_bytes());
     let upload = MultipartUpload {
         upload_id: upload_id.clone(),
         key: req.key.clone(),
@@ -1750,12 +1768,18 @@ pub fn create_multipart_upload(c: &mut Call<'_>, req: CreateMultipartUploadReque
         metadata,
         tags,
         acl,
-        sse_request: Some(SseRequest { algorithm: req.server_side_encryption, kms_key_id: req.ssekms_key_id, bucket_key_enabled: req.bucket_key_enabled, context: None }),
+        sse: sse.clone(),
+        data_key,
         parts: BTreeMap::new(),
         key_at_start,
     };
     bucket_mut(c, &req.bucket).uploads.insert(upload_id.clone(), upload);
-    Ok(CreateMultipartUploadResponse { bucket: req.bucket, key: req.key, upload_id })
+    Ok(CreateMultipartUploadResponse { bucket: req.bucket, key: req.key, upload_id, sse: SseFields::of(Some(&sse)) })
+}
+
+/// The additional authenticated data sealing one part of an upload.
+fn part_aad(bucket: &str, upload_id: &str, part_number: i64) -> String {
+    format!("{bucket}/{upload_id}#{part_number}")
 }
 
 fn no_such_upload(id: &str) -> AwsError {
@@ -1786,6 +1810,8 @@ pub struct UploadPartRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct UploadPartResponse {
     pub e_tag: String,
+    #[serde(flatten)]
+    pub sse: SseFields,
 }
 
 /// UploadPart: part numbers 1–10,000, parts up to 5 GiB (the 5 MiB minimum is checked at
@@ -1810,13 +1836,14 @@ pub fn upload_part(c: &mut Call<'_>, req: UploadPartRequest) -> Result<UploadPar
         return Err(S3Error::EntityTooLarge.err(format!("Your proposed upload exceeds the maximum allowed object size: a part of {size} bytes (parts are at most 5 GiB)")));
     }
     let md5 = if synthetic { synthetic_md5(size) } else { model::md5_hex(&data) };
-    let root = b.sse_s3_root.clone();
-    let sealed = sse::seal(c.rng(), &root, &data, format!("{}/{}#{}", req.bucket, req.upload_id, req.part_number).as_bytes());
+    let encryption = upload(b, &req.key, &req.upload_id)?.sse.clone();
+    let data_key = data_key_for_read(c, &req.bucket, &req.key, &encryption, None)?;
+    let sealed = sse::seal(c.rng(), &data_key, &data, part_aad(&req.bucket, &req.upload_id, req.part_number).as_bytes());
     let etag = format!("\"{md5}\"");
     let now = c.now();
     let u = bucket_mut(c, &req.bucket).uploads.get_mut(&req.upload_id).expect("checked");
     u.parts.insert(req.part_number as u32, Part { size, etag: etag.clone(), md5, last_modified: now, data: sealed, synthetic });
-    Ok(UploadPartResponse { e_tag: etag })
+    Ok(UploadPartResponse { e_tag: etag, sse: SseFields::of(Some(&encryption)) })
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -1899,15 +1926,16 @@ pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadR
     }
     complete_preconditions(b, u, &req)?;
     let synthetic = chosen.iter().any(|p| p.synthetic);
-    let root = b.sse_s3_root.clone();
+    let etag = model::multipart_etag(&chosen.iter().map(|p| p.md5.clone()).collect::<Vec<_>>());
+    // S3 assembles the parts with its own copy of the data key: no KMS call.
+    let data_key = sse::open(&b.sse_s3_root, &u.data_key, req.upload_id.as_bytes()).ok_or_else(invalid_part)?;
     let mut data = Vec::new();
     if !synthetic {
         for (p, part) in parts.iter().zip(&chosen) {
-            let bytes = sse::open(&root, &part.data, format!("{}/{}#{}", req.bucket, req.upload_id, p.part_number).as_bytes()).ok_or_else(invalid_part)?;
+            let bytes = sse::open(&data_key, &part.data, part_aad(&req.bucket, &req.upload_id, p.part_number).as_bytes()).ok_or_else(invalid_part)?;
             data.extend_from_slice(&bytes);
         }
     }
-    let etag = model::multipart_etag(&chosen.iter().map(|p| p.md5.clone()).collect::<Vec<_>>());
     let u = u.clone();
     let stored = store_object(
         c,
@@ -1922,8 +1950,7 @@ pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadR
             tags: u.tags,
             acl: u.acl,
             storage_class: u.storage_class,
-            sse: u.sse_request.unwrap_or_default(),
-            customer_key: None,
+            encryption: Encryption::Chosen(u.sse, data_key),
             etag: Some(etag),
             parts_count: Some(parts.len() as u32),
         },

@@ -1006,6 +1006,48 @@ fn sse_kms_needs_kms_permissions_too() {
     assert_eq!(s(&body), "v");
 }
 
+/// [BOTO-MODEL] UploadPart/CreateMultipartUpload: "The requester must also have permissions for
+/// the kms:GenerateDataKey action for the CreateMultipartUpload API. Then, the requester needs
+/// permissions for the kms:Decrypt action on the UploadPart and UploadPartCopy APIs";
+/// `CreateMultipartUploadOutput`/`UploadPartOutput` carry `ServerSideEncryption` and
+/// `SSEKMSKeyId`. CompleteMultipartUpload needs kms:Decrypt only with additional checksums
+/// (not modelled), so it makes no KMS call.
+#[test]
+fn multipart_sse_kms_calls_kms_at_create_and_each_part() {
+    let r = map(ok(&format!(
+        r#"{KMS_BUCKET}
+        let start = world::trail().len();
+        let up = s3::create_multipart_upload(#{{ Bucket: "secure", Key: "big" }});
+        let p1 = s3::upload_part(#{{ Bucket: "secure", Key: "big", UploadId: up.UploadId, PartNumber: 1, Body: blob(5 * 1024 * 1024, 97) }});
+        let p2 = s3::upload_part(#{{ Bucket: "secure", Key: "big", UploadId: up.UploadId, PartNumber: 2, Body: "secret-tail" }});
+        let before_complete = world::trail().len();
+        s3::complete_multipart_upload(#{{ Bucket: "secure", Key: "big", UploadId: up.UploadId, MultipartUpload: #{{ Parts: [#{{ PartNumber: 1, ETag: p1.ETag }}, #{{ PartNumber: 2, ETag: p2.ETag }}] }} }});
+        fn kms_calls(from, to) {{ world::trail().extract(from, to - from).filter(|e| e.eventSource == "kms.amazonaws.com").map(|e| e.eventName) }}
+        #{{ up: up, part: p1, arn: key.Arn, before: kms_calls(start, before_complete), during: kms_calls(before_complete, world::trail().len()),
+            body: s3::get_object("secure", "big").Body, saved: world::save() }}"#
+    )));
+    let (up, part) = (map(r["up"].clone()), map(r["part"].clone()));
+    for m in [&up, &part] {
+        assert_eq!((s(&m["ServerSideEncryption"]), s(&m["SSEKMSKeyId"])), ("aws:kms".into(), s(&r["arn"])));
+    }
+    assert_eq!(r["before"].to_string(), r#"["GenerateDataKey", "Decrypt", "Decrypt"]"#);
+    assert_eq!(r["during"].to_string(), "[]", "completion makes no KMS call");
+    let body = r["body"].clone().cast::<rhai::Blob>();
+    assert_eq!((body.len(), &body[5 * 1024 * 1024..]), (5 * 1024 * 1024 + 11, &b"secret-tail"[..]));
+    assert!(!s(&r["saved"]).contains("secret-tail"), "parts and object are stored encrypted");
+    // kms:GenerateDataKey alone starts an upload; its parts then need kms:Decrypt.
+    let setup = format!(
+        r#"{KMS_BUCKET} iam::create_user("bob");
+        iam::put_user_policy(#{{ UserName: "bob", PolicyName: "p", PolicyDocument: `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["s3:PutObject","kms:GenerateDataKey"],"Resource":"*"}}]}}` }});
+        let id = as_principal("bob", || s3::create_multipart_upload(#{{ Bucket: "secure", Key: "big" }}).UploadId);"#
+    );
+    let (c, m) = code(&format!(r#"{setup} as_principal("bob", || s3::upload_part(#{{ Bucket: "secure", Key: "big", UploadId: id, PartNumber: 1, Body: "x" }}))"#));
+    assert_eq!(c, "AccessDenied");
+    assert!(m.contains("kms:Decrypt"), "{m}");
+    // A disabled key stops the upload at its start.
+    assert_eq!(code(&format!(r#"{KMS_BUCKET} kms::disable_key(key.KeyId); s3::create_multipart_upload(#{{ Bucket: "secure", Key: "big" }})"#)).0, "KMS.DisabledException");
+}
+
 #[test]
 fn aws_managed_key_when_no_key_is_named() {
     let r = map(ok(r#"s3::create_bucket("mk-bucket"); let p = s3::put_object(#{ Bucket: "mk-bucket", Key: "k", Body: "v", ServerSideEncryption: "aws:kms" });
