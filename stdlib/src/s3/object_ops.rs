@@ -642,6 +642,26 @@ pub struct GetObjectRequest {
     pub part_number: Option<i64>,
     #[serde(default)]
     pub expected_bucket_owner: Option<String>,
+    #[serde(default)]
+    pub response_cache_control: Option<String>,
+    #[serde(default)]
+    pub response_content_disposition: Option<String>,
+    #[serde(default)]
+    pub response_content_encoding: Option<String>,
+    #[serde(default)]
+    pub response_content_language: Option<String>,
+    #[serde(default)]
+    pub response_content_type: Option<String>,
+    #[serde(default)]
+    pub response_expires: Option<Timestamp>,
+}
+
+impl GetObjectRequest {
+    /// Whether the request overrides response headers (`Response*`).
+    fn overrides_headers(&self) -> bool {
+        let texts = [&self.response_cache_control, &self.response_content_disposition, &self.response_content_encoding, &self.response_content_language, &self.response_content_type];
+        texts.iter().any(|t| t.is_some()) || self.response_expires.is_some()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -652,6 +672,16 @@ pub struct GetObjectResponse {
     pub content_length: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_disposition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_range: Option<String>,
     pub accept_ranges: String,
@@ -693,6 +723,11 @@ fn read_response(c: &Call<'_>, bucket_name: &str, o: &ObjectVersion, body: Optio
         body,
         content_length: len,
         content_type: o.content_type.clone(),
+        cache_control: None,
+        content_disposition: None,
+        content_encoding: None,
+        content_language: None,
+        expires: None,
         content_range,
         accept_ranges: "bytes".into(),
         e_tag: o.etag.clone(),
@@ -709,6 +744,34 @@ fn read_response(c: &Call<'_>, bucket_name: &str, o: &ObjectVersion, body: Optio
         object_lock_legal_hold_status: o.legal_hold.then(|| "ON".to_string()),
         replication_status: o.replication_status.clone(),
     }
+}
+
+/// GetObject/HeadObject's `Response*` parameters: "These parameters cannot be used with an
+/// unsigned (anonymous) request."
+fn check_overrides(c: &Call<'_>, req: &GetObjectRequest) -> Result<(), AwsError> {
+    if req.overrides_headers() && matches!(c.principal(), crate::world::Principal::Anonymous) {
+        return Err(invalid_request("Request specific response headers cannot be used for anonymous GET requests."));
+    }
+    Ok(())
+}
+
+/// "The response headers that you can override for the GetObject response are Cache-Control,
+/// Content-Disposition, Content-Encoding, Content-Language, Content-Type, and Expires."
+fn with_overrides(mut r: GetObjectResponse, req: &GetObjectRequest) -> GetObjectResponse {
+    let pairs = [
+        (&mut r.cache_control, &req.response_cache_control),
+        (&mut r.content_disposition, &req.response_content_disposition),
+        (&mut r.content_encoding, &req.response_content_encoding),
+        (&mut r.content_language, &req.response_content_language),
+        (&mut r.content_type, &req.response_content_type),
+    ];
+    for (field, value) in pairs {
+        if value.is_some() {
+            field.clone_from(value);
+        }
+    }
+    r.expires = req.response_expires.or(r.expires);
+    r
 }
 
 fn precondition_failed() -> AwsError {
@@ -783,6 +846,7 @@ fn write_preconditions(current: Option<&ObjectVersion>, if_match: &Option<String
 /// GetObject: versions, delete markers (404), archived objects (InvalidObjectState until
 /// restored), SSE-C keys, byte ranges.
 pub fn get_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectResponse, AwsError> {
+    check_overrides(c, &req)?;
     let o = find_for_read(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:GetObject")?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
     read_preconditions(&o, &req, c.now())?;
@@ -796,7 +860,7 @@ pub fn get_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectRe
         None => None,
     };
     let body = plaintext_of(c, &req.bucket, &req.key, &o, ck.as_ref())?;
-    Ok(read_response(c, &req.bucket, &o, Some(body), range))
+    Ok(with_overrides(read_response(c, &req.bucket, &o, Some(body), range), &req))
 }
 
 /// HeadObject: GetObject's metadata without the body; errors are bare statuses ([`head_error`]).
@@ -805,6 +869,7 @@ pub fn head_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectR
 }
 
 fn head_object_inner(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectResponse, AwsError> {
+    check_overrides(c, &req)?;
     let o = find_for_read(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:GetObject")?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
     read_preconditions(&o, &req, c.now())?;
@@ -819,7 +884,7 @@ fn head_object_inner(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjec
         Some(r) => parse_range(r, o.size)?,
         None => None,
     };
-    Ok(read_response(c, &req.bucket, &o, None, range))
+    Ok(with_overrides(read_response(c, &req.bucket, &o, None, range), &req))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -98,6 +98,20 @@ pub struct PresignParams<'a> {
     pub delimiter: Option<Cow<'a, str>>,
     #[serde(default)]
     pub max_keys: Option<i64>,
+    // GetObject's response header overrides travel in the query string.
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub response_cache_control: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub response_content_disposition: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub response_content_encoding: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub response_content_language: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub response_content_type: Option<Cow<'a, str>>,
+    /// Sent as an HTTP date, as botocore sends it.
+    #[serde(default)]
+    pub response_expires: Option<Timestamp>,
     // Headers the URL signs, as botocore signs them: the request must then send them with
     // these values (see [`PresignParams::headers`]).
     #[serde(default)]
@@ -345,10 +359,21 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
             Cow::Owned(names.join(";"))
         }
     };
+    let response_expires = params.response_expires.map(Timestamp::http_date);
     let (mut expires_text, mut max_keys_text) = (itoa::Buffer::new(), itoa::Buffer::new());
     let mut query: SmallVec<[(&str, &str); 12]> = SmallVec::new();
-    let optional = [("versionId", &params.version_id), ("prefix", &params.prefix), ("delimiter", &params.delimiter)];
+    let optional = [
+        ("versionId", &params.version_id),
+        ("prefix", &params.prefix),
+        ("delimiter", &params.delimiter),
+        ("response-cache-control", &params.response_cache_control),
+        ("response-content-disposition", &params.response_content_disposition),
+        ("response-content-encoding", &params.response_content_encoding),
+        ("response-content-language", &params.response_content_language),
+        ("response-content-type", &params.response_content_type),
+    ];
     query.extend(optional.into_iter().filter_map(|(name, v)| Some((name, v.as_deref()?))));
+    query.extend(response_expires.as_deref().map(|d| ("response-expires", d)));
     if let Some(n) = params.max_keys {
         query.push(("max-keys", max_keys_text.format(n)));
     }
@@ -596,6 +621,11 @@ fn header_map(v: &Value) -> BTreeMap<String, String> {
     let pairs = [
         ("ETag", "ETag"),
         ("ContentType", "Content-Type"),
+        ("CacheControl", "Cache-Control"),
+        ("ContentDisposition", "Content-Disposition"),
+        ("ContentEncoding", "Content-Encoding"),
+        ("ContentLanguage", "Content-Language"),
+        ("Expires", "Expires"),
         ("VersionId", "x-amz-version-id"),
         ("ServerSideEncryption", "x-amz-server-side-encryption"),
         ("SSEKMSKeyId", "x-amz-server-side-encryption-aws-kms-key-id"),
@@ -609,7 +639,7 @@ fn header_map(v: &Value) -> BTreeMap<String, String> {
     ];
     for (field, header) in pairs {
         if let Some(x) = s(field) {
-            let x = if field == "LastModified" { Timestamp::parse(&x).map(|t| t.http_date()).unwrap_or(x) } else { x };
+            let x = if matches!(field, "LastModified" | "Expires") { Timestamp::parse(&x).map(|t| t.http_date()).unwrap_or(x) } else { x };
             h.insert(header.to_string(), x);
         }
     }
@@ -678,7 +708,8 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
         Err((e, extras, who)) => return fail(w, who.unwrap_or(anonymous), op, e, extras, params),
     };
     let h = |k: &str| req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
-    let version_id = query_get(&u.query, "versionId").map(str::to_string);
+    let q = |k: &str| query_get(&u.query, k).map(str::to_string);
+    let version_id = q("versionId");
     let sse_c_key = h("x-amz-server-side-encryption-customer-key").map(|k| Blob(k.into_bytes()));
     let mut body_out: Vec<u8> = Vec::new();
     let result: Result<Value, AwsError> = {
@@ -696,6 +727,12 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
                     // An unreadable HTTP date is ignored, as RFC 7232 has it.
                     if_modified_since: h("If-Modified-Since").and_then(|d| Timestamp::parse(&d).ok()),
                     if_unmodified_since: h("If-Unmodified-Since").and_then(|d| Timestamp::parse(&d).ok()),
+                    response_cache_control: q("response-cache-control"),
+                    response_content_disposition: q("response-content-disposition"),
+                    response_content_encoding: q("response-content-encoding"),
+                    response_content_language: q("response-content-language"),
+                    response_content_type: q("response-content-type"),
+                    response_expires: q("response-expires").and_then(|d| Timestamp::parse(&d).ok()),
                     sse_customer_algorithm: h("x-amz-server-side-encryption-customer-algorithm"),
                     sse_customer_key: sse_c_key,
                     sse_customer_key_md5: h("x-amz-server-side-encryption-customer-key-MD5"),

@@ -168,6 +168,36 @@ fn listing_with_prefix_delimiter_and_continuation() {
     assert_eq!(p["KeyCount"].as_int().unwrap(), 1);
 }
 
+/// [BOTO-MODEL] GetObject: "The response headers that you can override for the GetObject
+/// response are Cache-Control, Content-Disposition, Content-Encoding, Content-Language,
+/// Content-Type, and Expires" ... "These parameters cannot be used with an unsigned (anonymous)
+/// request" (live answer: 400 InvalidRequest "Request specific response headers cannot be used
+/// for anonymous GET requests.", aws/aws-sdk-ruby#2273).
+#[test]
+fn response_header_overrides() {
+    let r = map(ok(&format!(
+        r#"{ALICE} s3::get_object(#{{ Bucket: "media", Key: "cat.jpg", ResponseContentType: "image/jpeg", ResponseContentDisposition: "attachment; filename=\"cat.jpg\"", ResponseExpires: "2026-02-01T00:00:00Z" }})"#
+    )));
+    assert_eq!((s(&r["ContentType"]), s(&r["ContentDisposition"]), s(&r["Expires"])), ("image/jpeg".into(), "attachment; filename=\"cat.jpg\"".into(), "2026-02-01T00:00:00Z".into()));
+    assert!(!r.contains_key("CacheControl"), "only what was asked for");
+    assert_eq!(s(&map(ok(&format!(r#"{ALICE} s3::head_object(#{{ Bucket: "media", Key: "cat.jpg", ResponseCacheControl: "no-store" }})"#)))["CacheControl"]), "no-store");
+    // A presigned download that saves under another name: the overrides are in the signed query.
+    let r = map(ok(&format!(
+        r#"{ALICE} let u = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "get_object", ExpiresIn: 300,
+            Params: #{{ Bucket: "media", Key: "cat.jpg", ResponseContentDisposition: "attachment; filename=kitty.jpg", ResponseExpires: "2026-02-01T00:00:00Z" }} }}));
+           let r = s3::request("GET", u); #{{ url: u, status: r.Status, cd: r.Headers["Content-Disposition"], exp: r.Headers["Expires"] }}"#
+    )));
+    assert!(s(&r["url"]).contains("response-content-disposition=attachment%3B%20filename%3Dkitty.jpg&response-expires=Sun%2C%2001%20Feb%202026%2000%3A00%3A00%20GMT&"), "{}", s(&r["url"]));
+    assert_eq!((r["status"].as_int().unwrap(), s(&r["cd"]), s(&r["exp"])), (200, "attachment; filename=kitty.jpg".into(), "Sun, 01 Feb 2026 00:00:00 GMT".into()));
+    // Anonymous: refused, even where the object is public.
+    let public = r#"s3::create_bucket("site"); s3::put_object("site", "f", "x"); s3::put_public_access_block(#{ Bucket: "site", PublicAccessBlockConfiguration: #{} });
+        s3::put_bucket_policy("site", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}`);"#;
+    let st = |q: &str| map(ok(&format!(r#"{public} let r = s3::request("GET", "https://site.s3.amazonaws.com/f{q}"); #{{ s: r.Status, c: r.ErrorCode ?? "" }}"#)));
+    assert_eq!(st("")["s"].as_int().unwrap(), 200);
+    let r = st("?response-content-type=text/plain");
+    assert_eq!((r["s"].as_int().unwrap(), s(&r["c"])), (400, "InvalidRequest".into()));
+}
+
 /// "The following headers are required in the signature calculations: The HTTP host header.
 /// Any x-amz-* headers that you plan to add to the request." (S3 API Reference, "Authenticating
 /// Requests: Using Query Parameters"). S3's answer otherwise (live responses, e.g. in
