@@ -9,7 +9,8 @@
 //!   and location constraints (us-east-1 is the global endpoint, which creates buckets in any
 //!   region; `EU` is eu-west-1), tags, BucketNotEmpty. New buckets get today's defaults
 //!   (since April 2023): all four Block Public Access settings on, Object Ownership
-//!   `BucketOwnerEnforced` (ACLs disabled), SSE-S3 default encryption (since January 2023).
+//!   `BucketOwnerEnforced` (ACLs disabled), SSE-S3 default encryption (since January 2023),
+//!   SSE-C blocked (`BlockedEncryptionTypes`, for buckets made from April 6, 2026).
 //! - Objects: Put/Get/Head/Delete/Copy, ListObjectsV2 (prefix, delimiter, continuation),
 //!   metadata (2 KB), keys (1,024 bytes), byte ranges, conditional reads (`IfMatch`,
 //!   `IfNoneMatch`, `IfModifiedSince`, `IfUnmodifiedSince` in RFC 7232's order) and writes

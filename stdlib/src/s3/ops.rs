@@ -161,7 +161,7 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         public_access_block: Some(PublicAccessBlockConfiguration::ALL),
         ownership: Some(ownership),
         acl,
-        encryption: EncryptionRule::default(),
+        encryption: EncryptionRule::for_new_bucket(c.now()),
         lifecycle: None,
         objects: BTreeMap::new(),
         uploads: BTreeMap::new(),
@@ -767,6 +767,16 @@ pub struct EncryptionRuleShape {
     pub apply_server_side_encryption_by_default: ApplyServerSideEncryptionByDefault,
     #[serde(default)]
     pub bucket_key_enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct BlockedEncryptionTypes {
+    /// `SSE-C` or `NONE`.
+    #[serde(default)]
+    pub encryption_type: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -799,8 +809,19 @@ pub fn put_bucket_encryption(c: &mut Call<'_>, req: PutBucketEncryptionRequest) 
         "aws:kms" | "aws:kms:dsse" => {}
         o => return Err(S3Error::MalformedXML.err(format!("The XML you provided was not well-formed or did not validate against our published schema: SSEAlgorithm `{o}` (expected AES256, aws:kms or aws:kms:dsse)"))),
     }
-    bucket_mut(c, &req.bucket).encryption =
-        EncryptionRule { algorithm: d.sse_algorithm.clone(), kms_key_id: d.kms_master_key_id.clone(), bucket_key_enabled: rule.bucket_key_enabled.unwrap_or(false) };
+    let blocked = rule.blocked_encryption_types.as_ref().map(|b| b.encryption_type.clone());
+    if let Some(t) = blocked.iter().flatten().find(|t| !matches!(t.as_str(), "SSE-C" | "NONE")) {
+        return Err(S3Error::MalformedXML.err(format!("The XML you provided was not well-formed or did not validate against our published schema: EncryptionType `{t}` (expected SSE-C or NONE)")));
+    }
+    let b = bucket_mut(c, &req.bucket);
+    // A rule without BlockedEncryptionTypes leaves the bucket's setting as it was.
+    let blocked_encryption_types = blocked.or_else(|| b.encryption.blocked_encryption_types.clone());
+    b.encryption = EncryptionRule {
+        algorithm: d.sse_algorithm.clone(),
+        kms_key_id: d.kms_master_key_id.clone(),
+        bucket_key_enabled: rule.bucket_key_enabled.unwrap_or(false),
+        blocked_encryption_types,
+    };
     Ok(Empty {})
 }
 
@@ -818,15 +839,18 @@ pub fn get_bucket_encryption(c: &mut Call<'_>, req: BucketRequest) -> Result<Get
             rules: vec![EncryptionRuleShape {
                 apply_server_side_encryption_by_default: ApplyServerSideEncryptionByDefault { sse_algorithm: e.algorithm, kms_master_key_id: e.kms_key_id },
                 bucket_key_enabled: Some(e.bucket_key_enabled),
+                blocked_encryption_types: e.blocked_encryption_types.map(|t| BlockedEncryptionTypes { encryption_type: t }),
             }],
         },
     })
 }
 
-/// DeleteBucketEncryption: back to the SSE-S3 default (buckets are never unencrypted).
+/// DeleteBucketEncryption: back to the SSE-S3 default (buckets are never unencrypted); an SSE-C
+/// block stays.
 pub fn delete_bucket_encryption(c: &mut Call<'_>, req: BucketRequest) -> Result<Empty, AwsError> {
     authorize_bucket(c, &req.bucket, "s3:PutEncryptionConfiguration")?;
-    bucket_mut(c, &req.bucket).encryption = EncryptionRule::default();
+    let b = bucket_mut(c, &req.bucket);
+    b.encryption = EncryptionRule { blocked_encryption_types: b.encryption.blocked_encryption_types.take(), ..EncryptionRule::default() };
     Ok(Empty {})
 }
 

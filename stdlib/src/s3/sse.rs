@@ -69,12 +69,35 @@ pub struct EncryptionRule {
     pub algorithm: String,
     pub kms_key_id: Option<String>,
     pub bucket_key_enabled: bool,
+    /// `BlockedEncryptionTypes`: `SSE-C` (uploads with customer keys are refused) or `NONE`;
+    /// `None` for buckets made before the setting existed.
+    #[serde(default)]
+    pub blocked_encryption_types: Option<Vec<String>>,
 }
 
 impl Default for EncryptionRule {
     /// Since January 5, 2023 every bucket encrypts new objects with SSE-S3 by default.
     fn default() -> Self {
-        EncryptionRule { algorithm: "AES256".into(), kms_key_id: None, bucket_key_enabled: false }
+        EncryptionRule { algorithm: "AES256".into(), kms_key_id: None, bucket_key_enabled: false, blocked_encryption_types: None }
+    }
+}
+
+/// When new general purpose buckets began to block SSE-C: "Starting on April 6, 2026" (rolled out
+/// region by region during April; the simulator takes the first day everywhere, and does not
+/// model the one-time change to existing buckets of accounts without SSE-C objects).
+pub const SSE_C_BLOCKED_FROM: Timestamp = Timestamp::from_secs(1_775_433_600);
+
+impl EncryptionRule {
+    /// A new bucket's rule: SSE-S3, and SSE-C blocked for buckets made from April 6, 2026. (AWS
+    /// left new buckets in Middle East (Bahrain) and (UAE) unblocked; the simulator has neither
+    /// region.)
+    pub fn for_new_bucket(now: Timestamp) -> Self {
+        let blocks = now >= SSE_C_BLOCKED_FROM;
+        EncryptionRule { blocked_encryption_types: blocks.then(|| vec!["SSE-C".to_string()]), ..Default::default() }
+    }
+
+    pub fn blocks_sse_c(&self) -> bool {
+        self.blocked_encryption_types.as_ref().is_some_and(|t| t.iter().any(|x| x == "SSE-C"))
     }
 }
 

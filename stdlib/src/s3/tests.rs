@@ -1078,6 +1078,44 @@ fn multipart_sse_kms_calls_kms_at_create_and_each_part() {
     assert_eq!(code(&format!(r#"{KMS_BUCKET} kms::disable_key(key.KeyId); s3::create_multipart_upload(#{{ Bucket: "secure", Key: "big" }})"#)).0, "KMS.DisabledException");
 }
 
+/// "Starting on April 6, 2026 ... SSE-C will be disabled by default on all new S3 general purpose
+/// buckets" (AWS Storage Blog, 19 Nov 2025); "When SSE-C is blocked for a bucket, any PutObject,
+/// CopyObject, PostObject, Multipart Upload, or replication request that specifies SSE-C
+/// encryption will be rejected with an HTTP 403 AccessDenied error", with the message of the
+/// User Guide's "Access denied due to Blocked Encryption Type"; "you can still read them with
+/// GetObject or HeadObject"; the setting is `ServerSideEncryptionRule.BlockedEncryptionTypes`
+/// ([BOTO-MODEL]).
+#[test]
+fn new_buckets_block_sse_c_from_april_2026() {
+    let ssec = r#"let key = blob(32, 7);
+        fn put_c(b, key) { s3::put_object(#{ Bucket: b, Key: "k", Body: "x", SSECustomerAlgorithm: "AES256", SSECustomerKey: key }) }
+        fn blocked(b) { s3::get_bucket_encryption(#{ Bucket: b }).ServerSideEncryptionConfiguration.Rules[0].BlockedEncryptionTypes }"#;
+    // Before the change: no setting, SSE-C accepted.
+    let r = map(ok(&format!(r#"{ssec} s3::create_bucket("old-bkt"); #{{ b: blocked("old-bkt"), etag: put_c("old-bkt", key).ETag }}"#)));
+    assert!(r["b"].is_unit());
+    // From April 6, 2026: blocked, with AWS's message; other encryption still works.
+    let after = format!(r#"{ssec} clock::set("2026-04-06T00:00:00Z"); s3::create_bucket("new-bkt");"#);
+    assert_eq!(ok(&format!(r#"{after} blocked("new-bkt")"#)).to_string(), r#"#{"EncryptionType": ["SSE-C"]}"#);
+    let (c, m) = code(&format!(r#"{after} put_c("new-bkt", key)"#));
+    assert_eq!(
+        (c.as_str(), m.as_str()),
+        ("AccessDenied", "User: arn:aws:iam::111122223333:root is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::new-bkt/k\" because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type")
+    );
+    assert!(ok(&format!(r#"{after} s3::put_object("new-bkt", "plain", "x").ETag"#)).is_string());
+    let (c, m) = code(&format!(r#"{after} s3::put_object("new-bkt", "src", "x"); s3::copy_object(#{{ CopySource: "new-bkt/src", Bucket: "new-bkt", Key: "k", SSECustomerAlgorithm: "AES256", SSECustomerKey: key }})"#));
+    assert!(c == "AccessDenied" && m.contains("s3:CopyObject"), "{c}: {m}");
+    // Unblocking with NONE; a rule without the element keeps the setting; a later block leaves
+    // existing SSE-C objects readable with their key.
+    let rule = |extra: &str| format!(r#"s3::put_bucket_encryption(#{{ Bucket: "new-bkt", ServerSideEncryptionConfiguration: #{{ Rules: [#{{ ApplyServerSideEncryptionByDefault: #{{ SSEAlgorithm: "AES256" }} {extra} }}] }} }});"#);
+    let (none, sse_c, plain) = (rule(r#", BlockedEncryptionTypes: #{ EncryptionType: ["NONE"] }"#), rule(r#", BlockedEncryptionTypes: #{ EncryptionType: ["SSE-C"] }"#), rule(""));
+    let r = ok(&format!(
+        r#"{after} {none} {plain} put_c("new-bkt", key); let b = blocked("new-bkt"); {sse_c}
+           #{{ b: b, body: s3::get_object(#{{ Bucket: "new-bkt", Key: "k", SSECustomerAlgorithm: "AES256", SSECustomerKey: key }}).Body.as_string() }}"#
+    ));
+    assert_eq!(r.to_string(), r#"#{"b": #{"EncryptionType": ["NONE"]}, "body": "x"}"#);
+    assert_eq!(code(&format!("{after} {}", rule(r#", BlockedEncryptionTypes: #{ EncryptionType: ["SSE-KMS"] }"#))).0, "MalformedXML");
+}
+
 #[test]
 fn aws_managed_key_when_no_key_is_named() {
     let r = map(ok(r#"s3::create_bucket("mk-bucket"); let p = s3::put_object(#{ Bucket: "mk-bucket", Key: "k", Body: "v", ServerSideEncryption: "aws:kms" });
