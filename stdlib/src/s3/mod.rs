@@ -33,7 +33,8 @@
 //!   midnight UTC by [`run_due`], a cost estimator over a replaceable price table.
 //! - Multipart uploads with AWS's limits (5 MiB–5 GiB parts, 10,000 parts, 5 TiB), paged
 //!   listings with markers, and encryption chosen at CreateMultipartUpload (SSE-KMS: a
-//!   GenerateDataKey there and a Decrypt for each part, as the caller); no SSE-C multipart.
+//!   GenerateDataKey there and a Decrypt for each part, as the caller; SSE-C: the same key on
+//!   every part).
 //! - Object Lock ([`object_lock`]): retention modes, legal holds, default retention; WORM
 //!   checks on version deletes and lifecycle; retention ends on the clock.
 //! - Replication ([`replication`]): SRR/CRR, rules, RTC, delete markers, SSE-KMS, owner

@@ -272,7 +272,10 @@ pub struct MultipartUpload {
     /// permissions for the kms:Decrypt action on the UploadPart ... APIs").
     pub sse: super::sse::Sse,
     /// The same data key, wrapped under the bucket's SSE-S3 root: S3's own copy, with which
-    /// CompleteMultipartUpload assembles the object without a KMS call.
+    /// CompleteMultipartUpload assembles the object without a KMS call or the customer's key.
+    /// (For SSE-C this is the customer's key itself, kept only while the upload lasts: the
+    /// simulator stores an object as one sealed body, so it re-seals the parts at completion,
+    /// where S3 keeps them as they were sealed.)
     pub data_key: super::sse::Sealed,
     pub parts: BTreeMap<u32, Part>,
     /// The key's current entry when the upload began ([`key_state`]): a conditional completion

@@ -580,7 +580,7 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
         Some(t) => parse_tagging(t)?,
         None => BTreeMap::new(),
     };
-    let customer_key = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
+    let customer_key = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
     if customer_key.is_some() {
         refuse_blocked_sse_c(c, &req.bucket, &req.key, "s3:PutObject")?;
     }
@@ -870,7 +870,7 @@ pub fn get_object(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjectRe
     if req.part_number.is_some() {
         return Err(invalid_argument("PartNumber reads are not modelled by the simulator"));
     }
-    let ck = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
+    let ck = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
     let range = match &req.range {
         Some(r) => parse_range(r, o.size)?,
         None => None,
@@ -889,7 +889,7 @@ fn head_object_inner(c: &mut Call<'_>, req: GetObjectRequest) -> Result<GetObjec
     let o = find_for_read(c, &req.bucket, &req.key, req.version_id.as_deref(), "s3:GetObject")?;
     owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
     read_preconditions(&o, &req, c.now())?;
-    let ck = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
+    let ck = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
     if let Some(sse @ Sse::C { .. }) = &o.sse {
         let ck = ck.ok_or_else(sse::sse_c_key_required)?;
         if !ck.matches(sse) {
@@ -1213,11 +1213,7 @@ pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjec
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
-    let src_ck = CustomerKey::from_params(
-        req.copy_source_sse_customer_algorithm.as_deref(),
-        req.copy_source_sse_customer_key.as_ref().map(|b| b.0.as_slice()),
-        req.copy_source_sse_customer_key_md5.as_deref(),
-    )?;
+    let src_ck = customer_key_of(&req.copy_source_sse_customer_algorithm, &req.copy_source_sse_customer_key, &req.copy_source_sse_customer_key_md5)?;
     let data = plaintext_of(c, &src_bucket, &src_key, &src, src_ck.as_ref())?;
     let metadata = if replace_meta { req.metadata.clone().unwrap_or_default() } else { src.metadata.clone() };
     model::validate_metadata(&metadata)?;
@@ -1231,7 +1227,7 @@ pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjec
     };
     let acl = req.acl.as_deref().map(CannedAcl::parse).transpose()?.unwrap_or_default();
     let storage_class = req.storage_class.as_deref().map(StorageClass::parse).transpose()?.unwrap_or_default();
-    let customer_key = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
+    let customer_key = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
     if customer_key.is_some() {
         refuse_blocked_sse_c(c, &req.bucket, &req.key, "s3:CopyObject")?;
     }
@@ -1806,6 +1802,17 @@ pub struct CreateMultipartUploadRequest {
     pub ssekms_key_id: Option<String>,
     #[serde(default)]
     pub bucket_key_enabled: Option<bool>,
+    #[serde(rename = "SSECustomerAlgorithm", default)]
+    pub sse_customer_algorithm: Option<String>,
+    #[serde(rename = "SSECustomerKey", default)]
+    pub sse_customer_key: Option<Blob>,
+    #[serde(rename = "SSECustomerKeyMD5", default)]
+    pub sse_customer_key_md5: Option<String>,
+}
+
+/// The `SSECustomer*` parameters of a request, read.
+fn customer_key_of(algorithm: &Option<String>, key: &Option<Blob>, md5: &Option<String>) -> Result<Option<CustomerKey>, AwsError> {
+    CustomerKey::from_params(algorithm.as_deref(), key.as_ref().map(|b| b.0.as_slice()), md5.as_deref())
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -1835,9 +1842,14 @@ pub fn create_multipart_upload(c: &mut Call<'_>, req: CreateMultipartUploadReque
         None => BTreeMap::new(),
     };
     let key_at_start = model::key_state(b, &req.key);
-    // The upload's data key is made now (a GenerateDataKey call for SSE-KMS, as the caller).
+    let customer_key = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
+    if customer_key.is_some() {
+        refuse_blocked_sse_c(c, &req.bucket, &req.key, "s3:PutObject")?;
+    }
+    // The upload's data key is made now (a GenerateDataKey call for SSE-KMS, as the caller; the
+    // customer's key for SSE-C).
     let request = SseRequest { algorithm: req.server_side_encryption, kms_key_id: req.ssekms_key_id, bucket_key_enabled: req.bucket_key_enabled, context: None };
-    let (sse, data_key) = encrypt_for_write(c, &req.bucket, &req.key, &request, None)?;
+    let (sse, data_key) = encrypt_for_write(c, &req.bucket, &req.key, &request, customer_key.as_ref())?;
     let upload_id = model::new_upload_id(c.rng());
     let root = bucket(c, &req.bucket)?.sse_s3_root.clone();
     let data_key = sse::seal(c.rng(), &root, &data_key, upload_id.as_bytes());
@@ -1888,6 +1900,12 @@ pub struct UploadPartRequest {
     /// With no Body: a part of this many bytes whose content the simulator does not keep.
     #[serde(default)]
     pub content_length: Option<u64>,
+    #[serde(rename = "SSECustomerAlgorithm", default)]
+    pub sse_customer_algorithm: Option<String>,
+    #[serde(rename = "SSECustomerKey", default)]
+    pub sse_customer_key: Option<Blob>,
+    #[serde(rename = "SSECustomerKeyMD5", default)]
+    pub sse_customer_key_md5: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -1921,7 +1939,18 @@ pub fn upload_part(c: &mut Call<'_>, req: UploadPartRequest) -> Result<UploadPar
     }
     let md5 = if synthetic { synthetic_md5(size) } else { model::md5_hex(&data) };
     let encryption = upload(b, &req.key, &req.upload_id)?.sse.clone();
-    let data_key = data_key_for_read(c, &req.bucket, &req.key, &encryption, None)?;
+    // SSE-C: "you must provide identical encryption information in each part upload request".
+    let customer_key = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
+    match (&encryption, &customer_key) {
+        (Sse::C { .. }, None) | (Sse::S3 { .. } | Sse::Kms { .. }, Some(_)) => {
+            return Err(invalid_request("The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters."));
+        }
+        (sse @ Sse::C { .. }, Some(ck)) if !ck.matches(sse) => {
+            return Err(invalid_request("The provided encryption parameters did not match the ones used originally."));
+        }
+        _ => {}
+    }
+    let data_key = data_key_for_read(c, &req.bucket, &req.key, &encryption, customer_key.as_ref())?;
     let sealed = sse::seal(c.rng(), &data_key, &data, part_aad(&req.bucket, &req.upload_id, req.part_number).as_bytes());
     let etag = format!("\"{md5}\"");
     let now = c.now();

@@ -1116,6 +1116,40 @@ fn new_buckets_block_sse_c_from_april_2026() {
     assert_eq!(code(&format!("{after} {}", rule(r#", BlockedEncryptionTypes: #{ EncryptionType: ["SSE-KMS"] }"#))).0, "MalformedXML");
 }
 
+/// [BOTO-MODEL] UploadPart: "If you requested server-side encryption using a customer-provided
+/// encryption key (SSE-C) in your initiate multipart upload request, you must provide identical
+/// encryption information in each part upload request"; CompleteMultipartUpload needs the key
+/// "only when the object was created using a checksum algorithm". Errors recorded against AWS
+/// (LocalStack's validated snapshots): 400 InvalidRequest for a part without the key (or with
+/// one on an upload without SSE-C) and for another key.
+#[test]
+fn multipart_sse_c() {
+    let setup = r#"s3::create_bucket("bkt"); let key = blob(32, 7); let other = blob(32, 8);
+        let id = s3::create_multipart_upload(#{ Bucket: "bkt", Key: "big", SSECustomerAlgorithm: "AES256", SSECustomerKey: key }).UploadId;
+        fn part(id, n, k) { let r = #{ Bucket: "bkt", Key: "big", UploadId: id, PartNumber: n, Body: "p" + n };
+            if k != () { r.SSECustomerAlgorithm = "AES256"; r.SSECustomerKey = k; } s3::upload_part(r) }"#;
+    let r = map(ok(&format!(
+        r#"{setup} let p = part(id, 1, key);
+           s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id, MultipartUpload: #{{ Parts: [#{{ PartNumber: 1, ETag: p.ETag }}] }} }});
+           #{{ part: p, body: s3::get_object(#{{ Bucket: "bkt", Key: "big", SSECustomerAlgorithm: "AES256", SSECustomerKey: key }}).Body.as_string() }}"#
+    )));
+    assert_eq!(s(&map(r["part"].clone())["SSECustomerKeyMD5"]), "y4HAEFCYWuvAXWFTtA1Qpg==");
+    assert_eq!(s(&r["body"]), "p1");
+    assert_eq!(code(&format!(r#"{setup} part(id, 1, key); s3::get_object("bkt", "big")"#)).0, "NoSuchKey", "not complete yet");
+    let initiate = "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.";
+    assert_eq!(code(&format!(r#"{setup} part(id, 1, ())"#)), ("InvalidRequest".into(), initiate.into()));
+    assert_eq!(code(&format!(r#"{setup} part(id, 1, other)"#)), ("InvalidRequest".into(), "The provided encryption parameters did not match the ones used originally.".into()));
+    let plain = r#"let id2 = s3::create_multipart_upload(#{ Bucket: "bkt", Key: "big" }).UploadId;"#;
+    assert_eq!(code(&format!(r#"{setup} {plain} part(id2, 1, key)"#)), ("InvalidRequest".into(), initiate.into()));
+    // The completed object needs its key, like any SSE-C object.
+    assert_eq!(
+        code(&format!(r#"{setup} let p = part(id, 1, key); s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id, MultipartUpload: #{{ Parts: [#{{ PartNumber: 1, ETag: p.ETag }}] }} }}); s3::get_object("bkt", "big")"#)).0,
+        "InvalidRequest"
+    );
+    // A bucket that blocks SSE-C refuses the upload at its start.
+    assert_eq!(code(&format!(r#"clock::set("2026-05-01"); {setup}"#)).0, "AccessDenied");
+}
+
 #[test]
 fn aws_managed_key_when_no_key_is_named() {
     let r = map(ok(r#"s3::create_bucket("mk-bucket"); let p = s3::put_object(#{ Bucket: "mk-bucket", Key: "k", Body: "v", ServerSideEncryption: "aws:kms" });
