@@ -818,18 +818,26 @@ pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
             HttpResponse { status, headers, body: Blob(body), error_code: None, error_message: None }
         }
         Err(e) => {
-            let mut r = error_response(&method, &e, &vec![]);
-            let headers = &mut r.headers;
-            // A delete marker answers with its headers even on a 404/405.
-            if let Some(b) = w.s3.buckets.get(&u.bucket) {
-                let v = match &version_id {
-                    Some(id) => b.version(&u.key, id),
-                    None => b.current(&u.key),
-                };
-                if let Some(v) = v.filter(|v| v.delete_marker && matches!(e.status_code, 404 | 405)) {
-                    headers.insert("x-amz-delete-marker".into(), "true".into());
-                    headers.insert("x-amz-version-id".into(), v.version_id.clone());
+            // The version asked for (or the current one), if any.
+            let entry = w.s3.buckets.get(&u.bucket).and_then(|b| match &version_id {
+                Some(id) => b.version(&u.key, id),
+                None => b.current(&u.key),
+            });
+            // The elements S3's error document adds for these codes.
+            let extras: Extras = match e.code.as_str() {
+                "NoSuchKey" => vec![("Key", u.key.clone())],
+                "NoSuchBucket" => vec![("BucketName", u.bucket.clone())],
+                "InvalidRange" => {
+                    let size = entry.map(|v| v.size.to_string());
+                    [("RangeRequested", h("Range")), ("ActualObjectSize", size)].into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
                 }
+                _ => Vec::new(),
+            };
+            let mut r = error_response(&method, &e, &extras);
+            // A delete marker answers with its headers even on a 404/405.
+            if let Some(v) = entry.filter(|v| v.delete_marker && matches!(e.status_code, 404 | 405)) {
+                r.headers.insert("x-amz-delete-marker".into(), "true".into());
+                r.headers.insert("x-amz-version-id".into(), v.version_id.clone());
             }
             r
         }

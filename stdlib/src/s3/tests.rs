@@ -198,6 +198,23 @@ fn response_header_overrides() {
     assert_eq!((r["s"].as_int().unwrap(), s(&r["c"])), (400, "InvalidRequest".into()));
 }
 
+/// S3's error document names what was missing: `<Key>` for NoSuchKey, `<BucketName>` for
+/// NoSuchBucket, `<RangeRequested>`/`<ActualObjectSize>` for InvalidRange (S3 API Reference,
+/// "Error responses", and the sample NoSuchKey body in "REST error responses").
+#[test]
+fn http_error_documents_carry_their_details() {
+    let setup = r#"s3::create_bucket("site"); s3::put_object("site", "f", "abcd"); s3::put_public_access_block(#{ Bucket: "site", PublicAccessBlockConfiguration: #{} });
+        s3::put_bucket_policy("site", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::site","arn:aws:s3:::site/*"]}]}`);"#;
+    let body = |url: &str, headers: &str| {
+        let r = map(ok(&format!(r#"{setup} s3::request(#{{ Method: "GET", Url: "{url}", Headers: #{{ {headers} }} }})"#)));
+        String::from_utf8(r["Body"].clone().cast::<rhai::Blob>()).unwrap()
+    };
+    assert!(body("https://site.s3.amazonaws.com/nope", "").contains("</Message><Key>nope</Key><RequestId>"));
+    assert!(body("https://gone-bucket.s3.amazonaws.com/f", "").contains("<BucketName>gone-bucket</BucketName>"));
+    let xml = body("https://site.s3.amazonaws.com/f", r#"Range: "bytes=100-""#);
+    assert!(xml.contains("<Code>InvalidRange</Code>") && xml.contains("<RangeRequested>bytes=100-</RangeRequested><ActualObjectSize>4</ActualObjectSize><RequestId>"), "{xml}");
+}
+
 /// "The following headers are required in the signature calculations: The HTTP host header.
 /// Any x-amz-* headers that you plan to add to the request." (S3 API Reference, "Authenticating
 /// Requests: Using Query Parameters"). S3's answer otherwise (live responses, e.g. in
