@@ -111,6 +111,10 @@ pub struct Bucket {
     /// Server access logging target.
     #[serde(default)]
     pub logging: Option<super::logging::LoggingEnabled>,
+    /// Counts the bucket's writes and uploads: the simulated clock does not move between calls,
+    /// so this orders what happened within one instant.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 impl Bucket {
@@ -139,7 +143,14 @@ impl Bucket {
     /// Stores a new version as current, following the versioning state: unversioned and
     /// suspended buckets replace the `null` version, enabled buckets keep every version.
     /// Returns the version this displaced permanently (its data is gone).
+    /// The next value of the bucket's write counter.
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
     pub fn insert_version(&mut self, key: &str, mut v: ObjectVersion, now: Timestamp) -> Option<ObjectVersion> {
+        v.seq = self.next_seq();
         // Look the key up first: an overwrite (the common case) needs no copy of it.
         if !self.objects.contains_key(key) {
             self.objects.insert(key.to_string(), Vec::new());
@@ -226,6 +237,9 @@ pub struct ObjectVersion {
     /// `PENDING`, `COMPLETED`, `FAILED` (source) or `REPLICA` (destination).
     #[serde(default)]
     pub replication_status: Option<String>,
+    /// The bucket's `seq` when this version was stored.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// The state of a RestoreObject request on an archived object.
@@ -273,7 +287,8 @@ pub struct MultipartUpload {
     pub sse: super::sse::Sse,
     /// The same data key, wrapped under the bucket's SSE-S3 root: S3's own copy, with which
     /// CompleteMultipartUpload assembles the object without a KMS call or the customer's key.
-    /// (For SSE-C this is the customer's key itself, kept only while the upload lasts: the
+    /// (For SSE-C this is the customer's key itself, kept, wrapped, only while the upload lasts
+    /// (saved worlds hold it meanwhile): the
     /// simulator stores an object as one sealed body, so it re-seals the parts at completion,
     /// where S3 keeps them as they were sealed.)
     pub data_key: super::sse::Sealed,
@@ -282,15 +297,17 @@ pub struct MultipartUpload {
     /// conflicts (409) if it changed meanwhile.
     #[serde(default)]
     pub key_at_start: Option<KeyState>,
+    /// The bucket's `seq` when the upload began: orders uploads started in the same instant.
+    #[serde(default)]
+    pub seq: u64,
 }
 
-/// A key's current entry, as far as a racing write or delete can tell: version id, ETag and
-/// time. (An unversioned overwrite with identical content at the same simulated instant looks
-/// the same.)
-pub type KeyState = (String, String, Timestamp);
+/// A key's current entry, as a racing write or delete changes it: its version id and when
+/// (in the bucket's write order) it was stored.
+pub type KeyState = (String, u64);
 
 pub fn key_state(b: &Bucket, key: &str) -> Option<KeyState> {
-    b.current(key).map(|v| (v.version_id.clone(), v.etag.clone(), v.last_modified))
+    b.current(key).map(|v| (v.version_id.clone(), v.seq))
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

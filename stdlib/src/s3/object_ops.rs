@@ -321,6 +321,7 @@ pub fn store_object(c: &mut Call<'_>, bucket_name: &str, o: NewObject) -> Result
         retention: None,
         legal_hold: false,
         replication_status: None,
+        seq: 0, // set when stored
     };
     let b = bucket_mut(c, bucket_name);
     let mut v = v;
@@ -763,7 +764,8 @@ fn read_response(c: &Call<'_>, bucket_name: &str, o: &ObjectVersion, body: Optio
 }
 
 /// GetObject/HeadObject's `Response*` parameters: "These parameters cannot be used with an
-/// unsigned (anonymous) request."
+/// unsigned (anonymous) request." (AWS documents this for GET; the simulator applies it to HEAD,
+/// whose error has no body anyway.)
 fn check_overrides(c: &Call<'_>, req: &GetObjectRequest) -> Result<(), AwsError> {
     if req.overrides_headers() && matches!(c.principal(), crate::world::Principal::Anonymous) {
         return Err(invalid_request("Request specific response headers cannot be used for anonymous GET requests."));
@@ -804,7 +806,8 @@ fn etag_listed(value: &str, etag: &str) -> bool {
 /// reference spells out for its two mixed cases: a true `If-Match` makes `If-Unmodified-Since`
 /// irrelevant (200), and a present `If-None-Match` decides alone (a match is 304 whatever
 /// `If-Modified-Since` says). Dates compare at whole seconds, as HTTP dates carry them; an
-/// `If-Modified-Since` in the future is ignored (RFC 7232 §3.3, and what S3 answers).
+/// `If-Modified-Since` in the future is ignored (RFC 2616 §14.25 called it invalid; S3 was
+/// recorded answering 200).
 fn read_preconditions(o: &ObjectVersion, req: &GetObjectRequest, now: Timestamp) -> Result<(), AwsError> {
     let modified = o.last_modified.secs();
     let failed = match (&req.if_match, req.if_unmodified_since) {
@@ -954,6 +957,7 @@ fn delete_marker(version_id: String, now: Timestamp, owner: String) -> ObjectVer
         retention: None,
         legal_hold: false,
         replication_status: None,
+        seq: 0, // set when stored
     }
 }
 
@@ -1213,6 +1217,11 @@ pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjec
             "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
         ));
     }
+    // A destination that blocks SSE-C refuses before the source is read.
+    let customer_key = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
+    if customer_key.is_some() {
+        refuse_blocked_sse_c(c, &req.bucket, &req.key, "s3:CopyObject")?;
+    }
     let src_ck = customer_key_of(&req.copy_source_sse_customer_algorithm, &req.copy_source_sse_customer_key, &req.copy_source_sse_customer_key_md5)?;
     let data = plaintext_of(c, &src_bucket, &src_key, &src, src_ck.as_ref())?;
     let metadata = if replace_meta { req.metadata.clone().unwrap_or_default() } else { src.metadata.clone() };
@@ -1227,10 +1236,6 @@ pub fn copy_object(c: &mut Call<'_>, req: CopyObjectRequest) -> Result<CopyObjec
     };
     let acl = req.acl.as_deref().map(CannedAcl::parse).transpose()?.unwrap_or_default();
     let storage_class = req.storage_class.as_deref().map(StorageClass::parse).transpose()?.unwrap_or_default();
-    let customer_key = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
-    if customer_key.is_some() {
-        refuse_blocked_sse_c(c, &req.bucket, &req.key, "s3:CopyObject")?;
-    }
     let content_type = if replace_meta { req.content_type.clone() } else { src.content_type.clone() };
     let size = data.len() as u64;
     let stored = store_object(
@@ -1868,6 +1873,7 @@ pub fn create_multipart_upload(c: &mut Call<'_>, req: CreateMultipartUploadReque
         data_key,
         parts: BTreeMap::new(),
         key_at_start,
+        seq: bucket_mut(c, &req.bucket).next_seq(),
     };
     bucket_mut(c, &req.bucket).uploads.insert(upload_id.clone(), upload);
     Ok(CreateMultipartUploadResponse { bucket: req.bucket, key: req.key, upload_id, sse: SseFields::of(Some(&sse)) })
@@ -1922,7 +1928,7 @@ pub fn upload_part(c: &mut Call<'_>, req: UploadPartRequest) -> Result<UploadPar
     data_call(c, &req.bucket, Some(&req.key));
     let b = bucket(c, &req.bucket)?;
     access::authorize(c, b, "s3:PutObject", &object_arn(&req.bucket, &req.key), None, &[])?;
-    upload(b, &req.key, &req.upload_id)?;
+    let encryption = upload(b, &req.key, &req.upload_id)?.sse.clone();
     if !(1..=model::MAX_PARTS as i64).contains(&req.part_number) {
         return Err(invalid_argument("Part number must be an integer between 1 and 10000, inclusive"));
     }
@@ -1938,9 +1944,12 @@ pub fn upload_part(c: &mut Call<'_>, req: UploadPartRequest) -> Result<UploadPar
         return Err(S3Error::EntityTooLarge.err(format!("Your proposed upload exceeds the maximum allowed object size: a part of {size} bytes (parts are at most 5 GiB)")));
     }
     let md5 = if synthetic { synthetic_md5(size) } else { model::md5_hex(&data) };
-    let encryption = upload(b, &req.key, &req.upload_id)?.sse.clone();
-    // SSE-C: "you must provide identical encryption information in each part upload request".
+    // SSE-C: "you must provide identical encryption information in each part upload request";
+    // a bucket that blocks SSE-C refuses parts that carry it, whenever the upload began.
     let customer_key = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
+    if customer_key.is_some() {
+        refuse_blocked_sse_c(c, &req.bucket, &req.key, "s3:PutObject")?;
+    }
     match (&encryption, &customer_key) {
         (Sse::C { .. }, None) | (Sse::S3 { .. } | Sse::Kms { .. }, Some(_)) => {
             return Err(invalid_request("The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters."));
@@ -2213,7 +2222,7 @@ pub struct ListMultipartUploadsResponse {
     pub bucket: String,
     pub key_marker: String,
     pub upload_id_marker: String,
-    /// Where the next page starts: the last upload listed, truncated or not.
+    /// Where the next page starts: the last upload (or common prefix) listed, truncated or not.
     pub next_key_marker: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
@@ -2241,16 +2250,18 @@ pub fn list_multipart_uploads(c: &mut Call<'_>, req: ListMultipartUploadsRequest
     let max = req.max_uploads.unwrap_or(1000).clamp(0, 1000) as usize;
     let prefix = req.prefix.as_deref().unwrap_or_default();
     let mut all: Vec<&MultipartUpload> = b.uploads.values().filter(|u| u.key.starts_with(prefix)).collect();
-    all.sort_by(|a, b| a.key.cmp(&b.key).then(a.initiated.cmp(&b.initiated)).then(a.upload_id.cmp(&b.upload_id)));
+    all.sort_by(|a, b| a.key.cmp(&b.key).then(a.initiated.cmp(&b.initiated)).then(a.seq.cmp(&b.seq)));
     let key_marker = req.key_marker.clone().unwrap_or_default();
     let id_marker = if key_marker.is_empty() { String::new() } else { req.upload_id_marker.clone().unwrap_or_default() };
     // Where listing starts: after the marked upload of the marked key, or after the key.
     let start = match id_marker.as_str() {
         "" => all.partition_point(|u| u.key.as_str() <= key_marker.as_str()),
-        id => {
-            let i = all.iter().position(|u| u.upload_id == id && u.key == key_marker).ok_or_else(|| invalid_argument(format!("Invalid uploadId marker: `{id}`")))?;
-            i + 1
-        }
+        id => match b.uploads.get(id) {
+            Some(u) if u.key != key_marker => return Err(invalid_argument(format!("Invalid uploadId marker: `{id}`"))),
+            Some(_) => all.iter().position(|u| u.upload_id == id).map_or_else(|| all.partition_point(|u| u.key.as_str() <= key_marker.as_str()), |i| i + 1),
+            // An upload that has ended since (a list-and-abort loop): the key's remaining uploads.
+            None => all.partition_point(|u| u.key.as_str() < key_marker.as_str()),
+        },
     };
     let mut uploads = Vec::new();
     let mut common_prefixes: Vec<CommonPrefix> = Vec::new();

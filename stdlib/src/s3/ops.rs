@@ -171,6 +171,7 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         website: None,
         notifications: None,
         logging: None,
+        seq: 0,
     };
     c.w.s3.buckets.insert(req.bucket.clone(), b);
     let location = if region == "us-east-1" { format!("/{}", req.bucket) } else { format!("http://{}.s3.amazonaws.com/", req.bucket) };

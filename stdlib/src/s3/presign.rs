@@ -672,8 +672,27 @@ fn error_response(method: &str, e: &AwsError, extras: &Extras) -> HttpResponse {
     HttpResponse { status: e.status_code, headers, body: Blob(body), error_code: Some(e.code.clone()), error_message: Some(e.message.clone()) }
 }
 
+/// HTTP header names are case-insensitive: headers named alike are one header whose values
+/// are joined with commas (RFC 9110 §5.3), kept under the lowercase name.
+fn fold_headers(headers: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in headers {
+        match out.entry(k.to_ascii_lowercase()) {
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                e.get_mut().push(',');
+                e.get_mut().push_str(&v);
+            }
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(v);
+            }
+        }
+    }
+    out
+}
+
 /// Sends one HTTP request to simulated S3.
-pub fn request(w: &mut World, req: HttpRequest) -> HttpResponse {
+pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
+    req.headers = fold_headers(std::mem::take(&mut req.headers));
     if let Some(r) = super::website::serve(w, &req) {
         return r;
     }

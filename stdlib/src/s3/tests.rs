@@ -265,6 +265,8 @@ fn presigned_requests_sign_their_x_amz_headers() {
     assert_eq!(put(r#"h.remove("x-amz-meta-author");"#), mismatch, "a signed header not sent");
     assert_eq!(put(r#"h["x-amz-meta-author"] = "mallory";"#), mismatch, "a signed header changed");
     assert_eq!(put(r#"h["x-amz-meta-extra"] = "1";"#).1, "AccessDenied", "an unsigned one added");
+    // Header names are case-insensitive: a second spelling adds a value, it doesn't slip past.
+    assert_eq!(put(r#"h["X-Amz-Meta-Author"] = "mallory";"#), mismatch, "the same header twice");
 }
 
 /// [BOTO-MODEL] GetObject: `IfModifiedSince` "otherwise, return a 304 (not modified) error",
@@ -365,13 +367,13 @@ fn conditional_multipart_completion() {
     let (c, m) = run_code(r#"s3::put_object("bkt", "k", "x"); let u = start("k"); s3::delete_object("bkt", "k"); done("k", u, #{ IfNoneMatch: "*" })"#);
     assert_eq!((c.as_str(), m.as_str()), ("ConditionalRequestConflict", "The conditional request cannot succeed due to a conflicting operation against this resource."));
     // If-Match: the current ETag completes; a stale one 412; no object 404; an overwrite
-    // during the upload 409, even with the new ETag.
+    // during the upload 409, even with the same content, within the same simulated instant.
     let etag = r#"let etag = s3::put_object("bkt", "k", "x").ETag;"#;
     assert!(ok(&format!(r#"{setup} {etag} let u = start("k"); done("k", u, #{{ IfMatch: etag }}).ETag"#)).is_string());
     assert_eq!(run_code(&format!(r#"{etag} let u = start("k"); done("k", u, #{{ IfMatch: "\"0123\"" }})"#)).0, "PreconditionFailed");
     assert_eq!(run_code(&format!(r#"{etag} let u = start("k"); s3::delete_object("bkt", "k"); done("k", u, #{{ IfMatch: etag }})"#)).0, "NoSuchKey");
     assert_eq!(
-        run_code(&format!(r#"{etag} let u = start("k"); clock::advance("1s"); let e2 = s3::put_object("bkt", "k", "x").ETag; done("k", u, #{{ IfMatch: e2 }})"#)).0,
+        run_code(&format!(r#"{etag} let u = start("k"); let e2 = s3::put_object("bkt", "k", "x").ETag; done("k", u, #{{ IfMatch: e2 }})"#)).0,
         "ConditionalRequestConflict"
     );
     assert_eq!(run_code(r#"let u = start("k"); done("k", u, #{ IfMatch: "\"0\"", IfNoneMatch: "*" })"#).0, "NotImplemented", "both headers");
@@ -411,7 +413,7 @@ fn multipart_listings_page_with_markers() {
     // ListMultipartUploads: key order, then initiation order; markers; delimiter roll-up.
     let uploads = r#"s3::create_bucket("ups");
         let ids = [];
-        for k in ["b", "a", "b", "dir/x", "dir/y", "c"] { ids.push(s3::create_multipart_upload(#{ Bucket: "ups", Key: k }).UploadId); clock::advance("1s"); }
+        for k in ["b", "a", "b", "dir/x", "dir/y", "c"] { ids.push(s3::create_multipart_upload(#{ Bucket: "ups", Key: k }).UploadId); }
         fn page(extra) { let r = #{ Bucket: "ups" }; r += extra; let l = s3::list_multipart_uploads(r);
             #{ Keys: (l.Uploads ?? []).map(|u| u.Key), Prefixes: (l.CommonPrefixes ?? []).map(|p| p.Prefix), NextKey: l.NextKeyMarker, NextId: l.NextUploadIdMarker, Truncated: l.IsTruncated } }"#;
     let page = |extra: &str| map(ok(&format!("{uploads} page(#{{ {extra} }})")));
@@ -421,7 +423,8 @@ fn multipart_listings_page_with_markers() {
     assert_eq!(s(&all["NextKey"]), "dir/y", "set even when not truncated");
     let first = page("MaxUploads: 2");
     assert_eq!((keys(&first), first["Truncated"].as_bool().unwrap(), s(&first["NextKey"])), (r#"["a", "b"]"#.into(), true, "b".into()));
-    // The page after ("b", the first b upload) holds the second b upload: initiation order.
+    // The page after ("b", the first b upload) holds the second b upload: initiation order,
+    // even within one simulated instant.
     let second = map(ok(&format!(r#"{uploads} let f = s3::list_multipart_uploads(#{{ Bucket: "ups", MaxUploads: 2 }});
         let l = s3::list_multipart_uploads(#{{ Bucket: "ups", MaxUploads: 2, KeyMarker: f.NextKeyMarker, UploadIdMarker: f.NextUploadIdMarker }});
         #{{ Ids: l.Uploads.map(|u| u.UploadId), Want: [ids[2], ids[5]] }}"#)));
@@ -433,6 +436,15 @@ fn multipart_listings_page_with_markers() {
     let rolled = page(r#"Delimiter: "/", KeyMarker: "c", MaxUploads: 1"#);
     assert_eq!((rolled["Prefixes"].to_string(), s(&rolled["NextKey"])), (r#"["dir/"]"#.into(), "dir/".into()));
     assert_eq!(page(r#"Delimiter: "/", KeyMarker: "dir/""#)["Prefixes"].to_string(), "[]", "a prefix not after the key marker is left out");
+    // Listing and aborting page by page: the marker names an upload that has ended.
+    let left = ok(&format!(
+        r#"{uploads} let seen = []; let p = #{{ Bucket: "ups", MaxUploads: 2 }};
+           loop {{ let l = s3::list_multipart_uploads(p);
+               for u in l.Uploads ?? [] {{ seen.push(u.Key); s3::abort_multipart_upload(#{{ Bucket: "ups", Key: u.Key, UploadId: u.UploadId }}); }}
+               if !l.IsTruncated {{ break; }} p.KeyMarker = l.NextKeyMarker; p.UploadIdMarker = l.NextUploadIdMarker; }}
+           #{{ seen: seen, left: (s3::list_multipart_uploads(#{{ Bucket: "ups" }}).Uploads ?? []).len() }}"#
+    ));
+    assert_eq!(left.to_string(), r#"#{"left": 0, "seen": ["a", "b", "b", "c", "dir/x", "dir/y"]}"#);
     let (c, m) = code(&format!(r#"{uploads} s3::list_multipart_uploads(#{{ Bucket: "ups", KeyMarker: "c", UploadIdMarker: ids[0] }})"#));
     assert_eq!(c, "InvalidArgument");
     assert!(m.starts_with("Invalid uploadId marker"), "{m}");
@@ -1163,8 +1175,12 @@ fn multipart_sse_c() {
         code(&format!(r#"{setup} let p = part(id, 1, key); s3::complete_multipart_upload(#{{ Bucket: "bkt", Key: "big", UploadId: id, MultipartUpload: #{{ Parts: [#{{ PartNumber: 1, ETag: p.ETag }}] }} }}); s3::get_object("bkt", "big")"#)).0,
         "InvalidRequest"
     );
-    // A bucket that blocks SSE-C refuses the upload at its start.
+    // A bucket that blocks SSE-C refuses the upload at its start, and parts of an upload begun
+    // before the block.
     assert_eq!(code(&format!(r#"clock::set("2026-05-01"); {setup}"#)).0, "AccessDenied");
+    let block = r#"s3::put_bucket_encryption(#{ Bucket: "bkt", ServerSideEncryptionConfiguration: #{ Rules: [#{
+        ApplyServerSideEncryptionByDefault: #{ SSEAlgorithm: "AES256" }, BlockedEncryptionTypes: #{ EncryptionType: ["SSE-C"] } }] } });"#;
+    assert_eq!(code(&format!(r#"{setup} {block} part(id, 1, key)"#)).0, "AccessDenied");
 }
 
 #[test]
