@@ -460,10 +460,13 @@ fn denied(c: &Call<'_>, action: &str, resource: &str, d: &crate::policy::Decisio
 
 /// The AccessDenied S3 returns when Block Public Access rejects a public policy or ACL.
 pub fn blocked_by_bpa(c: &Call<'_>, action: &str, resource: &str, setting: &str, what: &str) -> AwsError {
-    S3Error::AccessDenied.err(format!(
-        "User: {} is not authorized to perform: {action} on resource: \"{resource}\" because public {what} are blocked by the {setting} block public access setting.",
-        c.caller.principal.display_name()
-    ))
+    denied_because(c, action, resource, &format!("public {what} are blocked by the {setting} block public access setting."))
+}
+
+/// S3's 403 for a request a bucket setting refuses: "User: ... is not authorized to perform:
+/// <action> on resource: "<arn>" because <reason>".
+pub fn denied_because(c: &Call<'_>, action: &str, resource: &str, reason: &str) -> AwsError {
+    S3Error::AccessDenied.err(format!("User: {} is not authorized to perform: {action} on resource: \"{resource}\" because {reason}", c.caller.principal.display_name()))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::kms_link;
 use super::lifecycle::ceil_midnight;
 use super::model::{self, Bucket, MultipartUpload, NULL_VERSION, ObjectVersion, Part, RestoreState, VersioningStatus};
 use super::ops::{Owner, TagEntry, Tagging, bucket, bucket_mut, check_acl_allowed, head_error, owner_of, tag_set, validate_tags};
-use super::sse::{self, BUCKET_KEY_LIFETIME, BucketKey, CustomerKey, Sealed, Sse, SseRequest};
+use super::sse::{self, BUCKET_KEY_LIFETIME, BucketKey, CustomerKey, Sealed, Sse, SseRequest, customer_key_of};
 use crate::policy::ContextValue;
 use crate::world::{AwsError, Blob, Call, Duration, ErrorCode, Timestamp};
 
@@ -274,11 +274,8 @@ fn refuse_blocked_sse_c(c: &Call<'_>, bucket_name: &str, key: &str, action: &str
     if !bucket(c, bucket_name)?.encryption.blocks_sse_c() {
         return Ok(());
     }
-    Err(S3Error::AccessDenied.err(format!(
-        "User: {} is not authorized to perform: {action} on resource: \"{}\" because this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type",
-        c.principal().display_name(),
-        object_arn(bucket_name, key)
-    )))
+    let reason = "this bucket has blocked upload requests that specify Server Side Encryption with Customer provided keys (SSE-C). Please specify a different server-side encryption type";
+    Err(access::denied_because(c, action, &object_arn(bucket_name, key), reason))
 }
 
 /// Stores a new version of `o.key` in `bucket` (encrypting it) and returns what a write reports.
@@ -1813,11 +1810,6 @@ pub struct CreateMultipartUploadRequest {
     pub sse_customer_key: Option<Blob>,
     #[serde(rename = "SSECustomerKeyMD5", default)]
     pub sse_customer_key_md5: Option<String>,
-}
-
-/// The `SSECustomer*` parameters of a request, read.
-fn customer_key_of(algorithm: &Option<String>, key: &Option<Blob>, md5: &Option<String>) -> Result<Option<CustomerKey>, AwsError> {
-    CustomerKey::from_params(algorithm.as_deref(), key.as_ref().map(|b| b.0.as_slice()), md5.as_deref())
 }
 
 #[derive(Clone, Debug, Serialize)]

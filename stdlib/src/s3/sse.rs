@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{S3Error, invalid_argument};
 use crate::kms::crypto::with_aes256gcm;
-use crate::world::{AwsError, Duration, ErrorCode, SimRng, Timestamp};
+use crate::world::{AwsError, Blob, Duration, ErrorCode, SimRng, Timestamp};
 
 /// Nonce followed by AES-256-GCM ciphertext and tag.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -162,6 +162,11 @@ pub struct CustomerKey {
     pub key: Vec<u8>,
     /// Base64 MD5 of the key.
     pub md5: String,
+}
+
+/// A request's `SSECustomer*` parameters, read ([`CustomerKey::from_params`]).
+pub fn customer_key_of(algorithm: &Option<String>, key: &Option<Blob>, md5: &Option<String>) -> Result<Option<CustomerKey>, AwsError> {
+    CustomerKey::from_params(algorithm.as_deref(), key.as_ref().map(|b| b.0.as_slice()), md5.as_deref())
 }
 
 impl CustomerKey {

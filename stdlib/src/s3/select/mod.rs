@@ -66,7 +66,7 @@ use serde::{Deserialize, Serialize};
 use super::classes::StorageClass;
 use super::error::{S3Error, access_denied};
 use super::object_ops::{find_for_read, owner_check, plaintext_of};
-use super::sse::CustomerKey;
+use super::sse::customer_key_of;
 use crate::world::{AwsError, Blob, Call, ErrorCode, Principal};
 use eval::{Acc, Env, Record, collect_aggregates, eval, record_value};
 use formats::{CsvIn, HeaderInfo, Input, Output};
@@ -504,7 +504,7 @@ pub fn select_object_content(c: &mut Call<'_>, req: SelectObjectContentRequest) 
         }
     };
     let query = sql::parse(&req.expression)?;
-    let ck = CustomerKey::from_params(req.sse_customer_algorithm.as_deref(), req.sse_customer_key.as_ref().map(|b| b.0.as_slice()), req.sse_customer_key_md5.as_deref())?;
+    let ck = customer_key_of(&req.sse_customer_algorithm, &req.sse_customer_key, &req.sse_customer_key_md5)?;
     let body = plaintext_of(c, &req.bucket, &req.key, &o, ck.as_ref())?;
     let now = c.now().to_chrono().fixed_offset();
     let w = &*c.w;
