@@ -276,6 +276,7 @@ bucket_params!(
     ops::DeleteObjectRequest,
     ops::DeleteObjectsRequest,
     ops::CopyObjectRequest,
+    ops::ListObjectsRequest,
     ops::ListObjectsV2Request,
     ops::ListObjectVersionsRequest,
     ops::ObjectRequest,
@@ -307,6 +308,7 @@ pub mod via {
         put_object(ops::PutObjectRequest) -> ops::PutObjectResponse;
         delete_object(ops::DeleteObjectRequest) -> ops::DeleteObjectResponse;
         delete_objects(ops::DeleteObjectsRequest) -> ops::DeleteObjectsResponse;
+        list_objects(ops::ListObjectsRequest) -> ops::ListObjectsResponse;
         list_objects_v2(ops::ListObjectsV2Request) -> ops::ListObjectsV2Response;
         list_object_versions(ops::ListObjectVersionsRequest) -> ops::ListObjectVersionsResponse;
         get_object_tagging(ops::ObjectRequest) -> ops::GetTaggingResponse;

@@ -11,7 +11,8 @@
 //!   (since April 2023): all four Block Public Access settings on, Object Ownership
 //!   `BucketOwnerEnforced` (ACLs disabled), SSE-S3 default encryption (since January 2023),
 //!   SSE-C blocked (`BlockedEncryptionTypes`, for buckets made from April 6, 2026).
-//! - Objects: Put/Get/Head/Delete/Copy, ListObjectsV2 (prefix, delimiter, continuation),
+//! - Objects: Put/Get/Head/Delete/Copy, ListObjectsV2 (prefix, delimiter, continuation) and
+//!   ListObjects (markers, owners),
 //!   metadata (2 KB), keys (1,024 bytes), byte ranges, conditional reads (`IfMatch`,
 //!   `IfNoneMatch`, `IfModifiedSince`, `IfUnmodifiedSince` in RFC 7232's order) and writes
 //!   (`IfNoneMatch: "*"`, `IfMatch`, the `s3:if-none-match`/`s3:if-match` policy keys; also on
@@ -28,7 +29,7 @@
 //!   SSE-C; bodies are stored encrypted.
 //! - Presigned URLs ([`presign`], [`sigv4`]): real SigV4 query signing and an HTTP client
 //!   (`s3::request`) that verifies signature, expiry and credentials, then authorizes as the
-//!   signer at use time.
+//!   signer at use time, and answers bucket listings with S3's `ListBucketResult` XML.
 //! - Storage classes ([`classes`]), restores on the clock, lifecycle ([`lifecycle`]) run at
 //!   midnight UTC by [`run_due`], a cost estimator over a replaceable price table.
 //! - Multipart uploads with AWS's limits (5 MiB–5 GiB parts, 10,000 parts, 5 TiB), paged

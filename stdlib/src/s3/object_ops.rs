@@ -1381,73 +1381,147 @@ fn walk_keys<'a>(
     }
 }
 
-/// ListObjectsV2: keys whose current version is not a delete marker, with prefix, delimiter
-/// (common prefixes count toward MaxKeys), StartAfter and continuation tokens.
-pub fn list_objects_v2(c: &mut Call<'_>, req: ListObjectsV2Request) -> Result<ListObjectsV2Response, AwsError> {
-    c.resource(format!("arn:aws:s3:::{}", req.bucket), "AWS::S3::Bucket");
-    let b = bucket(c, &req.bucket)?;
-    let prefix = req.prefix.clone().unwrap_or_default();
-    let mut ctx = vec![("s3:prefix".into(), ContextValue::string(prefix.clone()))];
-    if let Some(d) = &req.delimiter {
+/// Authorizes a listing of `bucket_name` (`s3:ListBucket` with the listing's condition keys)
+/// and checks the expected owner: what ListObjects and ListObjectsV2 share before reading.
+fn authorize_listing(c: &mut Call<'_>, bucket_name: &str, prefix: &str, delimiter: &Option<String>, max_keys: Option<i64>, expected_owner: &Option<String>) -> Result<(), AwsError> {
+    c.resource(format!("arn:aws:s3:::{bucket_name}"), "AWS::S3::Bucket");
+    let b = bucket(c, bucket_name)?;
+    let mut ctx = vec![("s3:prefix".into(), ContextValue::string(prefix.to_string()))];
+    if let Some(d) = delimiter {
         ctx.push(("s3:delimiter".into(), ContextValue::string(d.clone())));
     }
-    if let Some(m) = req.max_keys {
+    if let Some(m) = max_keys {
         ctx.push(("s3:max-keys".into(), ContextValue::typed(crate::policy::ValueType::Numeric, m.to_string())));
     }
     access::authorize(c, b, "s3:ListBucket", &b.arn(), None, &ctx)?;
-    owner_check(c, &req.bucket, &req.expected_bucket_owner)?;
+    owner_check(c, bucket_name, expected_owner)
+}
+
+/// One page of a bucket's live keys (current version not a delete marker) after `marker`,
+/// grouped by `delimiter` (common prefixes count toward `max`).
+struct KeyPage {
+    contents: Vec<ObjectSummary>,
+    common_prefixes: Vec<CommonPrefix>,
+    truncated: bool,
+    /// The last key or common prefix on the page.
+    last: String,
+}
+
+fn key_page(b: &Bucket, prefix: &str, delimiter: Option<&str>, max: i64, marker: &str, owners: bool) -> KeyPage {
+    let mut page = KeyPage { contents: Vec::new(), common_prefixes: Vec::new(), truncated: false, last: String::new() };
+    let live_keys = b.objects.iter().filter(|(_, vs)| vs.last().is_some_and(|v| !v.delete_marker)).map(|(k, _)| k);
+    walk_keys(live_keys, prefix, delimiter, marker, |k, cp| {
+        if (page.contents.len() + page.common_prefixes.len()) as i64 >= max {
+            // `MaxKeys: 0` asks for nothing and is not a truncated listing (a token would lead
+            // back here, and a paginator would never stop).
+            page.truncated = max > 0;
+            return false;
+        }
+        match cp {
+            Some(p) => {
+                page.last = p.clone();
+                page.common_prefixes.push(CommonPrefix { prefix: p });
+            }
+            None => {
+                let v = b.current(k).expect("live key");
+                page.last = k.to_string();
+                page.contents.push(ObjectSummary {
+                    key: k.to_string(),
+                    last_modified: v.last_modified,
+                    e_tag: v.etag.clone(),
+                    size: v.size,
+                    storage_class: v.storage_class.as_str().into(),
+                    owner: owners.then(|| owner_of(&v.owner)),
+                });
+            }
+        }
+        true
+    });
+    page
+}
+
+/// ListObjectsV2: keys whose current version is not a delete marker, with prefix, delimiter
+/// (common prefixes count toward MaxKeys), StartAfter and continuation tokens.
+pub fn list_objects_v2(c: &mut Call<'_>, req: ListObjectsV2Request) -> Result<ListObjectsV2Response, AwsError> {
+    let prefix = req.prefix.clone().unwrap_or_default();
+    authorize_listing(c, &req.bucket, &prefix, &req.delimiter, req.max_keys, &req.expected_bucket_owner)?;
     let max = check_max_keys(req.max_keys)?;
     let marker = match (&req.continuation_token, &req.start_after) {
         (Some(t), _) => decode_token(t)?,
         (None, Some(s)) => s.clone(),
         (None, None) => String::new(),
     };
-    let live = b.objects.iter().filter(|(_, vs)| vs.last().is_some_and(|v| !v.delete_marker));
-    let mut contents = Vec::new();
-    let mut prefixes = Vec::new();
-    let mut last = String::new();
-    let mut truncated = false;
-    let fetch_owner = req.fetch_owner.unwrap_or(false);
-    let live_keys: Vec<&String> = live.map(|(k, _)| k).collect();
-    walk_keys(live_keys.into_iter(), &prefix, req.delimiter.as_deref(), &marker, |k, cp| {
-        if (contents.len() + prefixes.len()) as i64 >= max {
-            // `MaxKeys: 0` asks for nothing and is not a truncated listing (a token would lead
-            // back here, and a paginator would never stop).
-            truncated = max > 0;
-            return false;
-        }
-        match cp {
-            Some(p) => {
-                last = p.clone();
-                prefixes.push(CommonPrefix { prefix: p });
-            }
-            None => {
-                let v = b.current(k).expect("live key");
-                last = k.to_string();
-                contents.push(ObjectSummary {
-                    key: k.to_string(),
-                    last_modified: v.last_modified,
-                    e_tag: v.etag.clone(),
-                    size: v.size,
-                    storage_class: v.storage_class.as_str().into(),
-                    owner: fetch_owner.then(|| owner_of(&v.owner)),
-                });
-            }
-        }
-        true
-    });
+    let page = key_page(bucket(c, &req.bucket)?, &prefix, req.delimiter.as_deref(), max, &marker, req.fetch_owner.unwrap_or(false));
     Ok(ListObjectsV2Response {
         name: req.bucket.clone(),
         prefix,
         delimiter: req.delimiter.clone(),
         max_keys: max,
-        key_count: contents.len() + prefixes.len(),
-        is_truncated: truncated,
-        contents,
-        common_prefixes: prefixes,
+        key_count: page.contents.len() + page.common_prefixes.len(),
+        is_truncated: page.truncated,
+        contents: page.contents,
+        common_prefixes: page.common_prefixes,
         continuation_token: req.continuation_token.clone(),
-        next_continuation_token: truncated.then(|| encode_token(&last)),
+        next_continuation_token: page.truncated.then(|| encode_token(&page.last)),
         start_after: req.start_after.clone(),
+    })
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ListObjectsRequest {
+    pub bucket: String,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub marker: Option<String>,
+    #[serde(default)]
+    pub max_keys: Option<i64>,
+    #[serde(default)]
+    pub expected_bucket_owner: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListObjectsResponse {
+    pub name: String,
+    pub prefix: String,
+    /// The request's marker, empty when it sent none (S3's XML always has `<Marker>`).
+    pub marker: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_marker: Option<String>,
+    pub max_keys: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    pub is_truncated: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contents: Vec<ObjectSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub common_prefixes: Vec<CommonPrefix>,
+}
+
+/// ListObjects, the first version of the listing (what a plain `GET /` on a bucket asks for):
+/// keys after `Marker`, each with its `Owner`. `NextMarker` is returned only when the request
+/// has a delimiter, as the API Reference says; without one, the next page starts after the
+/// last key.
+pub fn list_objects(c: &mut Call<'_>, req: ListObjectsRequest) -> Result<ListObjectsResponse, AwsError> {
+    let prefix = req.prefix.clone().unwrap_or_default();
+    authorize_listing(c, &req.bucket, &prefix, &req.delimiter, req.max_keys, &req.expected_bucket_owner)?;
+    let max = check_max_keys(req.max_keys)?;
+    let marker = req.marker.clone().unwrap_or_default();
+    let page = key_page(bucket(c, &req.bucket)?, &prefix, req.delimiter.as_deref(), max, &marker, true);
+    Ok(ListObjectsResponse {
+        name: req.bucket.clone(),
+        prefix,
+        marker,
+        next_marker: (page.truncated && req.delimiter.is_some()).then_some(page.last),
+        max_keys: max,
+        delimiter: req.delimiter.clone(),
+        is_truncated: page.truncated,
+        contents: page.contents,
+        common_prefixes: page.common_prefixes,
     })
 }
 

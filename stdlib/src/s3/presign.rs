@@ -98,6 +98,13 @@ pub struct PresignParams<'a> {
     pub delimiter: Option<Cow<'a, str>>,
     #[serde(default)]
     pub max_keys: Option<i64>,
+    /// ListObjects' page marker.
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub marker: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub continuation_token: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_cow")]
+    pub start_after: Option<Cow<'a, str>>,
     // GetObject's response header overrides travel in the query string.
     #[serde(default, borrow, deserialize_with = "opt_cow")]
     pub response_cache_control: Option<Cow<'a, str>>,
@@ -221,8 +228,9 @@ fn method_of(client_method: &str) -> Result<(&'static str, &'static str), AwsErr
         "put_object" | "PutObject" => ("PUT", "PutObject"),
         "head_object" | "HeadObject" => ("HEAD", "HeadObject"),
         "delete_object" | "DeleteObject" => ("DELETE", "DeleteObject"),
+        "list_objects" | "ListObjects" => ("GET", "ListObjects"),
         "list_objects_v2" | "ListObjectsV2" => ("GET", "ListObjectsV2"),
-        o => return Err(bad(format!("`{o}` is not a client method this simulator presigns (get_object, put_object, head_object, delete_object, list_objects_v2)"))),
+        o => return Err(bad(format!("`{o}` is not a client method this simulator presigns (get_object, put_object, head_object, delete_object, list_objects, list_objects_v2)"))),
     })
 }
 
@@ -366,6 +374,9 @@ fn prepare<T>(w: &World, req: &PresignRequest<'_>, finish: impl FnOnce(Parts<'_>
         ("versionId", &params.version_id),
         ("prefix", &params.prefix),
         ("delimiter", &params.delimiter),
+        ("marker", &params.marker),
+        ("continuation-token", &params.continuation_token),
+        ("start-after", &params.start_after),
         ("response-cache-control", &params.response_cache_control),
         ("response-content-disposition", &params.response_content_disposition),
         ("response-content-encoding", &params.response_content_encoding),
@@ -615,6 +626,81 @@ fn error_xml(e: &AwsError, extras: &Extras) -> String {
     s
 }
 
+/// Appends `<name>text</name>`, the text escaped.
+fn xml_element(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    out.push_str(&xml_escape(text));
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// The start of a `ListBucketResult` document, up to its first elements.
+fn list_result_start(name: &str, prefix: &str) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    xml_element(&mut out, "Name", name);
+    xml_element(&mut out, "Prefix", prefix);
+    out
+}
+
+/// The end of a `ListBucketResult`: the delimiter and truncation flag, the keys, the common
+/// prefixes.
+fn list_result_end(mut out: String, delimiter: &Option<String>, truncated: bool, contents: &[super::ops::ObjectSummary], prefixes: &[super::ops::CommonPrefix]) -> String {
+    if let Some(d) = delimiter {
+        xml_element(&mut out, "Delimiter", d);
+    }
+    xml_element(&mut out, "IsTruncated", if truncated { "true" } else { "false" });
+    for o in contents {
+        out.push_str("<Contents>");
+        xml_element(&mut out, "Key", &o.key);
+        xml_element(&mut out, "LastModified", &o.last_modified.to_chrono().to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+        xml_element(&mut out, "ETag", &o.e_tag);
+        xml_element(&mut out, "Size", &o.size.to_string());
+        xml_element(&mut out, "StorageClass", &o.storage_class);
+        if let Some(owner) = &o.owner {
+            out.push_str("<Owner>");
+            xml_element(&mut out, "ID", &owner.id);
+            xml_element(&mut out, "DisplayName", &owner.display_name);
+            out.push_str("</Owner>");
+        }
+        out.push_str("</Contents>");
+    }
+    for p in prefixes {
+        out.push_str("<CommonPrefixes>");
+        xml_element(&mut out, "Prefix", &p.prefix);
+        out.push_str("</CommonPrefixes>");
+    }
+    out.push_str("</ListBucketResult>");
+    out
+}
+
+/// ListObjectsV2's XML answer (`GET /?list-type=2`).
+fn list_v2_xml(r: &super::ops::ListObjectsV2Response) -> String {
+    let mut out = list_result_start(&r.name, &r.prefix);
+    let optional = [("ContinuationToken", &r.continuation_token), ("NextContinuationToken", &r.next_continuation_token), ("StartAfter", &r.start_after)];
+    for (name, v) in optional {
+        if let Some(v) = v {
+            xml_element(&mut out, name, v);
+        }
+    }
+    xml_element(&mut out, "KeyCount", &r.key_count.to_string());
+    xml_element(&mut out, "MaxKeys", &r.max_keys.to_string());
+    list_result_end(out, &r.delimiter, r.is_truncated, &r.contents, &r.common_prefixes)
+}
+
+/// ListObjects' XML answer (a plain `GET /` on a bucket).
+fn list_v1_xml(r: &super::ops::ListObjectsResponse) -> String {
+    let mut out = list_result_start(&r.name, &r.prefix);
+    xml_element(&mut out, "Marker", &r.marker);
+    if let Some(m) = &r.next_marker {
+        xml_element(&mut out, "NextMarker", m);
+    }
+    xml_element(&mut out, "MaxKeys", &r.max_keys.to_string());
+    list_result_end(out, &r.delimiter, r.is_truncated, &r.contents, &r.common_prefixes)
+}
+
 fn header_map(v: &Value) -> BTreeMap<String, String> {
     let mut h = BTreeMap::new();
     let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
@@ -794,15 +880,31 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
                 w.call_as(caller, &S3, op, params, |c| super::ops::head_bucket(c, r)).map(|x| serde_json::to_value(&x).unwrap_or_default())
             }
             _ => {
-                let r = super::ops::ListObjectsV2Request {
-                    bucket,
-                    prefix: query_get(&u.query, "prefix").map(str::to_string),
-                    delimiter: query_get(&u.query, "delimiter").map(str::to_string),
-                    max_keys: query_get(&u.query, "max-keys").and_then(|m| m.parse().ok()),
-                    continuation_token: query_get(&u.query, "continuation-token").map(str::to_string),
-                    ..Default::default()
-                };
-                w.call_as(caller, &S3, "ListObjects", params, |c| super::ops::list_objects_v2(c, r)).map(|x| serde_json::to_value(&x).unwrap_or_default())
+                // An unreadable max-keys is S3's InvalidArgument, as a negative one is.
+                let max_keys = q("max-keys").map(|m| m.parse().unwrap_or(-1));
+                // CloudTrail names both versions ListObjects; `list-type=2` asks for the second.
+                if q("list-type").as_deref() == Some("2") {
+                    let r = super::ops::ListObjectsV2Request {
+                        bucket,
+                        prefix: q("prefix"),
+                        delimiter: q("delimiter"),
+                        max_keys,
+                        continuation_token: q("continuation-token"),
+                        start_after: q("start-after"),
+                        fetch_owner: q("fetch-owner").map(|f| f == "true"),
+                        ..Default::default()
+                    };
+                    w.call_as(caller, &S3, "ListObjects", params, |c| super::ops::list_objects_v2(c, r)).map(|x| {
+                        body_out = list_v2_xml(&x).into_bytes();
+                        Value::Null
+                    })
+                } else {
+                    let r = super::ops::ListObjectsRequest { bucket, prefix: q("prefix"), delimiter: q("delimiter"), marker: q("marker"), max_keys, ..Default::default() };
+                    w.call_as(caller, &S3, "ListObjects", params, |c| super::ops::list_objects(c, r)).map(|x| {
+                        body_out = list_v1_xml(&x).into_bytes();
+                        Value::Null
+                    })
+                }
             }
         }
     };
@@ -818,8 +920,8 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
                     std::mem::take(&mut body_out)
                 }
                 "ListObjects" => {
-                    headers.insert("Content-Type".into(), "application/json".into());
-                    serde_json::to_vec_pretty(&v).unwrap_or_default()
+                    headers.insert("Content-Type".into(), "application/xml".into());
+                    std::mem::take(&mut body_out)
                 }
                 "DeleteObject" => {
                     status = 204;
@@ -853,6 +955,10 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
                 _ => Vec::new(),
             };
             let mut r = error_response(&method, &e, &extras);
+            // RFC 7232 §4.1: a 304 carries the ETag a 200 would have sent.
+            if let Some(v) = entry.filter(|_| e.status_code == 304) {
+                r.headers.insert("ETag".into(), v.etag.clone());
+            }
             // A delete marker answers with its headers even on a 404/405.
             if let Some(v) = entry.filter(|v| v.delete_marker && matches!(e.status_code, 404 | 405)) {
                 r.headers.insert("x-amz-delete-marker".into(), "true".into());

@@ -309,6 +309,9 @@ fn conditional_reads() {
     let (status, len) = st(r#""If-Unmodified-Since": "Wed, 31 Dec 2025 23:59:59 GMT""#);
     assert!(status == 412 && len > 0, "{status} {len}");
     assert_eq!(st(r#""If-None-Match": s3::head_object("media", "cat.jpg").ETag"#), (304, 0));
+    // RFC 7232 §4.1: a 304 carries the ETag a 200 would have sent (the cache revalidates by it).
+    let r = map(ok(&format!(r#"{ALICE} let r = s3::request(#{{ Method: "GET", Url: url, Headers: #{{ "If-None-Match": "*" }} }}); #{{ status: r.Status, etag: r.Headers.ETag ?? "(none)", head: s3::head_object("media", "cat.jpg").ETag }}"#)));
+    assert_eq!((r["status"].as_int().unwrap(), s(&r["etag"])), (304, s(&r["head"])));
 }
 
 #[test]
@@ -878,11 +881,11 @@ fn presign_params_are_checked_from_a_cell() {
         let l = as_principal("alice", || s3::generate_presigned_url(#{{ ClientMethod: "list_objects_v2", Params: #{{ Bucket: "media", Prefix: "a b/", MaxKeys: 5 }} }}));
         let get = s3::request("GET", g);
         let list = s3::request("GET", l);
-        [get.Status, get.Body.as_string(), list.Status, parse_json(list.Body.as_string()).Contents.map(|o| o.Key), g.contains("/a%20b/%C3%BC~x.txt?")]"#
+        [get.Status, get.Body.as_string(), list.Status, list.Body.as_string().contains("<Key>a b/ü~x.txt</Key>"), g.contains("/a%20b/%C3%BC~x.txt?")]"#
     ))
     .into_array()
     .unwrap();
-    assert_eq!(r.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["200", "hi", "200", r#"["a b/ü~x.txt"]"#, "true"]);
+    assert_eq!(r.iter().map(|d| d.to_string()).collect::<Vec<_>>(), ["200", "hi", "200", "true", "true"]);
 }
 
 /// `aws:PrincipalOrgID` follows the organization as it is now: a caller whose account joins
@@ -1220,4 +1223,77 @@ fn bucket_keys_cut_kms_requests() {
     ));
     let names: Vec<String> = n.into_array().unwrap().iter().map(s).collect();
     assert_eq!(names, ["GenerateDataKey", "GenerateDataKey", "Decrypt"]);
+}
+
+/// [S3-API ListObjects] "Marker: Marker is where you want Amazon S3 to start listing from.
+/// Amazon S3 starts listing after this specified key"; NextMarker: "This element is returned
+/// only if you have the delimiter request parameter specified. If the response does not
+/// include the NextMarker element and it is truncated, you can use the value of the last Key
+/// element in the response as the marker parameter"; each entry carries its Owner.
+#[test]
+fn list_objects_version_1_pages_with_markers() {
+    let setup = r#"s3::create_bucket("bkt");
+        for k in ["a/1", "a/2", "b", "c", "gone"] { s3::put_object("bkt", k, "x"); }
+        s3::put_bucket_versioning("bkt", "Enabled"); s3::delete_object("bkt", "gone");"#;
+    let page = |params: &str| {
+        let r = ok(&format!("{setup} let r = s3::list_objects(#{{ Bucket: \"bkt\", {params} }}); #{{ Contents: (r.Contents ?? []).map(|o| o.Key), Prefixes: (r.CommonPrefixes ?? []).map(|c| c.Prefix), Truncated: r.IsTruncated, Marker: r.Marker, Next: r.NextMarker ?? \"(none)\", Owner: (r.Contents ?? [#{{ Owner: #{{ ID: \"\" }} }}])[0].Owner.ID }}"));
+        let m = map(r);
+        (m["Contents"].to_string(), m["Prefixes"].to_string(), m["Truncated"].as_bool().unwrap(), s(&m["Marker"]), s(&m["Next"]), s(&m["Owner"]))
+    };
+    // No delimiter: truncated without NextMarker; the last key is the next marker. The key
+    // whose current version is a delete marker is not listed.
+    let (keys, prefixes, truncated, marker, next, owner) = page("MaxKeys: 2");
+    assert_eq!((keys.as_str(), prefixes.as_str(), truncated, marker.as_str(), next.as_str()), (r#"["a/1", "a/2"]"#, "[]", true, "", "(none)"));
+    assert_eq!(owner.len(), 64, "Owner.ID is the account's canonical user id: {owner}");
+    let (keys, _, truncated, marker, ..) = page(r#"MaxKeys: 2, Marker: "a/2""#);
+    assert_eq!((keys.as_str(), truncated, marker.as_str()), (r#"["b", "c"]"#, false, "a/2"));
+    // With a delimiter: NextMarker names the last entry, here a common prefix, and the next
+    // page starts after everything under it.
+    let (keys, prefixes, truncated, _, next, _) = page(r#"MaxKeys: 1, Delimiter: "/""#);
+    assert_eq!((keys.as_str(), prefixes.as_str(), truncated, next.as_str()), ("[]", r#"["a/"]"#, true, "a/"));
+    let (keys, _, truncated, _, next, _) = page(r#"MaxKeys: 1, Delimiter: "/", Marker: "a/""#);
+    assert_eq!((keys.as_str(), truncated, next.as_str()), (r#"["b"]"#, true, "b"));
+    // The same s3:ListBucket decision as ListObjectsV2, with its s3:prefix key.
+    let (c, _) = code(&format!(
+        r#"{ALICE} iam::put_user_policy(#{{ UserName: "alice", PolicyName: "logs", PolicyDocument:
+            `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::media","Condition":{{"StringEquals":{{"s3:prefix":"logs/"}}}}}}]}}` }});
+        as_principal("alice", || s3::list_objects(#{{ Bucket: "media", Prefix: "logs/" }}));
+        as_principal("alice", || s3::list_objects("media"))"#
+    ));
+    assert_eq!(c, "AccessDenied");
+    assert_eq!(code(r#"s3::create_bucket("bkt"); s3::list_objects(#{ Bucket: "bkt", MaxKeys: -1 })"#).0, "InvalidArgument");
+}
+
+/// [S3-API ListObjects, ListObjectsV2] Over HTTP a bucket listing is a `ListBucketResult`
+/// XML document: a plain `GET /` is ListObjects (with `<Marker>` and each entry's `<Owner>`),
+/// `GET /?list-type=2` is ListObjectsV2 (with `<KeyCount>`, no owners unless fetch-owner).
+#[test]
+fn bucket_listings_over_http_are_xml() {
+    let r = map(ok(r#"s3::create_bucket("bkt"); s3::put_object("bkt", "logs/a&b.txt", "hi"); s3::put_object("bkt", "top", "x");
+        let id = s3::list_objects("bkt").Contents[0].Owner.ID;
+        iam::create_user("lister"); iam::create_access_key("lister");
+        iam::put_user_policy(#{ UserName: "lister", PolicyName: "list", PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bkt"}]}` });
+        let presign = |params| as_principal("lister", || s3::generate_presigned_url(params));
+        let v1 = presign.call(#{ ClientMethod: "list_objects", Params: #{ Bucket: "bkt", Prefix: "logs/" } });
+        let v2 = presign.call(#{ ClientMethod: "list_objects_v2", Params: #{ Bucket: "bkt", Delimiter: "/", MaxKeys: 1 } });
+        let v1 = s3::request("GET", v1); let v2 = s3::request("GET", v2);
+        let bad = s3::request("GET", presign.call(#{ ClientMethod: "list_objects", Params: #{ Bucket: "bkt", MaxKeys: -3 } }));
+        #{ id: id, v1: v1.Body.as_string(), v1type: v1.Headers["Content-Type"], v2: v2.Body.as_string(), v2status: v2.Status, bad: bad.ErrorCode,
+           event: world::trail().filter(|e| e.eventSource == "s3.amazonaws.com").map(|e| e.eventName).filter(|n| n.starts_with("List")) }"#));
+    let id = s(&r["id"]);
+    assert_eq!(
+        s(&r["v1"]),
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bkt</Name><Prefix>logs/</Prefix><Marker></Marker><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated><Contents><Key>logs/a&amp;b.txt</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>&quot;49f68a5c8493ec2c0bf489821c21fc3b&quot;</ETag><Size>2</Size><StorageClass>STANDARD</StorageClass><Owner><ID>{id}</ID><DisplayName>account-111122223333</DisplayName></Owner></Contents></ListBucketResult>"
+        )
+    );
+    assert_eq!(s(&r["v1type"]), "application/xml");
+    assert_eq!(r["v2status"].as_int().unwrap(), 200);
+    let v2 = s(&r["v2"]);
+    assert!(v2.contains("<Name>bkt</Name><Prefix></Prefix><NextContinuationToken>"), "{v2}");
+    assert!(v2.contains("<KeyCount>1</KeyCount><MaxKeys>1</MaxKeys><Delimiter>/</Delimiter><IsTruncated>true</IsTruncated><CommonPrefixes><Prefix>logs/</Prefix></CommonPrefixes></ListBucketResult>"), "{v2}");
+    assert!(!v2.contains("<Marker>") && !v2.contains("<Owner>"), "{v2}");
+    assert_eq!(s(&r["bad"]), "InvalidArgument");
+    // CloudTrail names both versions ListObjects.
+    assert_eq!(r["event"].to_string(), r#"["ListObjects", "ListObjects", "ListObjects", "ListObjects"]"#);
 }
