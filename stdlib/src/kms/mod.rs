@@ -78,7 +78,8 @@
 //! - AWS managed keys (`alias/aws/s3`, `alias/aws/ebs`, ...) are created on first use
 //!   ([`ops::aws_managed_key`], or any call naming the alias): KeyManager AWS, a policy that
 //!   allows use only through the service by principals of the account, yearly rotation, and
-//!   no changes by anyone.
+//!   no changes by anyone. Until then ListAliases shows their predefined aliases without a
+//!   `TargetKeyId`.
 //!
 //! # Simplified or not modelled
 //! - ECC_NIST_P521, ECC_SECG_P256K1, Ed25519, SM2, ML-DSA/ML-KEM keys, KEY_AGREEMENT,

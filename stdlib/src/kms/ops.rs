@@ -1356,9 +1356,13 @@ pub struct ListAliasesRequest {
 pub struct AliasListEntry {
     pub alias_name: String,
     pub alias_arn: String,
-    pub target_key_id: String,
-    pub creation_date: Timestamp,
-    pub last_updated_date: Timestamp,
+    /// Absent for a predefined AWS alias not yet associated with a key (as are the dates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_updated_date: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -1377,24 +1381,33 @@ pub fn list_aliases(c: &mut Call, req: ListAliasesRequest) -> Result<ListAliases
         Some(id) => Some(resolve(c, id)?.0.key_id),
         None => None,
     };
-    let aliases: Vec<AliasListEntry> = c
-        .w
-        .kms
-        .region(&account, &region)
-        .map(|r| {
-            r.aliases
-                .values()
-                .filter(|a| filter.as_ref().is_none_or(|k| *k == a.target_key_id))
-                .map(|a| AliasListEntry {
-                    alias_name: a.name.clone(),
-                    alias_arn: alias_arn(&region, &account, &a.name),
-                    target_key_id: a.target_key_id.clone(),
-                    creation_date: a.creation_date,
-                    last_updated_date: a.last_updated_date,
-                })
-                .collect()
+    let existing = c.w.kms.region(&account, &region).map(|r| &r.aliases);
+    let mut aliases: Vec<AliasListEntry> = existing
+        .into_iter()
+        .flat_map(|a| a.values())
+        .filter(|a| filter.as_ref().is_none_or(|k| *k == a.target_key_id))
+        .map(|a| AliasListEntry {
+            alias_name: a.name.clone(),
+            alias_arn: alias_arn(&region, &account, &a.name),
+            target_key_id: Some(a.target_key_id.clone()),
+            creation_date: Some(a.creation_date),
+            last_updated_date: Some(a.last_updated_date),
         })
-        .unwrap_or_default();
+        .collect();
+    // "The response might also include aliases that have no TargetKeyId field. These are
+    // predefined aliases that Amazon Web Services has created but has not yet associated
+    // with a KMS key": the AWS managed keys' aliases, until a service first uses one.
+    if filter.is_none() {
+        let unassociated = policies::MANAGED_KEYS.iter().filter(|m| existing.is_none_or(|a| !a.contains_key(m.alias)));
+        aliases.extend(unassociated.map(|m| AliasListEntry {
+            alias_name: m.alias.to_string(),
+            alias_arn: alias_arn(&region, &account, m.alias),
+            target_key_id: None,
+            creation_date: None,
+            last_updated_date: None,
+        }));
+        aliases.sort_by(|a, b| a.alias_name.cmp(&b.alias_name));
+    }
     let (aliases, next_marker, truncated) = page(aliases, req.limit, &req.marker, 50, 100)?;
     Ok(ListAliasesResponse { aliases, next_marker, truncated })
 }

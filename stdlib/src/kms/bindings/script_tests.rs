@@ -495,7 +495,8 @@ fn pagination_and_markers() {
     nb.exec(r#"let keys = kms::list_keys().Keys; for i in 0..60 { kms::create_alias("alias/a" + i, keys[i % 5].KeyId); }"#);
     nb.exec("let a1 = kms::list_aliases(#{});");
     assert_eq!((nb.run("a1.Aliases.len()").as_int().unwrap(), nb.run("a1.Truncated").as_bool().unwrap()), (50, true));
-    assert_eq!(nb.run("kms::list_aliases(#{ Marker: a1.NextMarker }).Aliases.len()").as_int().unwrap(), 10);
+    // 60 aliases and the 7 predefined AWS aliases not yet associated with a key.
+    assert_eq!(nb.run("kms::list_aliases(#{ Marker: a1.NextMarker }).Aliases.len()").as_int().unwrap(), 17);
     assert!(nb.try_run("kms::list_aliases(#{ Limit: 100 })").is_ok());
     let id = nb.s("kms::list_keys().Keys[0].KeyId");
     for call in ["kms::list_aliases(#{ Limit: 101 })", &format!(r#"kms::list_grants(#{{ KeyId: "{id}", Limit: 101 }})"#), &format!(r#"kms::list_resource_tags(#{{ KeyId: "{id}", Limit: 51 }})"#)] {
@@ -1090,4 +1091,28 @@ fn sign_and_verify_are_separate_permissions() {
     let (code, msg) = nb.err(r#"as_principal("vera", || kms::sign(id, "m", "ECDSA_SHA_256"))"#);
     assert_eq!(code, "AccessDeniedException");
     assert!(msg.contains("is not authorized to perform: kms:Sign on resource: "), "{msg}");
+}
+
+/// [KMS-API ListAliases] "The response might also include aliases that have no TargetKeyId
+/// field. These are predefined aliases that Amazon Web Services has created but has not yet
+/// associated with a KMS key."; an AWS managed key is created on first use by its service.
+#[test]
+fn predefined_aliases_are_listed_until_associated() {
+    let mut nb = Nb::new();
+    nb.exec("let fresh = kms::list_aliases().Aliases;");
+    assert_eq!(
+        nb.run("fresh.map(|a| a.AliasName)").to_string(),
+        r#"["alias/aws/dynamodb", "alias/aws/ebs", "alias/aws/lambda", "alias/aws/rds", "alias/aws/s3", "alias/aws/secretsmanager", "alias/aws/ssm"]"#
+    );
+    assert_eq!(nb.run("fresh.filter(|a| a.TargetKeyId != () || a.CreationDate != ()).len()").as_int().unwrap(), 0);
+    assert_eq!(nb.s("fresh[4].AliasArn"), "arn:aws:kms:us-east-1:111122223333:alias/aws/s3");
+    // S3 uses its AWS managed key: the alias now names it, in its place in the order.
+    nb.exec(r#"s3::create_bucket("bkt"); s3::put_object(#{ Bucket: "bkt", Key: "k", Body: "x", ServerSideEncryption: "aws:kms" });
+        let now = kms::list_aliases().Aliases; let mine = kms::create_key().KeyMetadata.KeyId; kms::create_alias("alias/app", mine);"#);
+    assert_eq!(nb.run("now.len()").as_int().unwrap(), 7);
+    assert_eq!(nb.s("now[4].AliasName"), "alias/aws/s3");
+    assert_eq!(nb.s("now[4].TargetKeyId"), nb.s(r#"kms::describe_key("alias/aws/s3").KeyMetadata.KeyId"#));
+    assert_eq!(nb.run("kms::list_aliases().Aliases[0].AliasName").to_string(), "alias/app");
+    // Listing one key's aliases shows only that key's.
+    assert_eq!(nb.run("kms::list_aliases(#{ KeyId: mine }).Aliases.map(|a| a.AliasName)").to_string(), r#"["alias/app"]"#);
 }
