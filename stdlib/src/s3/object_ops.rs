@@ -1354,8 +1354,11 @@ fn check_max_keys(m: Option<i64>) -> Result<i64, AwsError> {
 }
 
 /// Walks keys in order from after `marker`, grouping by `delimiter` after `prefix`; calls
-/// `take(key_or_prefix, is_prefix)` until it returns false. A marker that is a common
-/// prefix skips every key under it.
+/// `take(key_or_prefix, is_prefix)` until it returns false. A marker that is one of this
+/// listing's common prefixes (the prefix, then text up to and including the first
+/// delimiter) skips every key under it: they would roll up into that prefix, already listed.
+/// Any other marker (the prefix itself, a folder object such as `logs/` listed as a key)
+/// only skips what sorts before it. An empty delimiter groups nothing.
 fn walk_keys<'a>(
     keys: impl Iterator<Item = &'a String>,
     prefix: &str,
@@ -1363,12 +1366,17 @@ fn walk_keys<'a>(
     marker: &str,
     mut take: impl FnMut(&'a str, Option<String>) -> bool,
 ) {
+    let delimiter = delimiter.filter(|d| !d.is_empty());
+    let marker_is_common_prefix = match (delimiter, marker.strip_prefix(prefix)) {
+        (Some(d), Some(rest)) => rest.find(d).is_some_and(|i| i + d.len() == rest.len()),
+        _ => false,
+    };
     let mut last_cp: Option<String> = None;
     for k in keys {
-        if !k.starts_with(prefix) || k.as_str() <= marker || (!marker.is_empty() && delimiter.is_some_and(|d| marker.ends_with(d)) && k.starts_with(marker)) {
+        if !k.starts_with(prefix) || k.as_str() <= marker || (marker_is_common_prefix && k.starts_with(marker)) {
             continue;
         }
-        let cp = delimiter.filter(|d| !d.is_empty()).and_then(|d| k[prefix.len()..].find(d).map(|i| k[..prefix.len() + i + d.len()].to_string()));
+        let cp = delimiter.and_then(|d| k[prefix.len()..].find(d).map(|i| k[..prefix.len() + i + d.len()].to_string()));
         if let Some(cp) = &cp {
             if last_cp.as_deref() == Some(cp.as_str()) {
                 continue;
@@ -1516,7 +1524,7 @@ pub fn list_objects(c: &mut Call<'_>, req: ListObjectsRequest) -> Result<ListObj
         name: req.bucket.clone(),
         prefix,
         marker,
-        next_marker: (page.truncated && req.delimiter.is_some()).then_some(page.last),
+        next_marker: (page.truncated && req.delimiter.as_deref().is_some_and(|d| !d.is_empty())).then_some(page.last),
         max_keys: max,
         delimiter: req.delimiter.clone(),
         is_truncated: page.truncated,

@@ -1254,14 +1254,34 @@ fn list_objects_version_1_pages_with_markers() {
     let (keys, _, truncated, _, next, _) = page(r#"MaxKeys: 1, Delimiter: "/", Marker: "a/""#);
     assert_eq!((keys.as_str(), truncated, next.as_str()), (r#"["b"]"#, true, "b"));
     // The same s3:ListBucket decision as ListObjectsV2, with its s3:prefix key.
-    let (c, _) = code(&format!(
-        r#"{ALICE} iam::put_user_policy(#{{ UserName: "alice", PolicyName: "logs", PolicyDocument:
-            `{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::media","Condition":{{"StringEquals":{{"s3:prefix":"logs/"}}}}}}]}}` }});
-        as_principal("alice", || s3::list_objects(#{{ Bucket: "media", Prefix: "logs/" }}));
-        as_principal("alice", || s3::list_objects("media"))"#
-    ));
-    assert_eq!(c, "AccessDenied");
+    let policy = r#"iam::put_user_policy(#{ UserName: "alice", PolicyName: "logs", PolicyDocument:
+            `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::media","Condition":{"StringEquals":{"s3:prefix":"logs/"}}}]}` });"#;
+    let listed = ok(&format!(r#"{ALICE} {policy} as_principal("alice", || s3::list_objects(#{{ Bucket: "media", Prefix: "logs/" }})).Name"#));
+    assert_eq!(s(&listed), "media");
+    assert_eq!(code(&format!(r#"{ALICE} {policy} as_principal("alice", || s3::list_objects("media"))"#)).0, "AccessDenied");
     assert_eq!(code(r#"s3::create_bucket("bkt"); s3::list_objects(#{ Bucket: "bkt", MaxKeys: -1 })"#).0, "InvalidArgument");
+}
+
+/// A folder object (`logs/`, as the console creates) is a key like any other: a marker or
+/// StartAfter naming it, or naming the prefix itself, skips only what sorts before it; a
+/// marker that is a common prefix of the listing skips the keys under it.
+#[test]
+fn markers_that_name_a_folder_object_or_the_prefix() {
+    let setup = r#"s3::create_bucket("bkt"); for k in ["logs/", "logs/a", "logs/b", "logs/x/1", "zz"] { s3::put_object("bkt", k, "x"); }"#;
+    let keys = |call: &str| {
+        let r = map(ok(&format!("{setup} let r = {call}; #{{ keys: (r.Contents ?? []).map(|o| o.Key) + (r.CommonPrefixes ?? []).map(|c| c.Prefix), next: r.NextMarker ?? \"(none)\" }}")));
+        (r["keys"].to_string(), s(&r["next"]))
+    };
+    // Page by page through a folder: its object first, then what is under it.
+    assert_eq!(keys(r#"s3::list_objects(#{ Bucket: "bkt", Prefix: "logs/", Delimiter: "/", MaxKeys: 1 })"#), (r#"["logs/"]"#.into(), "logs/".into()));
+    assert_eq!(keys(r#"s3::list_objects(#{ Bucket: "bkt", Prefix: "logs/", Delimiter: "/", MaxKeys: 1, Marker: "logs/" })"#), (r#"["logs/a"]"#.into(), "logs/a".into()));
+    assert_eq!(keys(r#"s3::list_objects(#{ Bucket: "bkt", Prefix: "logs/", Delimiter: "/", Marker: "logs/b" })"#), (r#"["logs/x/"]"#.into(), "(none)".into()));
+    // StartAfter equal to the prefix skips the folder object only.
+    assert_eq!(keys(r#"s3::list_objects_v2(#{ Bucket: "bkt", Prefix: "logs/", StartAfter: "logs/" })"#).0, r#"["logs/a", "logs/b", "logs/x/1"]"#);
+    // At the top level `logs/` is a common prefix: a marker naming it skips everything under it.
+    assert_eq!(keys(r#"s3::list_objects(#{ Bucket: "bkt", Delimiter: "/", Marker: "logs/" })"#).0, r#"["zz"]"#);
+    // An empty delimiter groups nothing, so a marker skips only what sorts before it.
+    assert_eq!(keys(r#"s3::list_objects(#{ Bucket: "bkt", Delimiter: "", Marker: "logs/a" })"#).0, r#"["logs/b", "logs/x/1", "zz"]"#);
 }
 
 /// [S3-API ListObjects, ListObjectsV2] Over HTTP a bucket listing is a `ListBucketResult`
@@ -1294,6 +1314,7 @@ fn bucket_listings_over_http_are_xml() {
     assert!(v2.contains("<KeyCount>1</KeyCount><MaxKeys>1</MaxKeys><Delimiter>/</Delimiter><IsTruncated>true</IsTruncated><CommonPrefixes><Prefix>logs/</Prefix></CommonPrefixes></ListBucketResult>"), "{v2}");
     assert!(!v2.contains("<Marker>") && !v2.contains("<Owner>"), "{v2}");
     assert_eq!(s(&r["bad"]), "InvalidArgument");
-    // CloudTrail names both versions ListObjects.
+    // Over HTTP both versions are audited as ListObjects (the script binding of V2 records
+    // ListObjectsV2).
     assert_eq!(r["event"].to_string(), r#"["ListObjects", "ListObjects", "ListObjects", "ListObjects"]"#);
 }
