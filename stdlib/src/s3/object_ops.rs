@@ -1391,8 +1391,10 @@ fn walk_keys<'a>(
 
 /// Authorizes a listing of `bucket_name` (`s3:ListBucket` with the listing's condition keys)
 /// and checks the expected owner: what ListObjects and ListObjectsV2 share before reading.
-fn authorize_listing(c: &mut Call<'_>, bucket_name: &str, prefix: &str, delimiter: &Option<String>, max_keys: Option<i64>, expected_owner: &Option<String>) -> Result<(), AwsError> {
+/// Returns the bucket to read.
+fn authorize_listing<'c>(c: &'c mut Call<'_>, bucket_name: &str, prefix: &str, delimiter: &Option<String>, max_keys: Option<i64>, expected_owner: &Option<String>) -> Result<&'c Bucket, AwsError> {
     c.resource(format!("arn:aws:s3:::{bucket_name}"), "AWS::S3::Bucket");
+    let c = &*c;
     let b = bucket(c, bucket_name)?;
     let mut ctx = vec![("s3:prefix".into(), ContextValue::string(prefix.to_string()))];
     if let Some(d) = delimiter {
@@ -1402,7 +1404,8 @@ fn authorize_listing(c: &mut Call<'_>, bucket_name: &str, prefix: &str, delimite
         ctx.push(("s3:max-keys".into(), ContextValue::typed(crate::policy::ValueType::Numeric, m.to_string())));
     }
     access::authorize(c, b, "s3:ListBucket", &b.arn(), None, &ctx)?;
-    owner_check(c, bucket_name, expected_owner)
+    owner_check(c, bucket_name, expected_owner)?;
+    Ok(b)
 }
 
 /// One page of a bucket's live keys (current version not a delete marker) after `marker`,
@@ -1452,14 +1455,14 @@ fn key_page(b: &Bucket, prefix: &str, delimiter: Option<&str>, max: i64, marker:
 /// (common prefixes count toward MaxKeys), StartAfter and continuation tokens.
 pub fn list_objects_v2(c: &mut Call<'_>, req: ListObjectsV2Request) -> Result<ListObjectsV2Response, AwsError> {
     let prefix = req.prefix.clone().unwrap_or_default();
-    authorize_listing(c, &req.bucket, &prefix, &req.delimiter, req.max_keys, &req.expected_bucket_owner)?;
+    let b = authorize_listing(c, &req.bucket, &prefix, &req.delimiter, req.max_keys, &req.expected_bucket_owner)?;
     let max = check_max_keys(req.max_keys)?;
     let marker = match (&req.continuation_token, &req.start_after) {
         (Some(t), _) => decode_token(t)?,
         (None, Some(s)) => s.clone(),
         (None, None) => String::new(),
     };
-    let page = key_page(bucket(c, &req.bucket)?, &prefix, req.delimiter.as_deref(), max, &marker, req.fetch_owner.unwrap_or(false));
+    let page = key_page(b, &prefix, req.delimiter.as_deref(), max, &marker, req.fetch_owner.unwrap_or(false));
     Ok(ListObjectsV2Response {
         name: req.bucket.clone(),
         prefix,
@@ -1516,10 +1519,10 @@ pub struct ListObjectsResponse {
 /// last key.
 pub fn list_objects(c: &mut Call<'_>, req: ListObjectsRequest) -> Result<ListObjectsResponse, AwsError> {
     let prefix = req.prefix.clone().unwrap_or_default();
-    authorize_listing(c, &req.bucket, &prefix, &req.delimiter, req.max_keys, &req.expected_bucket_owner)?;
+    let b = authorize_listing(c, &req.bucket, &prefix, &req.delimiter, req.max_keys, &req.expected_bucket_owner)?;
     let max = check_max_keys(req.max_keys)?;
     let marker = req.marker.clone().unwrap_or_default();
-    let page = key_page(bucket(c, &req.bucket)?, &prefix, req.delimiter.as_deref(), max, &marker, true);
+    let page = key_page(b, &prefix, req.delimiter.as_deref(), max, &marker, true);
     Ok(ListObjectsResponse {
         name: req.bucket.clone(),
         prefix,
