@@ -14,7 +14,7 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use cloudbook_bench::{rate, report, run_for};
 use cloudbook_stdlib::kms::{crypto, ops};
 use cloudbook_stdlib::world::{Blob, World, service};
-use cloudbook_stdlib::{Shared, new_shared, register_all};
+use cloudbook_stdlib::{new_shared, register_all};
 
 const PLAINTEXT: &[u8] = b"the quick brown fox jumps over the lazy dog 0123456789abcdef"; // 60 bytes
 
@@ -34,17 +34,13 @@ fn native_pairs(budget: Duration) -> f64 {
         let req = ops::DecryptRequest { ciphertext_blob: c.ciphertext_blob, ..Default::default() };
         let p = w.call(&service::KMS, "Decrypt", serde_json::Value::Null, |c| ops::decrypt(c, req)).expect("Decrypt");
         assert_eq!(p.plaintext.0, PLAINTEXT);
-        // Keep the audit trail from growing without bound across millions of calls.
-        if w.trail.len() > 100_000 {
-            w.trail.events.clear();
-        }
     });
     rate(n, d)
 }
 
 /// Encrypt+Decrypt pairs per second from a cell: `let c = kms::encrypt(k, text); let p =
 /// kms::decrypt(c.CiphertextBlob); n += p.Plaintext.len();` in a loop, in `engine`.
-fn cell_pairs(engine: &rhai::Engine, shared: &Shared, budget: Duration) -> f64 {
+fn cell_pairs(engine: &rhai::Engine, budget: Duration) -> f64 {
     let mut scope = rhai::Scope::new();
     engine.run_with_scope(&mut scope, "let k = kms::create_key().KeyMetadata.KeyId;").expect("setup");
     let setup_len = scope.len();
@@ -60,10 +56,6 @@ fn cell_pairs(engine: &rhai::Engine, shared: &Shared, budget: Duration) -> f64 {
         // old `n`); without this the scope would grow by one `n` per batch, and every
         // variable lookup would scan them all.
         scope.rewind(setup_len);
-        let mut w = shared.lock();
-        if w.trail.len() > 100_000 {
-            w.trail.events.clear();
-        }
     });
     rate(batches * 200, d)
 }
@@ -72,7 +64,7 @@ fn script_pairs(budget: Duration) -> f64 {
     let shared = new_shared(World::default());
     let mut engine = rhai::Engine::new();
     register_all(&mut engine, &shared);
-    cell_pairs(&engine, &shared, budget)
+    cell_pairs(&engine, budget)
 }
 
 /// The interpreter's floor for that cell: the same engine and loop, with `kms::create_key`,
@@ -94,7 +86,7 @@ fn script_floor(budget: Duration) -> f64 {
     stub.set_native_fn("encrypt", move |_: &str, _: &str| Ok(enc.clone()));
     stub.set_native_fn("decrypt", move |_: rhai::Blob| Ok(dec.clone()));
     engine.register_static_module("kms", stub.into());
-    cell_pairs(&engine, &shared, budget)
+    cell_pairs(&engine, budget)
 }
 
 const GIB: usize = 1 << 30;
@@ -146,24 +138,15 @@ fn breakdown() {
     let per_call = |n: u64, d: Duration| d.as_secs_f64() * 1e6 / n as f64;
     let (n, d) = run_for(budget, || {
         let _ = w.call(&service::KMS, "Encrypt", serde_json::Value::Null, |_| Ok::<(), AwsError>(()));
-        if w.trail.len() > 100_000 {
-            w.trail.events.clear();
-        }
     });
     report("kms_breakdown_empty_call_us", per_call(n, d), "us");
     let (n, d) = run_for(budget, || {
         let _ = w.call(&service::KMS, "Encrypt", serde_json::Value::Null, |c| c.authorize(Authz::new("kms:Encrypt", &arn)).map(|_| ()));
-        if w.trail.len() > 100_000 {
-            w.trail.events.clear();
-        }
     });
     report("kms_breakdown_call_plus_authorize_us", per_call(n, d), "us");
     let (n, d) = run_for(budget, || {
         let req = ops::EncryptRequest { key_id: key.clone(), plaintext: Blob(PLAINTEXT.to_vec()), ..Default::default() };
         let _ = w.call(&service::KMS, "Encrypt", serde_json::Value::Null, |c| ops::encrypt(c, req)).expect("Encrypt");
-        if w.trail.len() > 100_000 {
-            w.trail.events.clear();
-        }
     });
     report("kms_breakdown_encrypt_us", per_call(n, d), "us");
     let mut rng = cloudbook_stdlib::world::SimRng::new(1);

@@ -61,7 +61,7 @@ fn create_volume_is_aws_shaped_and_becomes_available_on_the_clock() {
     assert_eq!(d["Volumes"][0]["State"], "available");
     // One audit event per call, EC2's event source, the volume as its resource.
     let w = shared.lock();
-    let ev = w.trail.events.iter().find(|e| e.event_name == "CreateVolume").expect("audited");
+    let ev = w.trail.iter().find(|e| e.event_name == "CreateVolume").expect("audited");
     assert_eq!(ev.event_source, "ec2.amazonaws.com");
     assert_eq!(ev.resources[0].arn, format!("arn:aws:ec2:us-east-1:111122223333:volume/{id}"));
     assert_eq!(ev.request_parameters.value()["availabilityZone"], "us-east-1a");
@@ -431,7 +431,7 @@ fn iam_policies_decide_who_may_use_ebs() {
     assert!(msg.contains("ec2:DeleteVolume") && msg.ends_with("with an explicit deny in an identity-based policy"), "{msg}");
     // The denied call is audited with its error, and changed nothing.
     let w = shared.lock();
-    let ev = w.trail.events.iter().rev().find(|e| e.event_name == "DeleteVolume").expect("audited");
+    let ev = w.trail.iter().rev().find(|e| e.event_name == "DeleteVolume").expect("audited");
     assert_eq!(ev.error_code.as_deref(), Some("UnauthorizedOperation"));
     assert!(w.ebs.region("111122223333", "us-east-1").unwrap().volumes[&v].state == super::model::VolumeState::Available);
 }
@@ -530,10 +530,10 @@ fn encrypted_volumes_use_kms_and_a_disabled_key_blocks_attach() {
     assert!(r["west"]["KmsKeyId"].as_str().unwrap().starts_with("arn:aws:kms:us-west-2:"), "{}", r["west"]);
     // EC2 calls KMS on the caller's behalf: audited as KMS events invoked by EC2.
     let w = shared.lock();
-    let generated = w.trail.events.iter().find(|e| e.event_name == "GenerateDataKeyWithoutPlaintext").expect("audited");
+    let generated = w.trail.iter().find(|e| e.event_name == "GenerateDataKeyWithoutPlaintext").expect("audited");
     assert_eq!(generated.event_source, "kms.amazonaws.com");
     assert_eq!(generated.user_identity.invoked_by.as_deref(), Some("ec2.amazonaws.com"));
-    assert!(w.trail.events.iter().any(|e| e.event_name == "Decrypt" && e.error_code.as_deref() == Some("DisabledException")));
+    assert!(w.trail.iter().any(|e| e.event_name == "Decrypt" && e.error_code.as_deref() == Some("DisabledException")));
 }
 
 #[test]

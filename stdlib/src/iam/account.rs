@@ -54,8 +54,9 @@ use super::model::{
     TrackedActionLastAccessed,
 };
 use super::ops::{Empty, Entity, account_iam, entity_arn_guess, key_user, user_of, validation};
+use super::usage::{Attempt, ServiceAttempts, TRACKED};
 use crate::policy::{EvalDecision, Policy, PolicyType as DeniedBy};
-use crate::world::audit::{AuditEvent, UserIdentity};
+use crate::world::audit::UserIdentity;
 use crate::world::authz::Authz;
 use crate::world::service::Service;
 use crate::world::{Arn, AwsError, Call, Duration, ErrorCode, Principal, Timestamp, World};
@@ -569,52 +570,18 @@ pub fn console_login(c: &mut Call<'_>, r: ConsoleLoginRequest) -> Result<Console
 }
 
 // ---------------------------------------------------------------------------------------------
-// Last-used data from the audit trail
+// Last-used data (kept by `usage` as calls are recorded)
 
-/// A credential's last recorded use.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LastUse {
-    pub at: Timestamp,
-    pub region: String,
-    pub service: String,
-}
-
-/// The IAM service prefix of an event (`kms.amazonaws.com` -> `kms`).
-fn namespace(e: &AuditEvent) -> &str {
-    e.event_source.strip_suffix(".amazonaws.com").unwrap_or(&e.event_source)
-}
-
-/// Replays uses through AWS's recording rule: a use within `window` of the last recorded one
-/// is not recorded.
-fn record(uses: impl Iterator<Item = LastUse>, window: Duration) -> Option<LastUse> {
-    let mut last: Option<LastUse> = None;
-    for u in uses {
-        if last.as_ref().is_none_or(|l| u.at >= l.at.plus(window)) {
-            last = Some(u);
-        }
-    }
-    last
-}
+pub use super::usage::LastUse;
 
 /// When and where an access key was last used to sign a request (15-minute granularity).
 pub fn access_key_last_used(w: &World, key_id: &str) -> Option<LastUse> {
-    let uses = w.trail.events.iter().filter(|e| e.user_identity.access_key_id.as_deref() == Some(key_id)).map(|e| {
-        let service = namespace(e).to_string();
-        let region = if catalog::GLOBAL_SERVICES.contains(&service.as_str()) { "N/A".to_string() } else { e.aws_region.to_string() };
-        LastUse { at: e.event_time, region, service }
-    });
-    record(uses, Duration::minutes(15))
+    w.iam.usage.access_key(key_id).cloned()
 }
 
 /// When a user's password was last used to sign in (5-minute granularity).
 pub fn password_last_used(w: &World, user_arn: &str) -> Option<Timestamp> {
-    let uses = w
-        .trail
-        .events
-        .iter()
-        .filter(|e| e.event_name == "ConsoleLogin" && e.error_code.is_none() && e.user_identity.arn.as_deref() == Some(user_arn))
-        .map(|e| LastUse { at: e.event_time, region: String::new(), service: String::new() });
-    record(uses, Duration::minutes(5)).map(|u| u.at)
+    w.iam.usage.password(user_arn)
 }
 
 #[derive(Debug, Deserialize)]
@@ -891,68 +858,65 @@ fn allows_service(policies: &[Policy], prefix: &str) -> bool {
     })
 }
 
-/// The entity (user ARN, or role ARN for a session) an event was made by, if it is one of
-/// the subject's.
-fn event_entity(e: &AuditEvent, s: &Subject) -> Option<String> {
-    let arn = e.user_identity.arn.as_deref()?;
-    match e.user_identity.kind.as_str() {
-        "IAMUser" if s.users.contains(arn) => Some(arn.to_string()),
-        "AssumedRole" => {
-            let a: Arn = arn.parse().ok()?;
-            let role_name = a.resource.strip_prefix("assumed-role/")?.split('/').next()?;
-            s.roles.iter().find(|r| r.parse::<Arn>().ok().is_some_and(|ra| ra.account == a.account && ra.resource_name() == role_name)).cloned()
-        }
-        _ => None,
+/// The entity (user ARN, or role ARN for a session) that `arn` (a user or a role session)
+/// stands for, if it is one of the subject's.
+fn entity_of(arn: &str, s: &Subject) -> Option<String> {
+    if s.users.contains(arn) {
+        return Some(arn.to_string());
     }
+    let a: Arn = arn.parse().ok()?;
+    let role_name = a.resource.strip_prefix("assumed-role/")?.split('/').next()?;
+    s.roles.iter().find(|r| r.parse::<Arn>().ok().is_some_and(|ra| ra.account == a.account && ra.resource_name() == role_name)).cloned()
 }
-
-/// Services whose actions Access Advisor tracks one by one (ACTION_LEVEL).
-const TRACKED: &[&str] = &["iam", "s3", "ec2", "lambda"];
 
 fn last_accessed(w: &World, s: &Subject, action_level: bool) -> Vec<ServiceLastAccessed> {
     let since = w.clock.now.minus(Duration::days(TRACKING_DAYS));
-    let credential_errors = ["ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId"];
-    let attempts: Vec<(&AuditEvent, String)> = w
-        .trail
-        .iter()
-        .filter(|e| e.event_time >= since && !e.error_code.as_deref().is_some_and(|c| credential_errors.contains(&c)))
-        .filter_map(|e| event_entity(e, s).map(|who| (e, who)))
-        .collect();
+    // The subject's entities' attempts at each service in the tracking period.
+    let mut by_service: BTreeMap<&str, Vec<(String, &ServiceAttempts)>> = BTreeMap::new();
+    for (arn, services) in &w.iam.usage.services {
+        let Some(who) = entity_of(arn, s) else { continue };
+        for (ns, attempts) in services {
+            if attempts.last.as_ref().is_some_and(|a| a.at >= since) {
+                by_service.entry(ns.as_str()).or_default().push((who.clone(), attempts));
+            }
+        }
+    }
+    let latest = |a: &&(&Attempt, &String)| (a.0.at, a.0.seq);
     let mut out = Vec::new();
     for info in catalog::all_services() {
         if !allows_service(&s.policies, info.prefix) {
             continue;
         }
-        let mine: Vec<&(&AuditEvent, String)> = attempts.iter().filter(|(e, _)| namespace(e) == info.prefix).collect();
-        let last = mine.iter().max_by_key(|(e, _)| e.event_time);
-        let entities: BTreeSet<&String> = mine.iter().map(|(_, who)| who).collect();
+        let mine = by_service.get(info.prefix).map(Vec::as_slice).unwrap_or_default();
+        let lasts: Vec<(&Attempt, &String)> = mine.iter().filter_map(|(who, a)| a.last.as_ref().map(|l| (l, who))).collect();
+        let last = lasts.iter().max_by_key(latest);
+        let entities: BTreeSet<&String> = mine.iter().map(|(who, _)| who).collect();
         let tracked = (action_level && TRACKED.contains(&info.prefix)).then(|| {
-            let mut by_action: BTreeMap<&str, &(&AuditEvent, String)> = BTreeMap::new();
-            for m in &mine {
-                if m.0.event_category == "Data" {
-                    continue;
-                }
-                let slot = by_action.entry(m.0.event_name.as_ref()).or_insert(m);
-                if m.0.event_time >= slot.0.event_time {
-                    *slot = m;
+            let mut by_action: BTreeMap<&str, Vec<(&Attempt, &String)>> = BTreeMap::new();
+            for (who, a) in mine {
+                for (name, at) in &a.actions {
+                    by_action.entry(name.as_str()).or_default().push((at, who));
                 }
             }
             by_action
                 .into_iter()
-                .map(|(name, (e, who))| TrackedActionLastAccessed {
-                    action_name: name.to_string(),
-                    last_accessed_entity: who.clone(),
-                    last_accessed_time: e.event_time,
-                    last_accessed_region: e.aws_region.to_string(),
+                .filter_map(|(name, tries)| {
+                    let (at, who) = tries.iter().filter(|(a, _)| a.at >= since).max_by_key(latest)?;
+                    Some(TrackedActionLastAccessed {
+                        action_name: name.to_string(),
+                        last_accessed_entity: (*who).clone(),
+                        last_accessed_time: at.at,
+                        last_accessed_region: at.region.clone(),
+                    })
                 })
                 .collect()
         });
         out.push(ServiceLastAccessed {
             service_name: info.name.to_string(),
             service_namespace: info.prefix.to_string(),
-            last_authenticated: last.map(|(e, _)| e.event_time),
-            last_authenticated_entity: last.map(|(_, who)| who.clone()),
-            last_authenticated_region: last.map(|(e, _)| e.aws_region.to_string()),
+            last_authenticated: last.map(|(a, _)| a.at),
+            last_authenticated_entity: last.map(|(_, who)| (*who).clone()),
+            last_authenticated_region: last.map(|(a, _)| a.region.clone()),
             total_authenticated_entities: entities.len() as u32,
             tracked_actions_last_accessed: tracked,
         });
@@ -1069,16 +1033,6 @@ mod tests {
         assert!(!conforms(Some(&p), "correct-horse-9", "", ""), "no upper case");
         assert!(!conforms(Some(&p), "CorrectHorse99", "", ""), "no symbol");
         assert!(!conforms(Some(&p), "C-h-9", "", ""), "too short");
-    }
-
-    #[test]
-    fn recording_keeps_the_first_use_of_each_window() {
-        let at = |m: i64| LastUse { at: Timestamp::from_secs(m * 60), region: String::new(), service: String::new() };
-        // Uses at 0, 10, 14 and 16 minutes: 10 and 14 fall in the window opened at 0.
-        let last = record([0, 10, 14, 16].into_iter().map(at), Duration::minutes(15)).unwrap();
-        assert_eq!(last.at, Timestamp::from_secs(16 * 60));
-        let last = record([0, 10, 14].into_iter().map(at), Duration::minutes(15)).unwrap();
-        assert_eq!(last.at, Timestamp::from_secs(0));
     }
 
     #[test]

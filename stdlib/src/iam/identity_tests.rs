@@ -5,6 +5,7 @@ use base64::Engine as _;
 use rhai::{Array, Dynamic, EvalAltResult, Map};
 
 use crate::script::convert::as_aws_error;
+use crate::script::testing::ok_with_trail;
 
 fn run(src: &str) -> Result<Dynamic, Box<EvalAltResult>> {
     let (e, _) = crate::script::engine();
@@ -666,6 +667,67 @@ fn action_level_access_advisor_tracks_iam_actions() {
         let j = iam::generate_service_last_accessed_details(#{ Arn: iam::get_user("alice").User.Arn, Granularity: "ACTION_LEVEL" }).JobId;
         iam::get_service_last_accessed_details(#{ JobId: j }).ServicesLastAccessed[0].TrackedActionsLastAccessed.map(|a| a.ActionName)"#);
     assert_eq!(strings(v), ["GetUser", "ListUsers"]);
+}
+
+/// Keys, passwords, a user, a role session and a group used across services and the clock,
+/// then every answer IAM derives from past calls.
+const USAGE_SCENARIO: &str = r#"
+    iam::create_user("alice");
+    iam::create_login_profile("alice", "Initial-Passw0rd");
+    iam::put_user_policy("alice", "p", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","s3:*","route53:*"],"Resource":"*"}]}`);
+    iam::create_group("ops"); iam::add_user_to_group("alice", "ops");
+    let k = iam::create_access_key("alice").AccessKey;
+    let trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}`;
+    let role = iam::create_role("reader", trust).Role.Arn;
+    iam::put_role_policy("reader", "s3", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:List*","Resource":"*"}]}`);
+    clock::advance("1h");
+    as_principal(k, || { iam::list_users(); s3::list_buckets(); });
+    clock::advance("10m");
+    as_principal(k, || iam::get_user());
+    iam::console_login("alice", "Initial-Passw0rd");
+    clock::advance("3m");
+    iam::console_login("alice", "Initial-Passw0rd");
+    let sess = iam::assume_role(role, "s1");
+    as_principal(sess, || s3::list_buckets());
+    try { as_principal(sess, || s3::create_bucket("denied-bucket")); } catch {}
+    clock::advance("20m");
+    as_principal(k, || route53::list_hosted_zones());
+    let advisor = |arn| {
+        let j = iam::generate_service_last_accessed_details(#{ Arn: arn, Granularity: "ACTION_LEVEL" }).JobId;
+        iam::get_service_last_accessed_details(#{ JobId: j }).ServicesLastAccessed
+    };
+    [iam::get_access_key_last_used(#{ AccessKeyId: k.AccessKeyId }).AccessKeyLastUsed, iam::credential_report()[1],
+     advisor.call(iam::get_user("alice").User.Arn), advisor.call(role), advisor.call(iam::get_group("ops").Group.Arn)]"#;
+
+#[test]
+fn last_used_data_and_access_advisor_do_not_depend_on_the_trail_keeping_old_events() {
+    let whole = ok(USAGE_SCENARIO).cast::<Array>();
+    let key = whole[0].clone().cast::<Map>();
+    // Uses at 01:00 (two), 01:10 and 01:33: 01:10 falls in the window opened at 01:00.
+    assert_eq!((s(&key["LastUsedDate"]), s(&key["ServiceName"]), s(&key["Region"])), ("2026-01-01T01:33:00Z".into(), "route53".into(), "N/A".into()));
+    let row = whole[1].clone().cast::<Map>();
+    assert_eq!(s(&row["password_last_used"]), "2026-01-01T01:10:00+00:00", "the sign-in 3 minutes later is not recorded");
+    let role_s3 = whole[3].clone().cast::<Array>().into_iter().map(|x| x.cast::<Map>()).find(|m| s(&m["ServiceNamespace"]) == "s3").unwrap();
+    assert_eq!(s(&role_s3["LastAuthenticated"]), "2026-01-01T01:13:00Z");
+    let actions: Vec<String> = role_s3["TrackedActionsLastAccessed"].clone().cast::<Array>().iter().map(|a| s(&a.clone().cast::<Map>()["ActionName"])).collect();
+    assert_eq!(actions, ["CreateBucket", "ListBuckets"], "the denied attempt counts");
+    // The same answers when the trail keeps only the newest event, or a few.
+    for capacity in [1, 5] {
+        assert_eq!(format!("{:?}", ok_with_trail(USAGE_SCENARIO, capacity)), format!("{whole:?}"), "trail of {capacity}");
+    }
+}
+
+#[test]
+fn worlds_saved_before_usage_was_kept_apart_rebuild_it_from_their_trail() {
+    let (e, shared) = crate::script::engine();
+    let _ = e.eval::<Dynamic>(USAGE_SCENARIO).unwrap();
+    let w = shared.lock();
+    assert!(!w.iam.usage.access_keys.is_empty() && !w.iam.usage.services.is_empty() && !w.iam.usage.passwords.is_empty());
+    let mut saved = w.save();
+    saved["iam"].as_object_mut().unwrap().remove("usage");
+    let mut back = crate::world::World::default();
+    back.load(saved).unwrap();
+    assert_eq!(back.iam.usage, w.iam.usage);
 }
 
 // ---------------------------------------------------------------------------------------------

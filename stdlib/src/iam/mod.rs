@@ -38,6 +38,7 @@ pub mod ops;
 pub mod org;
 pub mod simulate;
 pub mod sts;
+pub mod usage;
 pub mod validate;
 #[cfg(test)]
 mod identity_tests;

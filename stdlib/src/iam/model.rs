@@ -19,6 +19,9 @@ pub struct IamState {
     /// the tokens and assertions the federation calls exchange (see [`super::idp`]).
     #[serde(default)]
     pub external_idps: BTreeMap<String, super::idp::SimIdp>,
+    /// What IAM keeps of every call made (last-used data, Access Advisor).
+    #[serde(default)]
+    pub usage: super::usage::Usage,
 }
 
 /// One account's IAM. Entity maps are keyed by the lower-cased name: IAM names are unique

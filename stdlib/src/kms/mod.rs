@@ -187,7 +187,7 @@ fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &'static str, at: T
     let service = Principal::Service { service: "kms.amazonaws.com".into() };
     let mut identity = UserIdentity::of(&service);
     identity.account_id = Some(r.account.clone());
-    w.trail.push(AuditEvent {
+    w.record(AuditEvent {
         event_version: "1.09".into(),
         event_time: at,
         event_source: "kms.amazonaws.com".into(),

@@ -81,7 +81,7 @@ pub fn put_bucket_logging(c: &mut Call<'_>, req: PutBucketLoggingRequest) -> Res
     // Requests before logging was enabled (this one included: its audit event is recorded
     // right after it returns) are not logged.
     if c.w.s3.log_cursor.is_none() {
-        c.w.s3.log_cursor = Some(c.w.trail.len() + 1);
+        c.w.s3.log_cursor = Some(c.w.trail.total() + 1);
     }
     Ok(Empty {})
 }
@@ -101,7 +101,7 @@ pub fn next_due(w: &World) -> Option<Timestamp> {
     if !any_logging(w) {
         return None;
     }
-    w.trail.events.get(cursor).map(|e| e.event_time.plus(DELIVERY_DELAY))
+    w.trail.since(cursor).next().map(|e| e.event_time.plus(DELIVERY_DELAY))
 }
 
 fn s3_operation(event: &str) -> String {
@@ -177,9 +177,8 @@ pub fn record(owner: &str, bucket: &str, e: &crate::world::audit::AuditEvent, p:
 /// Delivers every undelivered request's record to its bucket's target (best effort).
 pub fn run_due(w: &mut World, now: Timestamp) {
     let Some(cursor) = w.s3.log_cursor else { return };
-    let end = w.trail.len();
     let mut per_target: std::collections::BTreeMap<(String, String, String), Vec<String>> = Default::default();
-    for e in &w.trail.events[cursor.min(end)..end] {
+    for e in w.trail.since(cursor) {
         if e.event_source != "s3.amazonaws.com" {
             continue;
         }
@@ -189,7 +188,8 @@ pub fn run_due(w: &mut World, now: Timestamp) {
         let Some(l) = &b.logging else { continue };
         per_target.entry((l.target_bucket.clone(), l.target_prefix.clone(), b.region.clone())).or_default().push(record(&b.owner, name, e, &p));
     }
-    w.s3.log_cursor = Some(end);
+    // The deliveries below are not logged (and do not deliver again when they fill the trail).
+    w.s3.log_cursor = Some(u64::MAX);
     for ((target, prefix, region), lines) in per_target {
         let stamp = now.to_chrono().format("%Y-%m-%d-%H-%M-%S").to_string();
         let unique: String = w.rng.bytes(8).iter().map(|b| format!("{b:02X}")).collect();
@@ -201,8 +201,7 @@ pub fn run_due(w: &mut World, now: Timestamp) {
         // A refused delivery is dropped: server access logging is best effort.
         let _ = w.call_as(caller, &S3, "PutObject", params, |c| deliver(c, &target, &key, body.into_bytes()));
     }
-    // The deliveries themselves are not logged.
-    w.s3.log_cursor = Some(w.trail.len());
+    w.s3.log_cursor = Some(w.trail.total());
 }
 
 fn deliver(c: &mut Call<'_>, target: &str, key: &str, data: Vec<u8>) -> Result<(), AwsError> {

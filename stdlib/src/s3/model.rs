@@ -49,9 +49,9 @@ pub struct S3State {
     /// The last event `sequencer` handed out.
     #[serde(default)]
     pub event_sequencer: u64,
-    /// Index of the first audit event whose access log record is not delivered yet.
+    /// Sequence number of the first audit event whose access log record is not delivered yet.
     #[serde(default)]
-    pub log_cursor: Option<usize>,
+    pub log_cursor: Option<u64>,
     /// Access points of every account and Region, by ARN.
     #[serde(default)]
     pub access_points: BTreeMap<String, super::access_points::AccessPoint>,

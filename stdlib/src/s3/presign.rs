@@ -933,7 +933,7 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
                 && let Some(r) = v.get("BucketRegion").and_then(|r| r.as_str()) {
                     headers.insert("x-amz-bucket-region".into(), r.into());
                 }
-            if let Some(ev) = w.trail.events.last() {
+            if let Some(ev) = w.trail.last() {
                 headers.insert("x-amz-request-id".into(), ev.request_id.to_string());
             }
             HttpResponse { status, headers, body: Blob(body), error_code: None, error_message: None }

@@ -14,6 +14,15 @@ pub fn ok(src: &str) -> Dynamic {
     run(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
 }
 
+/// Runs a script against a fresh world whose audit trail keeps only `capacity` events: what
+/// must not depend on old events (IAM's last-used data, S3 access logs) is tested with it.
+#[track_caller]
+pub fn ok_with_trail(src: &str, capacity: usize) -> Dynamic {
+    let (e, shared) = crate::script::engine();
+    shared.lock().trail.set_capacity(capacity);
+    e.eval::<Dynamic>(src).unwrap_or_else(|e| panic!("script failed: {e}\n{src}"))
+}
+
 /// The AWS error (code, message) a script throws.
 #[track_caller]
 pub fn code(src: &str) -> (String, String) {

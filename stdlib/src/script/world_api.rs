@@ -161,11 +161,11 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
     let h = world.handle();
     world.func(
         "trail",
-        "The audit trail: one CloudTrail-shaped event per API call, allowed or denied, oldest first.\n```rhai\nworld::trail().filter(|e| e.eventSource == \"kms.amazonaws.com\")\n```",
+        "The audit trail: one CloudTrail-shaped event per API call, allowed or denied, oldest first. It keeps the latest 100,000 events (older ones are let go, as CloudTrail's event history keeps 90 days); IAM's last-used data, Access Advisor and S3 access logs do not depend on them.\n```rhai\nworld::trail().filter(|e| e.eventSource == \"kms.amazonaws.com\")\n```",
         &["Array"],
         move |ctx: NativeCallContext| -> RhaiResult {
             let w = h.shared.lock();
-            to_dyn(&w.trail.events).map_err(|e| throw(validation(e.to_string()), ctx.call_position()))
+            to_dyn(&w.trail.iter().collect::<Vec<_>>()).map_err(|e| throw(validation(e.to_string()), ctx.call_position()))
         },
     );
     let h = world.handle();

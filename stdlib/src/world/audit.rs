@@ -1,6 +1,7 @@
 //! The audit trail: one CloudTrail-shaped event per API call, allowed or denied.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::ser::SerializeStruct;
@@ -176,23 +177,90 @@ pub struct AuditEvent {
     pub recipient_account_id: Cow<'static, str>,
 }
 
-/// The world's trail, oldest first.
+/// How many events the trail keeps: the latest 100,000 (about 80 MB). Older events are let
+/// go as new ones arrive, the way CloudTrail's event history keeps only the last 90 days, so
+/// a cell that makes millions of calls cannot exhaust the kernel's memory. What AWS derives
+/// from its own records is kept apart and stays exact however long the trail grows: IAM's
+/// last-used data and Access Advisor (`iam::usage`); S3 delivers server access logs for
+/// events it has not logged yet before they go (`s3::logging`).
+pub const TRAIL_CAPACITY: usize = 100_000;
+
+/// The world's trail, oldest first, bounded by its capacity.
 ///
-/// Events are boxed: the trail only grows (a cell can add a million events), and growing a
-/// vector of pointers copies 8 bytes per event instead of the whole event.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// Every event has a sequence number: its position among all the events ever recorded
+/// (the first is 0). Numbers stay put when old events are let go, so a cursor into the
+/// trail (S3's next undelivered log record) is a sequence number.
+///
+/// Events are boxed: a cell can add a million events, and moving a queue of pointers copies
+/// 8 bytes per event instead of the whole event.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AuditTrail {
-    pub events: Vec<Box<AuditEvent>>,
+    events: VecDeque<Box<AuditEvent>>,
+    /// How many of the oldest events were let go: the sequence number of the oldest kept.
+    #[serde(default)]
+    dropped: u64,
+    #[serde(skip, default = "default_capacity")]
+    capacity: usize,
+}
+
+fn default_capacity() -> usize {
+    TRAIL_CAPACITY
+}
+
+impl Default for AuditTrail {
+    fn default() -> Self {
+        AuditTrail { events: VecDeque::new(), dropped: 0, capacity: TRAIL_CAPACITY }
+    }
 }
 
 impl AuditTrail {
-    pub fn push(&mut self, e: AuditEvent) {
-        self.events.push(Box::new(e));
+    /// Appends an event, letting the oldest go if the trail is full. [`World::record`]
+    /// is the way calls record theirs (it keeps what must outlive the event first).
+    ///
+    /// [`World::record`]: super::World::record
+    pub(super) fn push(&mut self, e: AuditEvent) {
+        while self.events.len() >= self.capacity.max(1) {
+            self.events.pop_front();
+            self.dropped += 1;
+        }
+        self.events.push_back(Box::new(e));
     }
-    /// The events, oldest first.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &AuditEvent> + '_ {
+    /// Whether the next push lets the oldest event go.
+    pub fn is_full(&self) -> bool {
+        self.events.len() >= self.capacity.max(1)
+    }
+    /// Changes how many events the trail keeps (tests use small trails), letting the oldest
+    /// go at the next push if it holds more.
+    pub fn set_capacity(&mut self, n: usize) {
+        self.capacity = n;
+    }
+    /// The events kept, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &AuditEvent> + ExactSizeIterator + '_ {
         self.events.iter().map(|e| &**e)
     }
+    /// The events kept from sequence number `seq` on (all kept ones if `seq` was let go).
+    pub fn since(&self, seq: u64) -> impl Iterator<Item = &AuditEvent> + '_ {
+        let skip = seq.saturating_sub(self.dropped).min(self.events.len() as u64) as usize;
+        self.events.range(skip..).map(|e| &**e)
+    }
+    /// The event with sequence number `seq`, if it is kept.
+    pub fn get(&self, seq: u64) -> Option<&AuditEvent> {
+        let i = usize::try_from(seq.checked_sub(self.dropped)?).ok()?;
+        self.events.get(i).map(|e| &**e)
+    }
+    /// The newest event.
+    pub fn last(&self) -> Option<&AuditEvent> {
+        self.events.back().map(|e| &**e)
+    }
+    /// The sequence number of the oldest event kept.
+    pub fn first_seq(&self) -> u64 {
+        self.dropped
+    }
+    /// How many events were ever recorded: the sequence number the next one gets.
+    pub fn total(&self) -> u64 {
+        self.dropped + self.events.len() as u64
+    }
+    /// How many events are kept.
     pub fn len(&self) -> usize {
         self.events.len()
     }

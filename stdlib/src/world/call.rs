@@ -168,7 +168,7 @@ impl World {
         };
         let account = caller.principal.account().or_else(|| resources.iter().find_map(|r| r.account_id()));
         let recipient = super::static_name(account.unwrap_or(super::DEFAULT_ACCOUNT), [super::DEFAULT_ACCOUNT]);
-        self.trail.push(AuditEvent {
+        self.record(AuditEvent {
             event_version: "1.09".into(),
             event_time,
             event_source: service.event_source.into(),
@@ -193,6 +193,19 @@ impl World {
             recipient_account_id: recipient,
         });
         result
+    }
+}
+
+impl World {
+    /// Records an audit event. IAM folds it into what it keeps of every call first (last-used
+    /// data, Access Advisor), and when the trail is full, S3 delivers the access logs of the
+    /// events it has not logged yet before the trail lets the oldest go: early, not lost.
+    pub fn record(&mut self, e: AuditEvent) {
+        self.iam.usage.observe(&e, self.trail.total());
+        self.trail.push(e);
+        if self.trail.is_full() && self.s3.log_cursor.is_some_and(|c| c <= self.trail.first_seq()) {
+            crate::s3::logging::run_due(self, self.clock.now);
+        }
     }
 }
 

@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::{Deserialize, Serialize};
 
 pub use arn::Arn;
-pub use audit::{AuditEvent, AuditTrail};
+pub use audit::{AuditEvent, AuditTrail, TRAIL_CAPACITY};
 pub use blob::Blob;
 pub use call::{Call, Caller};
 pub use clock::{AmzDate, Clock, Duration, Timestamp};
@@ -199,6 +199,10 @@ impl World {
         if w.format != SAVE_FORMAT {
             return Err(format!("saved world has format {}, this Cloudbook reads format {SAVE_FORMAT}", w.format));
         }
+        if w.iam.usage == Default::default() {
+            // Saved before IAM kept its usage data apart: the trail then kept every event.
+            w.iam.usage = crate::iam::usage::Usage::rebuild((w.trail.first_seq()..).zip(w.trail.iter()));
+        }
         w.interrupt = self.interrupt.clone();
         *self = w;
         Ok(())
@@ -236,6 +240,37 @@ mod tests {
         back.load(saved.clone()).unwrap();
         assert_eq!(back.save(), saved);
         assert_eq!(back.rng.uuid(), w.rng.uuid());
+    }
+
+    #[test]
+    fn the_trail_keeps_its_newest_events_and_numbers_them_all() {
+        let mut w = World::default();
+        w.trail.set_capacity(3);
+        let names = ["ListKeys", "ListAliases", "DescribeKey", "GetKeyPolicy", "ListGrants"];
+        for name in names {
+            w.call(&service::KMS, name, serde_json::Value::Null, |_| Ok(())).unwrap();
+        }
+        let kept = |it: &mut dyn Iterator<Item = &AuditEvent>| it.map(|e| e.event_name.to_string()).collect::<Vec<_>>();
+        assert_eq!(kept(&mut w.trail.iter()), names[2..], "the oldest two were let go");
+        assert_eq!((w.trail.len(), w.trail.first_seq(), w.trail.total()), (3, 2, 5));
+        assert!(w.trail.get(1).is_none());
+        assert_eq!(w.trail.get(3).unwrap().event_name, "GetKeyPolicy");
+        assert_eq!(kept(&mut w.trail.since(0)), names[2..], "from a number let go: every event kept");
+        assert_eq!(kept(&mut w.trail.since(4)), names[4..]);
+        assert_eq!(kept(&mut w.trail.since(9)), Vec::<String>::new());
+        assert_eq!(w.trail.last().unwrap().event_name, "ListGrants");
+        let mut back = World::default();
+        back.load(w.save()).unwrap();
+        assert_eq!((back.trail.first_seq(), back.trail.total()), (2, 5), "saved worlds keep the numbering");
+    }
+
+    #[test]
+    fn a_world_keeps_at_most_trail_capacity_events() {
+        let mut w = World::default();
+        for _ in 0..TRAIL_CAPACITY + 10 {
+            w.call(&service::KMS, "ListKeys", serde_json::Value::Null, |_| Ok(())).unwrap();
+        }
+        assert_eq!((w.trail.len(), w.trail.total()), (TRAIL_CAPACITY, TRAIL_CAPACITY as u64 + 10));
     }
 
     #[test]

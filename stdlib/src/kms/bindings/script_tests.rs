@@ -761,7 +761,7 @@ fn aws_managed_keys_are_usable_only_through_their_service() {
     });
     let dk = r.expect("allowed through S3");
     assert_eq!(dk.plaintext.len(), 32);
-    let ev = w.trail.events.iter().find(|e| e.event_name == "GenerateDataKey").unwrap();
+    let ev = w.trail.iter().find(|e| e.event_name == "GenerateDataKey").unwrap();
     assert_eq!(ev.user_identity.invoked_by.as_deref(), Some("s3.amazonaws.com"));
     // The EBS key allows EC2, not S3.
     let r = w.call(&service::S3, "PutObject", serde_json::Value::Null, |c| {
