@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cloudbook_stdlib::render::{self, MimeBundle};
-use cloudbook_stdlib::script::convert::as_aws_error;
+use cloudbook_stdlib::script::convert::shown_aws_error;
 use cloudbook_stdlib::{DocMode, Shared, World};
 use parking_lot::Mutex;
 use rhai::packages::{Package, StandardPackage};
@@ -501,7 +501,7 @@ fn panic_error(payload: &(dyn std::any::Any + Send), label: &str) -> CellError {
 
 /// `(ename, evalue)` for an error (no position in the text).
 fn describe(e: &EvalAltResult) -> (String, String) {
-    if let Some((code, msg)) = as_aws_error(e) {
+    if let Some((code, msg)) = shown_aws_error(e) {
         return (code, msg);
     }
     match e {

@@ -131,12 +131,25 @@ aws_error_codes! {
     }
 }
 
+// S3's fixed messages (S3 API Reference, "Error codes"); what was missing is a detail of
+// the error document, as S3 sends it.
+
 pub fn no_such_bucket(name: &str) -> AwsError {
-    S3Error::NoSuchBucket.err(format!("The specified bucket does not exist: `{name}`"))
+    S3Error::NoSuchBucket.err("The specified bucket does not exist.").detail("BucketName", name)
 }
 
 pub fn no_such_key(key: &str) -> AwsError {
-    S3Error::NoSuchKey.err(format!("The specified key does not exist: `{key}`"))
+    S3Error::NoSuchKey.err("The specified key does not exist.").detail("Key", key)
+}
+
+pub fn no_such_version(key: &str, version_id: &str) -> AwsError {
+    S3Error::NoSuchVersion.err("Indicates that the version ID specified in the request does not match an existing version.").detail("Key", key).detail("VersionId", version_id)
+}
+
+/// Operation `operation` by version id on a delete marker (405, `x-amz-delete-marker: true`).
+pub fn delete_marker_not_allowed(operation: &str) -> AwsError {
+    let method = ["Head", "Put", "Delete"].into_iter().find(|p| operation.starts_with(p)).map_or("GET".to_string(), str::to_ascii_uppercase);
+    S3Error::MethodNotAllowed.err("The specified method is not allowed against this resource.").detail("Method", method).detail("ResourceType", "DeleteMarker")
 }
 
 pub fn invalid_argument(msg: impl Into<String>) -> AwsError {

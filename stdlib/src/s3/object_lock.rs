@@ -271,7 +271,7 @@ fn lock_target(c: &mut Call<'_>, bucket_name: &str, key: &str, version_id: Optio
         return Err(missing_config());
     }
     if b.objects[key][i].delete_marker {
-        return Err(S3Error::MethodNotAllowed.err("The specified method is not allowed against this resource. (x-amz-delete-marker: true)"));
+        return Err(super::error::delete_marker_not_allowed(c.operation));
     }
     Ok(i)
 }

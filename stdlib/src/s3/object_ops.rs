@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{self, CannedAcl};
 use super::classes::{self, StorageClass};
-use super::error::{S3Error, access_denied, invalid_argument, invalid_request, no_such_key};
+use super::error::{S3Error, access_denied, delete_marker_not_allowed, invalid_argument, invalid_request, no_such_key, no_such_version};
 use super::kms_link;
 use super::lifecycle::ceil_midnight;
 use super::model::{self, Bucket, MultipartUpload, NULL_VERSION, ObjectVersion, Part, RestoreState, VersioningStatus};
@@ -354,19 +354,12 @@ pub(super) fn find_for_read(c: &mut Call<'_>, bucket_name: &str, key: &str, vers
     access::authorize(c, b, action, &object_arn(bucket_name, key), found.map(|o| o.acl), &ctx)?;
     let Some(o) = found else {
         return Err(match version_id {
-            Some(v) => S3Error::NoSuchVersion.err(format!("The specified version does not exist: `{v}`")),
+            Some(v) => no_such_version(key, v),
             None => missing_key(c, b, key),
         });
     };
     if o.delete_marker {
-        return Err(if version_id.is_some() {
-            S3Error::MethodNotAllowed.err("The specified method is not allowed against this resource. (x-amz-delete-marker: true)")
-        } else {
-            S3Error::NoSuchKey.err(format!(
-                "The specified key does not exist: `{key}` (its current version is a delete marker; x-amz-delete-marker: true, x-amz-version-id: {})",
-                o.version_id
-            ))
-        });
+        return Err(if version_id.is_some() { delete_marker_not_allowed(c.operation) } else { no_such_key(key) });
     }
     Ok(o.clone())
 }
@@ -598,7 +591,7 @@ pub fn put_object(c: &mut Call<'_>, req: PutObjectRequest) -> Result<PutObjectRe
     }
     // Last, once the request is otherwise valid and allowed: a failed precondition says only
     // that the key is (or is not) there.
-    write_preconditions(bucket(c, &req.bucket)?.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
+    write_preconditions(&req.key, bucket(c, &req.bucket)?.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
     let stored = store_object(
         c,
         &req.bucket,
@@ -837,7 +830,7 @@ fn conditional_write_keys(if_match: &Option<String>, if_none_match: &Option<Stri
 /// none or it is a delete marker), as the S3 User Guide's "Conditional write behavior" gives
 /// them: `If-None-Match: *` fails with 412 over an object; `If-Match` fails with 412 over an
 /// object with another ETag and with 404 where there is no object.
-fn write_preconditions(current: Option<&ObjectVersion>, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
+fn write_preconditions(key: &str, current: Option<&ObjectVersion>, if_match: &Option<String>, if_none_match: &Option<String>) -> Result<(), AwsError> {
     if if_match.is_some() && if_none_match.is_some() {
         return Err(S3Error::NotImplemented.err("A header you provided implies functionality that is not implemented: If-Match and If-None-Match (multiple conditional request headers present in the request)"));
     }
@@ -851,7 +844,7 @@ fn write_preconditions(current: Option<&ObjectVersion>, if_match: &Option<String
     }
     if let Some(m) = if_match {
         match current {
-            None => return Err(S3Error::NoSuchKey.err("The specified key does not exist.")),
+            None => return Err(no_such_key(key)),
             Some(o) if !same_etag(m, &o.etag) => return Err(precondition_failed()),
             Some(_) => {}
         }
@@ -1729,9 +1722,9 @@ pub(super) fn version_index(c: &mut Call<'_>, bucket_name: &str, key: &str, vers
     access::authorize(c, b, action, &object_arn(bucket_name, key), acl, &[])?;
     match idx {
         Some(i) if !vs.expect("found")[i].delete_marker => Ok(i),
-        Some(_) => Err(S3Error::MethodNotAllowed.err("The specified method is not allowed against this resource. (x-amz-delete-marker: true)")),
+        Some(_) => Err(delete_marker_not_allowed(c.operation)),
         None => Err(match version_id {
-            Some(v) => S3Error::NoSuchVersion.err(format!("The specified version does not exist: `{v}`")),
+            Some(v) => no_such_version(key, v),
             None => no_such_key(key),
         }),
     }
@@ -2172,7 +2165,7 @@ pub fn complete_multipart_upload(c: &mut Call<'_>, req: CompleteMultipartUploadR
 /// upload was in progress (its current entry is not the one the upload began with). The
 /// upload survives a failed precondition and can be completed again.
 fn complete_preconditions(b: &Bucket, u: &MultipartUpload, req: &CompleteMultipartUploadRequest) -> Result<(), AwsError> {
-    write_preconditions(b.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
+    write_preconditions(&req.key, b.current(&req.key).filter(|v| !v.delete_marker), &req.if_match, &req.if_none_match)?;
     let conditional = req.if_match.is_some() || req.if_none_match.is_some();
     if conditional && model::key_state(b, &req.key) != u.key_at_start {
         return Err(AwsError::new("ConditionalRequestConflict", 409, "The conditional request cannot succeed due to a conflicting operation against this resource."));

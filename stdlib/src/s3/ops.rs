@@ -199,7 +199,7 @@ pub fn delete_bucket(c: &mut Call<'_>, req: BucketRequest) -> Result<Empty, AwsE
     authorize_bucket(c, &req.bucket, "s3:DeleteBucket")?;
     check_expected_owner(c, &req)?;
     if !bucket(c, &req.bucket)?.is_empty() {
-        return Err(S3Error::BucketNotEmpty.err(format!("The bucket you tried to delete is not empty: `{}`", req.bucket)));
+        return Err(S3Error::BucketNotEmpty.err("The bucket you tried to delete is not empty.").detail("BucketName", &req.bucket));
     }
     c.w.s3.buckets.remove(&req.bucket);
     let prefix = format!("{}|", req.bucket);

@@ -619,7 +619,7 @@ const HOST_ID: &str = "c2ltdWxhdGVkLWhvc3QtaWQ=";
 /// S3's XML error document.
 fn error_xml(e: &AwsError, extras: &Extras) -> String {
     let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>", xml_escape(&e.code), xml_escape(&e.message));
-    for (k, v) in extras {
+    for (k, v) in e.details.iter().map(|(k, v)| (k.as_str(), v)).chain(extras.iter().map(|(k, v)| (*k, v))) {
         s.push_str(&format!("<{k}>{}</{k}>", xml_escape(v)));
     }
     s.push_str(&format!("<RequestId>{}</RequestId><HostId>{HOST_ID}</HostId></Error>", xml_escape(&e.request_id)));
@@ -803,7 +803,10 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
         ("GET", true) => "ListObjects",
         ("HEAD", true) => "HeadBucket",
         _ => {
-            let e = S3Error::MethodNotAllowed.err(format!("The specified method is not allowed against this resource: `{method}`"));
+            let e = S3Error::MethodNotAllowed
+                .err("The specified method is not allowed against this resource.")
+                .detail("Method", method.as_str())
+                .detail("ResourceType", if u.key.is_empty() { "BUCKET" } else { "OBJECT" });
             return fail(w, anonymous, "GetObject", e, vec![], json!({ "bucketName": u.bucket, "key": u.key }));
         }
     };
@@ -946,8 +949,6 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
             });
             // The elements S3's error document adds for these codes.
             let extras: Extras = match e.code.as_str() {
-                "NoSuchKey" => vec![("Key", u.key.clone())],
-                "NoSuchBucket" => vec![("BucketName", u.bucket.clone())],
                 "InvalidRange" => {
                     let size = entry.map(|v| v.size.to_string());
                     [("RangeRequested", h("Range")), ("ActualObjectSize", size)].into_iter().filter_map(|(k, v)| Some((k, v?))).collect()

@@ -527,7 +527,7 @@ fn replicate_as_role(c: &mut Call<'_>, t: &ReplicationTask) -> Result<(), AwsErr
     c.resource(&dest_arn, "AWS::S3::Object");
     let src = bucket(c, &t.source_bucket)?;
     let Some(v) = src.version(&t.key, &t.version_id).cloned() else {
-        return Err(S3Error::NoSuchVersion.err(format!("The specified version does not exist: `{}`", t.version_id)));
+        return Err(super::error::no_such_version(&t.key, &t.version_id));
     };
     access::authorize(c, src, "s3:GetObjectVersionForReplication", &src_arn, None, &[])?;
     let dest = bucket(c, &dest_name)?;

@@ -215,6 +215,40 @@ fn http_error_documents_carry_their_details() {
     assert!(xml.contains("<Code>InvalidRange</Code>") && xml.contains("<RangeRequested>bytes=100-</RangeRequested><ActualObjectSize>4</ActualObjectSize><RequestId>"), "{xml}");
 }
 
+/// S3's messages are fixed per code (S3 API Reference, "Error codes"); what was missing comes
+/// as its own element (`<Key>`, `<BucketName>`, `<VersionId>`, `<Method>`/`<ResourceType>`),
+/// which a script reads from the caught error as the SDKs expose it.
+#[test]
+fn error_messages_are_s3s_and_details_are_fields() {
+    let v = ok(r#"
+        s3::create_bucket("bkt"); s3::put_bucket_versioning("bkt", "Enabled");
+        s3::put_object("bkt", "k", "v"); let dm = s3::delete_object("bkt", "k").VersionId;
+        let other = s3::put_object("bkt", "o", "x").VersionId;
+        let out = [];
+        try { s3::get_object("nope-bucket", "k"); } catch (e) { out.push(e); }
+        try { s3::get_object("bkt", "missing"); } catch (e) { out.push(e); }
+        try { s3::get_object("bkt", "k"); } catch (e) { out.push(e); }
+        try { s3::get_object(#{ Bucket: "bkt", Key: "k", VersionId: other }); } catch (e) { out.push(e); }
+        try { s3::get_object(#{ Bucket: "bkt", Key: "k", VersionId: dm }); } catch (e) { out.push(e); }
+        try { s3::delete_bucket("bkt"); } catch (e) { out.push(e); }
+        let r = s3::request("PATCH", "https://bkt.s3.amazonaws.com/k");
+        [out, r.Body.as_string(), other]"#)
+    .cast::<rhai::Array>();
+    let errs: Vec<rhai::Map> = v[0].clone().cast::<rhai::Array>().into_iter().map(map).collect();
+    let f = |i: usize, k: &str| errs[i].get(k).map(s).unwrap_or_default();
+    assert_eq!((f(0, "Code"), f(0, "Message"), f(0, "BucketName")), ("NoSuchBucket".into(), "The specified bucket does not exist.".into(), "nope-bucket".into()));
+    assert_eq!((f(1, "Code"), f(1, "Message"), f(1, "Key")), ("NoSuchKey".into(), "The specified key does not exist.".into(), "missing".into()));
+    assert_eq!((f(2, "Code"), f(2, "Key")), ("NoSuchKey".into(), "k".into()), "the current version is a delete marker");
+    assert_eq!((f(3, "Code"), f(3, "Key")), ("NoSuchVersion".into(), "k".into()), "a version of another key");
+    assert_eq!(f(3, "VersionId"), s(&v[2]));
+    assert_eq!(f(3, "Message"), "Indicates that the version ID specified in the request does not match an existing version.");
+    assert_eq!((f(4, "Code"), f(4, "Message")), ("MethodNotAllowed".into(), "The specified method is not allowed against this resource.".into()));
+    assert_eq!((f(4, "Method"), f(4, "ResourceType")), ("GET".into(), "DeleteMarker".into()));
+    assert_eq!((f(5, "Code"), f(5, "Message"), f(5, "BucketName")), ("BucketNotEmpty".into(), "The bucket you tried to delete is not empty.".into(), "bkt".into()));
+    let xml = s(&v[1]);
+    assert!(xml.contains("<Message>The specified method is not allowed against this resource.</Message><Method>PATCH</Method><ResourceType>OBJECT</ResourceType><RequestId>"), "{xml}");
+}
+
 /// "The following headers are required in the signature calculations: The HTTP host header.
 /// Any x-amz-* headers that you plan to add to the request." (S3 API Reference, "Authenticating
 /// Requests: Using Query Parameters"). S3's answer otherwise (live responses, e.g. in

@@ -15,9 +15,13 @@ use crate::world::{AwsError, Service};
 pub type RhaiResult<T = Dynamic> = Result<T, Box<EvalAltResult>>;
 
 /// An AWS error as the map a script's `catch (e)` receives:
-/// `#{ Code, Message, Operation, Service, StatusCode, RequestId }`.
+/// `#{ Code, Message, Operation, Service, StatusCode, RequestId }` and the error's details
+/// (`Key`, `BucketName`, ...).
 pub fn error_map(e: &AwsError) -> Map {
     let mut m = Map::new();
+    for (k, v) in &e.details {
+        m.insert(k.as_str().into(), v.clone().into());
+    }
     m.insert("Code".into(), e.code.clone().into());
     m.insert("Message".into(), e.message.clone().into());
     m.insert("Operation".into(), e.operation.clone().into());
@@ -30,6 +34,28 @@ pub fn error_map(e: &AwsError) -> Map {
 /// Throws an AWS error into the script at `pos`.
 pub fn throw(e: AwsError, pos: Position) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(error_map(&e).into(), pos))
+}
+
+/// The fields every thrown AWS error has; any others are its details.
+const ERROR_FIELDS: &[&str] = &["Code", "Message", "Operation", "Service", "StatusCode", "RequestId"];
+
+/// An AWS error as the kernel shows it: its code, and its message followed by its details
+/// ("The specified key does not exist. (Key: nope)").
+pub fn shown_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
+    let (code, mut msg) = as_aws_error(err)?;
+    let mut inner = err;
+    while let EvalAltResult::ErrorInFunctionCall(_, _, e, _) = inner {
+        inner = e;
+    }
+    if let EvalAltResult::ErrorRuntime(v, _) = inner
+        && let Some(m) = v.read_lock::<Map>()
+    {
+        let details: Vec<String> = m.iter().filter(|(k, _)| !ERROR_FIELDS.contains(&k.as_str())).map(|(k, v)| format!("{k}: {v}")).collect();
+        if !details.is_empty() {
+            msg = format!("{msg} ({})", details.join(", "));
+        }
+    }
+    Some((code, msg))
 }
 
 /// Reads an AWS error back out of a thrown value (for `lab::expect_error` and the kernel).
@@ -277,6 +303,16 @@ mod tests {
         assert!(e.message.contains("`KeyId`: wrong type: expected a string, got an integer"), "{}", e.message);
         let e = from_params::<Req>(&map(&[("KeyId", "k".into()), ("Plaintext", "x".into()), ("NumberOfBytes", (-1_i64).into())]), kms, "encrypt");
         assert!(e.is_err());
+    }
+
+    #[test]
+    fn shown_errors_carry_their_details() {
+        let e = crate::s3::error::no_such_key("photos/cat.jpg");
+        let thrown = throw(e, Position::NONE);
+        assert_eq!(as_aws_error(&thrown).unwrap().1, "The specified key does not exist.");
+        assert_eq!(shown_aws_error(&thrown).unwrap(), ("NoSuchKey".into(), "The specified key does not exist. (Key: photos/cat.jpg)".into()));
+        let plain = throw(AwsError::new("NotFoundException", 400, "Key 'x' does not exist"), Position::NONE);
+        assert_eq!(shown_aws_error(&plain).unwrap().1, "Key 'x' does not exist");
     }
 
     #[test]

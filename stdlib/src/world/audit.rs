@@ -95,7 +95,7 @@ impl Serialize for EventResource {
 }
 
 /// A JSON value kept as its compact text (`requestParameters`, `responseElements`): the trail
-/// keeps every event, and a parsed object costs several allocations per key. It is shown,
+/// keeps 100,000 events, and a parsed object costs several allocations per key. It is shown,
 /// saved and compared as the JSON value itself.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JsonText(Option<Box<str>>);
@@ -142,7 +142,7 @@ impl<'de> Deserialize<'de> for JsonText {
     }
 }
 
-/// One CloudTrail event, kept compact (the trail keeps every event): the fields that are
+/// One CloudTrail event, kept compact (the trail keeps 100,000 of them): the fields that are
 /// fixed per service and operation (`eventSource`, `eventName`, ...) and the common
 /// region, address and account borrow static names rather than copying them, ids are 16
 /// bytes, and the parameters are JSON text.

@@ -60,6 +60,11 @@ pub struct AwsError {
     pub operation: String,
     #[serde(default)]
     pub request_id: String,
+    /// The elements a service's error document adds for this code (S3's `<Key>` for
+    /// NoSuchKey, `<BucketName>` for NoSuchBucket), in order; a script's `catch (e)` reads
+    /// them as `e.Key`, `e.BucketName`, as the SDKs expose them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<(String, String)>,
 }
 
 impl AwsError {
@@ -71,7 +76,14 @@ impl AwsError {
             service: String::new(),
             operation: String::new(),
             request_id: String::new(),
+            details: Vec::new(),
         }
+    }
+
+    /// Adds an element to the error document (see [`AwsError::details`]).
+    pub fn detail(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.details.push((name.to_string(), value.into()));
+        self
     }
 }
 
