@@ -21,7 +21,8 @@
 //!   `signin.amazonaws.com`): password, MFA code when the user has a device, expiry and
 //!   reset-required. A successful sign-in returns console-session credentials (12 hours,
 //!   MFA-authenticated when a code was given).
-//! - "Last used" data comes from the audit trail, with AWS's recording granularity: an access
+//! - "Last used" data comes from every call made (kept by [`super::usage`] as calls are
+//!   recorded, not read from the bounded trail), with AWS's recording granularity: an access
 //!   key's use is recorded at most once per 15 minutes, a password's once per 5 minutes;
 //!   services without Regions (IAM, S3, Route 53, Organizations) show Region `N/A`.
 //! - The credential report has AWS's 22 columns and value formats (`2026-01-01T00:00:00+00:00`,
@@ -31,8 +32,8 @@
 //!   ReportExpired once it is four hours old.
 //! - Access Advisor lists the services the entity's permissions policies allow (identity
 //!   policies only: "Service last accessed data does not use other policy types") with the
-//!   last attempt to use each ("all attempts ..., not just the successful ones") from the
-//!   trail over the 400-day tracking period, and tracked actions for IAM, S3, EC2 at
+//!   last attempt to use each ("all attempts ..., not just the successful ones") over the
+//!   400-day tracking period, and tracked actions for IAM, S3, EC2 at
 //!   ACTION_LEVEL granularity.
 //!
 //! Simplified: reports and jobs are ready at once (no IN_PROGRESS state, no four-hour delay
@@ -858,14 +859,14 @@ fn allows_service(policies: &[Policy], prefix: &str) -> bool {
     })
 }
 
-/// The entity (user ARN, or role ARN for a session) that `arn` (a user or a role session)
-/// stands for, if it is one of the subject's.
+/// The entity (user ARN, or role ARN) that `arn` (a user, or a role's sessions as
+/// `usage` keeps them) stands for, if it is one of the subject's.
 fn entity_of(arn: &str, s: &Subject) -> Option<String> {
     if s.users.contains(arn) {
         return Some(arn.to_string());
     }
     let a: Arn = arn.parse().ok()?;
-    let role_name = a.resource.strip_prefix("assumed-role/")?.split('/').next()?;
+    let role_name = a.resource.strip_prefix("assumed-role/")?;
     s.roles.iter().find(|r| r.parse::<Arn>().ok().is_some_and(|ra| ra.account == a.account && ra.resource_name() == role_name)).cloned()
 }
 

@@ -723,6 +723,12 @@ fn worlds_saved_before_usage_was_kept_apart_rebuild_it_from_their_trail() {
     let _ = e.eval::<Dynamic>(USAGE_SCENARIO).unwrap();
     let w = shared.lock();
     assert!(!w.iam.usage.access_keys.is_empty() && !w.iam.usage.services.is_empty() && !w.iam.usage.passwords.is_empty());
+    // Only what the answers read is kept: users' keys (not the session's ASIA key), and a
+    // role's sessions together under the role.
+    assert!(w.trail.iter().any(|e| e.user_identity.access_key_id.as_deref().is_some_and(|k| k.starts_with("ASIA"))));
+    assert!(w.iam.usage.access_keys.keys().all(|k| k.starts_with("AKIA")));
+    let who: Vec<&String> = w.iam.usage.services.keys().collect();
+    assert_eq!(who, ["arn:aws:iam::111122223333:user/alice", "arn:aws:sts::111122223333:assumed-role/reader"]);
     let mut saved = w.save();
     saved["iam"].as_object_mut().unwrap().remove("usage");
     let mut back = crate::world::World::default();

@@ -84,11 +84,13 @@ pub struct ServiceAttempts {
 /// Everything IAM keeps of the calls made.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
-    /// Access key id -> its last recorded use.
+    /// A user's access key id (`AKIA...`) -> its last recorded use. Temporary keys are not
+    /// kept: nothing reports their use.
     pub access_keys: BTreeMap<String, LastUse>,
     /// User ARN -> its last recorded console sign-in.
     pub passwords: BTreeMap<String, Timestamp>,
-    /// The ARN of a user or a role session -> service namespace -> its attempts.
+    /// A user's ARN, or a role's sessions' ARN without the session name
+    /// (`arn:aws:sts::111122223333:assumed-role/reader`) -> service namespace -> attempts.
     pub services: BTreeMap<String, BTreeMap<String, ServiceAttempts>>,
 }
 
@@ -106,7 +108,7 @@ impl Usage {
     /// Folds in event number `seq` of the trail.
     pub fn observe(&mut self, e: &AuditEvent, seq: u64) {
         let who = &e.user_identity;
-        if let Some(key) = &who.access_key_id
+        if let Some(key) = who.access_key_id.as_ref().filter(|k| k.starts_with("AKIA"))
             && record_use(self.access_keys.get(key.as_str()).map(|u| u.at), e.event_time, ACCESS_KEY_GRANULARITY)
         {
             let service = namespace(e).to_string();
@@ -125,6 +127,8 @@ impl Usage {
             return;
         }
         let Some(arn) = &who.arn else { return };
+        // Access Advisor reports a role, not its sessions.
+        let arn = if who.kind == "AssumedRole" { arn.rsplit_once('/').map_or(arn.as_str(), |(role, _)| role) } else { arn.as_str() };
         let ns = namespace(e);
         let attempts = slot(slot(&mut self.services, arn), ns);
         Attempt::fold(&mut attempts.last, e, seq);

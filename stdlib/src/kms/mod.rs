@@ -206,5 +206,5 @@ fn service_event(w: &mut World, r: &KeyRef, arn: &str, name: &'static str, at: T
         event_type: "AwsServiceEvent".into(),
         event_category: "Management".into(),
         recipient_account_id: r.account.clone().into(),
-    });
+    }, true);
 }

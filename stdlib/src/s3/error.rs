@@ -143,12 +143,21 @@ pub fn no_such_key(key: &str) -> AwsError {
 }
 
 pub fn no_such_version(key: &str, version_id: &str) -> AwsError {
-    S3Error::NoSuchVersion.err("Indicates that the version ID specified in the request does not match an existing version.").detail("Key", key).detail("VersionId", version_id)
+    // The code table describes it as "Indicates that the version ID specified in the request
+    // does not match an existing version."; the error document S3 sends says this.
+    S3Error::NoSuchVersion.err("The specified version does not exist.").detail("Key", key).detail("VersionId", version_id)
 }
 
 /// Operation `operation` by version id on a delete marker (405, `x-amz-delete-marker: true`).
 pub fn delete_marker_not_allowed(operation: &str) -> AwsError {
-    let method = ["Head", "Put", "Delete"].into_iter().find(|p| operation.starts_with(p)).map_or("GET".to_string(), str::to_ascii_uppercase);
+    let method = match operation {
+        "RestoreObject" | "SelectObjectContent" => "POST",
+        "CopyObject" | "UploadPartCopy" => "PUT",
+        op if op.starts_with("Head") => "HEAD",
+        op if op.starts_with("Put") => "PUT",
+        op if op.starts_with("Delete") => "DELETE",
+        _ => "GET",
+    };
     S3Error::MethodNotAllowed.err("The specified method is not allowed against this resource.").detail("Method", method).detail("ResourceType", "DeleteMarker")
 }
 

@@ -14,7 +14,8 @@
 //!   access point ARN, ACL required.
 //! - Delivery is delayed: every request recorded in the world's audit trail is delivered in a
 //!   log object `PREFIX + YYYY-mm-DD-HH-MM-SS-UNIQUE` [`DELIVERY_DELAY`] (one hour) after the
-//!   oldest undelivered request (AWS: "within a few hours"; best effort).
+//!   oldest undelivered request (AWS: "within a few hours"; best effort), or earlier when
+//!   the trail is about to let undelivered requests go (`World::record`).
 //!
 //! Simplified: records are derived from the audit trail (every S3 API call on the bucket is
 //! one record), so bytes sent, object size and timings are `-`; HTTP status comes from the
@@ -188,8 +189,9 @@ pub fn run_due(w: &mut World, now: Timestamp) {
         let Some(l) = &b.logging else { continue };
         per_target.entry((l.target_bucket.clone(), l.target_prefix.clone(), b.region.clone())).or_default().push(record(&b.owner, name, e, &p));
     }
-    // The deliveries below are not logged (and do not deliver again when they fill the trail).
-    w.s3.log_cursor = Some(u64::MAX);
+    let end = w.trail.total();
+    w.s3.log_cursor = Some(end);
+    w.s3.delivering = true;
     for ((target, prefix, region), lines) in per_target {
         let stamp = now.to_chrono().format("%Y-%m-%d-%H-%M-%S").to_string();
         let unique: String = w.rng.bytes(8).iter().map(|b| format!("{b:02X}")).collect();
@@ -201,7 +203,9 @@ pub fn run_due(w: &mut World, now: Timestamp) {
         // A refused delivery is dropped: server access logging is best effort.
         let _ = w.call_as(caller, &S3, "PutObject", params, |c| deliver(c, &target, &key, body.into_bytes()));
     }
+    // The deliveries themselves are not logged.
     w.s3.log_cursor = Some(w.trail.total());
+    w.s3.delivering = false;
 }
 
 fn deliver(c: &mut Call<'_>, target: &str, key: &str, data: Vec<u8>) -> Result<(), AwsError> {

@@ -75,13 +75,16 @@ fn records_of_events_the_trail_lets_go_are_delivered_first() {
     let script = format!(
         r#"{SETUP} allow_logging();
            for i in 0..10 {{ s3::put_object("app-data", `k${{i}}`, "v"); }}
+           let last = world::trail()[-1];
            clock::advance("2h");
            let lines = [];
            for k in logs() {{ for l in s3::get_object("app-logs", k).Body.as_string().split("\n") {{ if l != "" {{ lines.push(l); }} }} }}
-           [world::trail().len(), lines.map(|l| l.split(" ")[8])]"#
+           [world::trail().len(), lines.map(|l| l.split(" ")[8]), last.eventName, last.requestParameters.key, last.userIdentity.type]"#
     );
     let r = ok_with_trail(&script, 4).into_array().unwrap();
     assert_eq!(r[0].as_int().unwrap(), 4, "the trail keeps 4 events");
+    // Deliveries come before the event of the call that set them off, which stays the last.
+    assert_eq!((s(&r[2]), s(&r[3]), s(&r[4])), ("PutObject".into(), "k9".into(), "Root".into()));
     // Several log objects are delivered at one instant; their keys end in a random part.
     let sorted = |d: &rhai::Dynamic| {
         let mut v: Vec<String> = d.clone().into_array().unwrap().iter().map(s).collect();

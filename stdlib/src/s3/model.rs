@@ -52,6 +52,10 @@ pub struct S3State {
     /// Sequence number of the first audit event whose access log record is not delivered yet.
     #[serde(default)]
     pub log_cursor: Option<u64>,
+    /// Set while access logs are being delivered: the deliveries' own events do not set off
+    /// another delivery.
+    #[serde(skip)]
+    pub delivering: bool,
     /// Access points of every account and Region, by ARN.
     #[serde(default)]
     pub access_points: BTreeMap<String, super::access_points::AccessPoint>,

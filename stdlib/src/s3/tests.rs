@@ -241,7 +241,7 @@ fn error_messages_are_s3s_and_details_are_fields() {
     assert_eq!((f(2, "Code"), f(2, "Key")), ("NoSuchKey".into(), "k".into()), "the current version is a delete marker");
     assert_eq!((f(3, "Code"), f(3, "Key")), ("NoSuchVersion".into(), "k".into()), "a version of another key");
     assert_eq!(f(3, "VersionId"), s(&v[2]));
-    assert_eq!(f(3, "Message"), "Indicates that the version ID specified in the request does not match an existing version.");
+    assert_eq!(f(3, "Message"), "The specified version does not exist.");
     assert_eq!((f(4, "Code"), f(4, "Message")), ("MethodNotAllowed".into(), "The specified method is not allowed against this resource.".into()));
     assert_eq!((f(4, "Method"), f(4, "ResourceType")), ("GET".into(), "DeleteMarker".into()));
     assert_eq!((f(5, "Code"), f(5, "Message"), f(5, "BucketName")), ("BucketNotEmpty".into(), "The bucket you tried to delete is not empty.".into(), "bkt".into()));

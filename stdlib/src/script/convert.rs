@@ -39,37 +39,30 @@ pub fn throw(e: AwsError, pos: Position) -> Box<EvalAltResult> {
 /// The fields every thrown AWS error has; any others are its details.
 const ERROR_FIELDS: &[&str] = &["Code", "Message", "Operation", "Service", "StatusCode", "RequestId"];
 
-/// An AWS error as the kernel shows it: its code, and its message followed by its details
-/// ("The specified key does not exist. (Key: nope)").
-pub fn shown_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
-    let (code, mut msg) = as_aws_error(err)?;
-    let mut inner = err;
-    while let EvalAltResult::ErrorInFunctionCall(_, _, e, _) = inner {
-        inner = e;
+/// The map a script threw (through any function calls it passed).
+fn thrown_map(err: &EvalAltResult) -> Option<Map> {
+    match err {
+        EvalAltResult::ErrorRuntime(v, _) => v.read_lock::<Map>().map(|m| m.clone()),
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => thrown_map(inner),
+        _ => None,
     }
-    if let EvalAltResult::ErrorRuntime(v, _) = inner
-        && let Some(m) = v.read_lock::<Map>()
-    {
-        let details: Vec<String> = m.iter().filter(|(k, _)| !ERROR_FIELDS.contains(&k.as_str())).map(|(k, v)| format!("{k}: {v}")).collect();
-        if !details.is_empty() {
-            msg = format!("{msg} ({})", details.join(", "));
-        }
-    }
-    Some((code, msg))
 }
 
 /// Reads an AWS error back out of a thrown value (for `lab::expect_error` and the kernel).
 pub fn as_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
-    match err {
-        EvalAltResult::ErrorRuntime(v, _) => {
-            let m = v.read_lock::<Map>()?;
-            let code = m.get("Code")?.clone().into_string().ok()?;
-            let msg = m.get("Message").and_then(|m| m.clone().into_string().ok()).unwrap_or_default();
-            Some((code, msg))
-        }
-        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => as_aws_error(inner),
-        _ => None,
-    }
+    let m = thrown_map(err)?;
+    let code = m.get("Code")?.clone().into_string().ok()?;
+    let msg = m.get("Message").and_then(|m| m.clone().into_string().ok()).unwrap_or_default();
+    Some((code, msg))
+}
+
+/// An AWS error as the kernel shows it: its code, and its message followed by its details
+/// in name order ("The specified key does not exist. (Key: nope)").
+pub fn shown_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
+    let (code, msg) = as_aws_error(err)?;
+    let m = thrown_map(err)?;
+    let details: Vec<String> = m.iter().filter(|(k, _)| !ERROR_FIELDS.contains(&k.as_str())).map(|(k, v)| format!("{k}: {v}")).collect();
+    Some((code, if details.is_empty() { msg } else { format!("{msg} ({})", details.join(", ")) }))
 }
 
 /// A serde value as a Rhai value (maps, arrays, blobs for bytes, `()` for None).

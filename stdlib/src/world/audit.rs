@@ -225,9 +225,13 @@ impl AuditTrail {
         }
         self.events.push_back(Box::new(e));
     }
-    /// Whether the next push lets the oldest event go.
-    pub fn is_full(&self) -> bool {
-        self.events.len() >= self.capacity.max(1)
+    /// The sequence number of the oldest event kept after `n` more pushes.
+    pub fn first_seq_after(&self, n: u64) -> u64 {
+        (self.total() + n).saturating_sub(self.capacity.max(1) as u64).max(self.dropped)
+    }
+    /// How many events the trail keeps.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
     /// Changes how many events the trail keeps (tests use small trails), letting the oldest
     /// go at the next push if it holds more.
@@ -242,11 +246,6 @@ impl AuditTrail {
     pub fn since(&self, seq: u64) -> impl Iterator<Item = &AuditEvent> + '_ {
         let skip = seq.saturating_sub(self.dropped).min(self.events.len() as u64) as usize;
         self.events.range(skip..).map(|e| &**e)
-    }
-    /// The event with sequence number `seq`, if it is kept.
-    pub fn get(&self, seq: u64) -> Option<&AuditEvent> {
-        let i = usize::try_from(seq.checked_sub(self.dropped)?).ok()?;
-        self.events.get(i).map(|e| &**e)
     }
     /// The newest event.
     pub fn last(&self) -> Option<&AuditEvent> {

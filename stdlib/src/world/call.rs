@@ -168,6 +168,7 @@ impl World {
         };
         let account = caller.principal.account().or_else(|| resources.iter().find_map(|r| r.account_id()));
         let recipient = super::static_name(account.unwrap_or(super::DEFAULT_ACCOUNT), [super::DEFAULT_ACCOUNT]);
+        let direct = caller.via_service.is_none();
         self.record(AuditEvent {
             event_version: "1.09".into(),
             event_time,
@@ -191,21 +192,31 @@ impl World {
             event_type: "AwsApiCall".into(),
             event_category: if data_event { "Data".into() } else { "Management".into() },
             recipient_account_id: recipient,
-        });
+        }, direct);
         result
     }
 }
 
+/// How many events a call may record inside another (nested calls, such as S3 calling KMS
+/// for SSE-KMS) before its own: S3 delivers access logs early while at least this many
+/// pushes remain before an undelivered event would be let go.
+const NESTED_EVENTS: u64 = 64;
+
 impl World {
-    /// Records an audit event. IAM folds it into what it keeps of every call first (last-used
-    /// data, Access Advisor), and when the trail is full, S3 delivers the access logs of the
-    /// events it has not logged yet before the trail lets the oldest go: early, not lost.
-    pub fn record(&mut self, e: AuditEvent) {
+    /// Records an audit event: IAM folds it into what it keeps of every call (last-used data,
+    /// Access Advisor), then it joins the trail. Before the event of a `direct` call (one
+    /// not made inside another operation), S3 delivers the access logs of the events the
+    /// trail is about to let go: early, not lost. Never in the middle of another operation,
+    /// which may yet fail and must then have changed nothing.
+    pub fn record(&mut self, e: AuditEvent, direct: bool) {
+        if direct && !self.s3.delivering {
+            let headroom = NESTED_EVENTS.min(self.trail.capacity() as u64 / 4);
+            if self.s3.log_cursor.is_some_and(|c| c < self.trail.first_seq_after(headroom + 1)) {
+                crate::s3::logging::run_due(self, self.clock.now);
+            }
+        }
         self.iam.usage.observe(&e, self.trail.total());
         self.trail.push(e);
-        if self.trail.is_full() && self.s3.log_cursor.is_some_and(|c| c <= self.trail.first_seq()) {
-            crate::s3::logging::run_due(self, self.clock.now);
-        }
     }
 }
 

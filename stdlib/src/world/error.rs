@@ -61,8 +61,8 @@ pub struct AwsError {
     #[serde(default)]
     pub request_id: String,
     /// The elements a service's error document adds for this code (S3's `<Key>` for
-    /// NoSuchKey, `<BucketName>` for NoSuchBucket), in order; a script's `catch (e)` reads
-    /// them as `e.Key`, `e.BucketName`, as the SDKs expose them.
+    /// NoSuchKey, `<BucketName>` for NoSuchBucket), in document order; a script's `catch (e)`
+    /// reads them as `e.Key`, `e.BucketName`, as the SDKs expose them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<(String, String)>,
 }
