@@ -577,12 +577,12 @@ pub use super::usage::LastUse;
 
 /// When and where an access key was last used to sign a request (15-minute granularity).
 pub fn access_key_last_used(w: &World, key_id: &str) -> Option<LastUse> {
-    w.iam.usage.access_key(key_id).cloned()
+    w.iam.usage.access_keys.get(key_id).cloned()
 }
 
 /// When a user's password was last used to sign in (5-minute granularity).
 pub fn password_last_used(w: &World, user_arn: &str) -> Option<Timestamp> {
-    w.iam.usage.password(user_arn)
+    w.iam.usage.passwords.get(user_arn).copied()
 }
 
 #[derive(Debug, Deserialize)]

@@ -142,16 +142,6 @@ impl Usage {
         }
     }
 
-    /// The last recorded use of an access key.
-    pub fn access_key(&self, key_id: &str) -> Option<&LastUse> {
-        self.access_keys.get(key_id)
-    }
-
-    /// The last recorded console sign-in of a user.
-    pub fn password(&self, user_arn: &str) -> Option<Timestamp> {
-        self.passwords.get(user_arn).copied()
-    }
-
     /// Rebuilds everything from the events of a trail (for worlds saved before IAM kept
     /// its usage apart, which kept every event).
     pub fn rebuild<'a>(events: impl Iterator<Item = (u64, &'a AuditEvent)>) -> Usage {

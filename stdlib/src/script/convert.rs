@@ -48,19 +48,23 @@ fn thrown_map(err: &EvalAltResult) -> Option<Map> {
     }
 }
 
-/// Reads an AWS error back out of a thrown value (for `lab::expect_error` and the kernel).
-pub fn as_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
-    let m = thrown_map(err)?;
+/// The code and message of a thrown AWS error map.
+fn code_and_message(m: &Map) -> Option<(String, String)> {
     let code = m.get("Code")?.clone().into_string().ok()?;
     let msg = m.get("Message").and_then(|m| m.clone().into_string().ok()).unwrap_or_default();
     Some((code, msg))
 }
 
+/// Reads an AWS error back out of a thrown value (for `lab::expect_error` and the kernel).
+pub fn as_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
+    code_and_message(&thrown_map(err)?)
+}
+
 /// An AWS error as the kernel shows it: its code, and its message followed by its details
 /// in name order ("The specified key does not exist. (Key: nope)").
 pub fn shown_aws_error(err: &EvalAltResult) -> Option<(String, String)> {
-    let (code, msg) = as_aws_error(err)?;
     let m = thrown_map(err)?;
+    let (code, msg) = code_and_message(&m)?;
     let details: Vec<String> = m.iter().filter(|(k, _)| !ERROR_FIELDS.contains(&k.as_str())).map(|(k, v)| format!("{k}: {v}")).collect();
     Some((code, if details.is_empty() { msg } else { format!("{msg} ({})", details.join(", ")) }))
 }
