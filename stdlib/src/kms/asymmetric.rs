@@ -206,6 +206,39 @@ pub fn public_der(spec: Spec, private: &[u8]) -> Option<Vec<u8>> {
     Some(der.as_bytes().to_vec())
 }
 
+/// The `KeyPairSpec`s GenerateDataKeyPair(WithoutPlaintext) generates here: every one AWS
+/// lists outside the China Regions except ECC_NIST_EDWARDS25519 and ML_KEM_512/768/1024.
+pub const DATA_KEY_PAIR_SPECS: &[&str] =
+    &["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"];
+
+/// A fresh data key pair of `spec` (one of [`DATA_KEY_PAIR_SPECS`], else `None`): the private
+/// key as DER PKCS#8 PrivateKeyInfo and the public key as DER SubjectPublicKeyInfo, the
+/// encodings GenerateDataKeyPair returns.
+pub fn data_key_pair(rng: &mut SimRng, spec: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+    fn pkcs8(der: rsa::pkcs8::Result<rsa::pkcs8::SecretDocument>) -> Vec<u8> {
+        der.expect("PKCS#8 encoding").as_bytes().to_vec()
+    }
+    fn spki(der: rsa::pkcs8::spki::Result<rsa::pkcs8::Document>) -> Vec<u8> {
+        der.expect("SubjectPublicKeyInfo encoding").as_bytes().to_vec()
+    }
+    match spec {
+        "ECC_NIST_P521" => {
+            let k = p521::SecretKey::random(&mut seeded(rng));
+            Some((pkcs8(k.to_pkcs8_der()), spki(k.public_key().to_public_key_der())))
+        }
+        "ECC_SECG_P256K1" => {
+            let k = k256::SecretKey::random(&mut seeded(rng));
+            Some((pkcs8(k.to_pkcs8_der()), spki(k.public_key().to_public_key_der())))
+        }
+        _ => {
+            let spec = Spec::parse(spec).filter(|s| !s.is_hmac())?;
+            let private = generate(rng, spec);
+            let public = public_der(spec, &private).expect("a key pair just generated");
+            Some((private, public))
+        }
+    }
+}
+
 fn rsa_scheme_sign(alg: SigningAlgorithm, key: &RsaPrivateKey, rng: &mut SimRng, digest: &[u8]) -> Option<Vec<u8>> {
     let mut r = seeded(rng);
     let sig = match (alg.scheme, alg.hash) {

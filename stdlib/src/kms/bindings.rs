@@ -74,6 +74,8 @@ const DECRYPT: &str = "Decrypts a ciphertext blob; the key is read from the blob
 const RE_ENCRYPT: &str = "Decrypts a ciphertext and encrypts it under another key without exposing the plaintext; returns `#{ CiphertextBlob, SourceKeyId, KeyId, ... }`.\n```rhai\nkms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, DestinationKeyId: \"alias/new\" })\n```";
 const GENERATE_DATA_KEY: &str = "Returns a fresh data key in plaintext and encrypted under the KMS key (`KeySpec` AES_256/AES_128 or `NumberOfBytes` 1-1024): encrypt locally with `Plaintext`, discard it, store `CiphertextBlob` with the data.\n```rhai\nlet dk = kms::generate_data_key(#{ KeyId: \"alias/demo\", KeySpec: \"AES_256\" });\n```";
 const GENERATE_DATA_KEY_WP: &str = "Returns a data key encrypted under the KMS key only (decrypt it later with `kms::decrypt`).\n```rhai\nkms::generate_data_key_without_plaintext(#{ KeyId: \"alias/demo\", KeySpec: \"AES_256\" })\n```";
+const GENERATE_DATA_KEY_PAIR: &str = "Returns a fresh key pair for use outside KMS (`KeyPairSpec` RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1): `PublicKey` (DER SubjectPublicKeyInfo), `PrivateKeyPlaintext` (DER PKCS#8) and `PrivateKeyCiphertextBlob`, the private key encrypted under the symmetric KMS key: keep the encrypted copy, and get the private key back with `kms::decrypt` when you need it.\n```rhai\nlet kp = kms::generate_data_key_pair(#{ KeyId: \"alias/demo\", KeyPairSpec: \"ECC_NIST_P256\" });\n```";
+const GENERATE_DATA_KEY_PAIR_WP: &str = "Returns a fresh key pair's `PublicKey` and its private key encrypted under the symmetric KMS key only (`PrivateKeyCiphertextBlob`; decrypt it with `kms::decrypt` when you need it).\n```rhai\nlet kp = kms::generate_data_key_pair_without_plaintext(\"alias/demo\", \"RSA_2048\");\n```";
 const GENERATE_RANDOM: &str = "Returns `#{ Plaintext }`: 1-1,024 random bytes (from the world's seeded generator: reproducible, never secret).\n```rhai\nkms::generate_random(#{ NumberOfBytes: 32 }).Plaintext\n```";
 const LIST_KEYS: &str = "Lists the keys of the account in the region: `#{ Keys: [#{ KeyId, KeyArn }], Truncated }`.\n```rhai\nkms::list_keys().Keys\n```";
 const ENABLE_KEY: &str = "Enables a disabled key (a rotation that fell due while it was disabled happens now).\n```rhai\nkms::enable_key(\"alias/demo\")\n```";
@@ -142,6 +144,10 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
         });
     }
     api.op("generate_data_key_without_plaintext", "GenerateDataKeyWithoutPlaintext", GENERATE_DATA_KEY_WP, ops::generate_data_key_without_plaintext);
+    api.op("generate_data_key_pair", "GenerateDataKeyPair", GENERATE_DATA_KEY_PAIR, ops::generate_data_key_pair);
+    overload!(api, "generate_data_key_pair", "GenerateDataKeyPair", ops::generate_data_key_pair, GENERATE_DATA_KEY_PAIR, [key_id: ImmutableString => "KeyId", spec: ImmutableString => "KeyPairSpec"]);
+    api.op("generate_data_key_pair_without_plaintext", "GenerateDataKeyPairWithoutPlaintext", GENERATE_DATA_KEY_PAIR_WP, ops::generate_data_key_pair_without_plaintext);
+    overload!(api, "generate_data_key_pair_without_plaintext", "GenerateDataKeyPairWithoutPlaintext", ops::generate_data_key_pair_without_plaintext, GENERATE_DATA_KEY_PAIR_WP, [key_id: ImmutableString => "KeyId", spec: ImmutableString => "KeyPairSpec"]);
     api.op("generate_random", "GenerateRandom", GENERATE_RANDOM, ops::generate_random);
     overload!(api, "generate_random", "GenerateRandom", ops::generate_random, GENERATE_RANDOM, [n: i64 => "NumberOfBytes"]);
 

@@ -29,7 +29,7 @@
 //!   anywhere wins. Condition keys: `kms:CallerAccount`, `kms:ViaService`,
 //!   `kms:EncryptionContext:<key>`, `kms:EncryptionContextKeys`, `kms:EncryptionAlgorithm`,
 //!   `kms:GrantOperations`, `kms:GranteePrincipal`, `kms:RetiringPrincipal`,
-//!   `kms:GrantIsForAWSResource`, `kms:GrantConstraintType`, `kms:KeySpec`, `kms:KeyUsage`,
+//!   `kms:GrantIsForAWSResource`, `kms:GrantConstraintType`, `kms:DataKeyPairSpec`, `kms:KeySpec`, `kms:KeyUsage`,
 //!   `kms:KeyOrigin`, `kms:MultiRegion`, `kms:RequestAlias`, `kms:ResourceAliases`,
 //!   `kms:ReEncryptOnSameKey`, `kms:RotationPeriodInDays`,
 //!   `kms:ScheduleKeyDeletionPendingWindowInDays`, `kms:WrappingAlgorithm`,
@@ -64,8 +64,15 @@
 //!   and AWS's per-algorithm plaintext limits (Decrypt needs KeyId and EncryptionAlgorithm; no
 //!   encryption context); GenerateMac/VerifyMac, KMSInvalidMacException. Key usage is checked
 //!   with AWS's message (`<ARN> key usage is SIGN_VERIFY which is not valid for Encrypt.`);
+//!   ReEncrypt from and to RSA ENCRYPT_DECRYPT keys (`SourceKeyId` and
+//!   `SourceEncryptionAlgorithm` name an RSA source, `DestinationEncryptionAlgorithm` an RSA
+//!   destination; key material ids only for symmetric sides, as Decrypt's `KeyMaterialId`);
 //!   such keys never rotate; grants may name only the operations the key supports.
 //!   `kms::verify_with_public_key` (not an API) checks a signature with the DER public key only.
+//! - Data key pairs ([`ops::generate_data_key_pair`], [`ops::generate_data_key_pair_without_plaintext`]):
+//!   KeyPairSpec RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1; the public key
+//!   as DER SubjectPublicKeyInfo, the private key as DER PKCS#8, and the private key sealed
+//!   under a symmetric encryption key (with the encryption context) for Decrypt to open.
 //! - Multi-Region keys ([`ops::replicate_key`], [`ops::update_primary_region`]): `mrk-` ids;
 //!   ReplicateKey into another Region of the account (same key id, spec, usage and key
 //!   material; its own policy, description, tags, grants, aliases and state); a ciphertext of
@@ -85,8 +92,11 @@
 //! - ECC_NIST_P521, ECC_SECG_P256K1, Ed25519, SM2, ML-DSA/ML-KEM keys, KEY_AGREEMENT,
 //!   imported asymmetric material, custom key stores (CloudHSM, external) and therefore the
 //!   `Unavailable` state: CreateKey refuses them with `UnsupportedOperationException` naming
-//!   the simulator. GenerateDataKeyPair(WithoutPlaintext) and ReEncrypt with an asymmetric
-//!   key are not modelled (an RSA ciphertext fails ReEncrypt as invalid). Messages AWS does
+//!   the simulator, as GenerateDataKeyPair refuses the ECC_NIST_EDWARDS25519, ML_KEM_* and
+//!   SM2 (China Regions only) key pair specs. AWS lists `kms:EncryptionAlgorithm` for both
+//!   actions of ReEncrypt without saying which parameter each sees: here ReEncryptFrom sees
+//!   `SourceEncryptionAlgorithm` and ReEncryptTo `DestinationEncryptionAlgorithm`. The
+//!   `Recipient` (Nitro Enclaves) and `DryRunModifiers` parameters are not modelled. Messages AWS does
 //!   not document are the simulator's wording in AWS's style: the RSA plaintext limit, an
 //!   encryption context on an RSA key (ValidationException), GetPublicKey on a symmetric or
 //!   HMAC key and rotation of an asymmetric key (UnsupportedOperationException), a data key

@@ -1022,6 +1022,15 @@ fn open_with(c: &Call, r: &KeyRef, version: u32, blob: &[u8], ec: &EncryptionCon
     Ok((plain, bk.id.clone()))
 }
 
+/// The key a request names for its ciphertext (Decrypt's `KeyId`, ReEncrypt's `SourceKeyId`)
+/// when that is an asymmetric key: an asymmetric ciphertext does not name its key, the
+/// request does.
+fn named_asymmetric(c: &mut Call, named: &Option<String>) -> Result<Option<KeyRef>, AwsError> {
+    let Some(id) = named else { return Ok(None) };
+    let (r, _) = resolve(c, id)?;
+    Ok((!key(c, &r).is_symmetric()).then_some(r))
+}
+
 /// A `KeyId`/`SourceKeyId` given with a ciphertext must name the key that encrypted it.
 fn check_named_key(c: &mut Call, named: &Option<String>, actual: &KeyRef) -> Result<(), AwsError> {
     if let Some(id) = named {
@@ -1055,7 +1064,9 @@ pub struct DecryptResponse {
     pub key_id: String,
     pub plaintext: Blob,
     pub encryption_algorithm: String,
-    pub key_material_id: String,
+    /// Present only when a symmetric encryption key decrypted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_material_id: Option<String>,
 }
 
 pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, AwsError> {
@@ -1063,12 +1074,8 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
     let ec = context_of(&req.encryption_context);
-    // An asymmetric ciphertext does not name its key: the request's KeyId does.
-    if let Some(id) = &req.key_id {
-        let (named, _) = resolve(c, id)?;
-        if !key(c, &named).is_symmetric() {
-            return keypairs::rsa_decrypt(c, &named, &req, &ec, &tokens);
-        }
+    if let Some(named) = named_asymmetric(c, &req.key_id)? {
+        return keypairs::rsa_decrypt(c, &named, &req, &ec, &tokens);
     }
     let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
     check_named_key(c, &req.key_id, &r)?;
@@ -1078,7 +1085,7 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
     symmetric_algorithm(key(c, &r), &req.encryption_algorithm)?;
     dry_run(req.dry_run)?;
     let (plain, material_id) = open_with(c, &r, version, &req.ciphertext_blob.0, &ec)?;
-    Ok(DecryptResponse { key_id: key(c, &r).arn.clone(), plaintext: Blob(plain), encryption_algorithm: SYMMETRIC_DEFAULT.into(), key_material_id: material_id })
+    Ok(DecryptResponse { key_id: key(c, &r).arn.clone(), plaintext: Blob(plain), encryption_algorithm: SYMMETRIC_DEFAULT.into(), key_material_id: Some(material_id) })
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -1110,13 +1117,20 @@ pub struct ReEncryptResponse {
     pub key_id: String,
     pub source_encryption_algorithm: String,
     pub destination_encryption_algorithm: String,
-    pub source_key_material_id: String,
-    pub destination_key_material_id: String,
+    /// Present only when the source is a symmetric encryption key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_key_material_id: Option<String>,
+    /// Present only when the destination is a symmetric encryption key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_key_material_id: Option<String>,
 }
 
-/// ReEncrypt: decrypts under the blob's key and encrypts under the destination key without
+/// ReEncrypt: decrypts under the source key and encrypts under the destination key without
 /// the plaintext leaving KMS. Needs `kms:ReEncryptFrom` on the source and `kms:ReEncryptTo`
-/// on the destination.
+/// on the destination. Either side may be an RSA ENCRYPT_DECRYPT key: an RSA ciphertext does
+/// not name its key, so `SourceKeyId` and `SourceEncryptionAlgorithm` must; an RSA
+/// destination needs `DestinationEncryptionAlgorithm`, and neither RSA side takes an
+/// encryption context.
 pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptResponse, AwsError> {
     check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
     check_algorithm(&req.source_encryption_algorithm, "sourceEncryptionAlgorithm")?;
@@ -1124,27 +1138,64 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     let tokens = read_tokens(&req.grant_tokens)?;
     let src_ec = context_of(&req.source_encryption_context);
     let dst_ec = context_of(&req.destination_encryption_context);
-    let (src, version) = blob_key(c, &req.ciphertext_blob.0)?;
-    check_named_key(c, &req.source_key_id, &src)?;
+    // The source and, for a symmetric blob, the backing-key version it names.
+    let (src, version) = match named_asymmetric(c, &req.source_key_id)? {
+        Some(r) => (r, None),
+        None => {
+            let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
+            check_named_key(c, &req.source_key_id, &r)?;
+            (r, Some(version))
+        }
+    };
     let (dst, dst_alias) = resolve(c, &req.destination_key_id)?;
     let same = ContextValue::bool(src == dst);
-    authorize_key(c, &src, Ask::new("kms:ReEncryptFrom").grant("ReEncryptFrom", &tokens).ec(&src_ec).ctx("kms:ReEncryptOnSameKey", same.clone()))?;
-    let ask = Ask::new("kms:ReEncryptTo").grant("ReEncryptTo", &tokens).ec(&dst_ec).alias(dst_alias.as_deref()).ctx("kms:ReEncryptOnSameKey", same);
+    let src_alg = req.source_encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT);
+    let dst_alg = req.destination_encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT);
+    let ask = Ask::new("kms:ReEncryptFrom")
+        .grant("ReEncryptFrom", &tokens)
+        .ec(&src_ec)
+        .ctx("kms:ReEncryptOnSameKey", same.clone())
+        .ctx("kms:EncryptionAlgorithm", ContextValue::string(src_alg.to_string()));
+    authorize_key(c, &src, ask)?;
+    let ask = Ask::new("kms:ReEncryptTo")
+        .grant("ReEncryptTo", &tokens)
+        .ec(&dst_ec)
+        .alias(dst_alias.as_deref())
+        .ctx("kms:ReEncryptOnSameKey", same)
+        .ctx("kms:EncryptionAlgorithm", ContextValue::string(dst_alg.to_string()));
     authorize_key(c, &dst, ask)?;
     gate(key(c, &src), Gate::Crypto)?;
     gate(key(c, &dst), Gate::Crypto)?;
-    symmetric_algorithm(key(c, &src), &req.source_encryption_algorithm)?;
-    require_usage(key(c, &dst), ENCRYPT_DECRYPT, true, "ReEncrypt")?;
-    symmetric_algorithm(key(c, &dst), &req.destination_encryption_algorithm)?;
+    let src_alg = match version {
+        Some(_) => symmetric_algorithm(key(c, &src), &req.source_encryption_algorithm).map(|_| SYMMETRIC_DEFAULT.to_string())?,
+        None => keypairs::rsa_check(key(c, &src), &req.source_encryption_algorithm, &src_ec, "ReEncrypt")?,
+    };
+    let dst_rsa = !key(c, &dst).is_symmetric();
+    let dst_alg = if dst_rsa {
+        keypairs::rsa_check(key(c, &dst), &req.destination_encryption_algorithm, &dst_ec, "ReEncrypt")?
+    } else {
+        require_usage(key(c, &dst), ENCRYPT_DECRYPT, true, "ReEncrypt")?;
+        symmetric_algorithm(key(c, &dst), &req.destination_encryption_algorithm)?;
+        SYMMETRIC_DEFAULT.to_string()
+    };
     dry_run(req.dry_run)?;
-    let (plain, src_material) = open_with(c, &src, version, &req.ciphertext_blob.0, &src_ec)?;
-    let (blob, dst_arn, dst_material) = seal_with(c, &dst, &plain, &dst_ec);
+    let (plain, src_material) = match version {
+        Some(v) => open_with(c, &src, v, &req.ciphertext_blob.0, &src_ec).map(|(p, id)| (p, Some(id)))?,
+        None => (keypairs::rsa_open(c, &src, &src_alg, &req.ciphertext_blob.0)?, None),
+    };
+    let (blob, dst_material) = if dst_rsa {
+        keypairs::rsa_fits(key(c, &dst), &dst_alg, plain.len())?;
+        (keypairs::rsa_seal(c, &dst, &dst_alg, &plain), None)
+    } else {
+        let (blob, _, material) = seal_with(c, &dst, &plain, &dst_ec);
+        (blob, Some(material))
+    };
     Ok(ReEncryptResponse {
         ciphertext_blob: Blob(blob),
         source_key_id: key(c, &src).arn.clone(),
-        key_id: dst_arn,
-        source_encryption_algorithm: SYMMETRIC_DEFAULT.into(),
-        destination_encryption_algorithm: SYMMETRIC_DEFAULT.into(),
+        key_id: key(c, &dst).arn.clone(),
+        source_encryption_algorithm: src_alg,
+        destination_encryption_algorithm: dst_alg,
         source_key_material_id: src_material,
         destination_key_material_id: dst_material,
     })
@@ -1200,7 +1251,12 @@ fn data_key(c: &mut Call, req: GenerateDataKeyRequest, action: &'static str, gra
     let tokens = read_tokens(&req.grant_tokens)?;
     let ec = context_of(&req.encryption_context);
     let (r, alias) = resolve(c, &req.key_id)?;
-    authorize_key(c, &r, Ask::new(action).grant(grant_op, &tokens).ec(&ec).alias(alias.as_deref()))?;
+    let ask = Ask::new(action)
+        .grant(grant_op, &tokens)
+        .ec(&ec)
+        .alias(alias.as_deref())
+        .ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
+    authorize_key(c, &r, ask)?;
     gate(key(c, &r), Gate::Crypto)?;
     require_usage(key(c, &r), ENCRYPT_DECRYPT, true, grant_op)?;
     dry_run(req.dry_run)?;

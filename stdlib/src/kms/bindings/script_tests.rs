@@ -1116,3 +1116,179 @@ fn predefined_aliases_are_listed_until_associated() {
     // Listing one key's aliases shows only that key's.
     assert_eq!(nb.run("kms::list_aliases(#{ KeyId: mine }).Aliases.map(|a| a.AliasName)").to_string(), r#"["alias/app"]"#);
 }
+
+// ---------------------------------------------------------------------------------------
+// Data key pairs and ReEncrypt with RSA keys
+// ---------------------------------------------------------------------------------------
+
+/// The DER SubjectPublicKeyInfo of a DER PKCS#8 private key of `spec`, computed here with the
+/// curve crates directly (not through the code under test).
+fn public_of(spec: &str, private: &[u8]) -> Vec<u8> {
+    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+    let der = match spec {
+        "RSA_2048" => rsa::RsaPublicKey::from(rsa::RsaPrivateKey::from_pkcs8_der(private).unwrap()).to_public_key_der(),
+        "ECC_NIST_P256" => p256::SecretKey::from_pkcs8_der(private).unwrap().public_key().to_public_key_der(),
+        "ECC_NIST_P384" => p384::SecretKey::from_pkcs8_der(private).unwrap().public_key().to_public_key_der(),
+        "ECC_NIST_P521" => p521::SecretKey::from_pkcs8_der(private).unwrap().public_key().to_public_key_der(),
+        "ECC_SECG_P256K1" => k256::SecretKey::from_pkcs8_der(private).unwrap().public_key().to_public_key_der(),
+        other => panic!("no such spec {other}"),
+    };
+    der.unwrap().as_bytes().to_vec()
+}
+
+#[test]
+fn data_key_pairs_of_every_modelled_spec() {
+    // [BOTO-MODEL] GenerateDataKeyPair: "The public key is a DER-encoded X.509
+    // SubjectPublicKeyInfo ... The private key is a DER-encoded PKCS8 PrivateKeyInfo", and a
+    // copy of the private key encrypted under the symmetric KMS key, decrypted with Decrypt.
+    let mut nb = with_key();
+    for spec in ["RSA_2048", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1"] {
+        nb.exec(&format!(r#"let kp = kms::generate_data_key_pair(#{{ KeyId: "alias/demo", KeyPairSpec: "{spec}", EncryptionContext: #{{ app: "signer" }} }});"#));
+        assert_eq!(nb.s("kp.KeyPairSpec"), spec);
+        assert_eq!(nb.s("kp.KeyId"), nb.s("arn"));
+        assert_eq!(nb.s("kp.KeyMaterialId"), nb.s("kms::list_key_rotations(#{ KeyId: id, IncludeKeyMaterial: \"ALL_KEY_MATERIAL\" }).Rotations[0].KeyMaterialId"));
+        let private = nb.run("kp.PrivateKeyPlaintext").cast::<rhai::Blob>();
+        let public = nb.run("kp.PublicKey").cast::<rhai::Blob>();
+        assert_eq!(public_of(spec, &private), public, "{spec}: the public key is the private key's");
+        assert!(nb.run(r#"kms::decrypt(kp.PrivateKeyCiphertextBlob, #{ app: "signer" }).Plaintext == kp.PrivateKeyPlaintext"#).as_bool().unwrap());
+        assert_eq!(nb.code("kms::decrypt(kp.PrivateKeyCiphertextBlob)"), "InvalidCiphertextException", "the context is bound");
+        // Without plaintext: the public key and the encrypted private key only.
+        nb.exec(&format!(r#"let wp = kms::generate_data_key_pair_without_plaintext(id, "{spec}");"#));
+        assert_eq!(nb.s("wp.keys()"), r#"["KeyId", "KeyMaterialId", "KeyPairSpec", "PrivateKeyCiphertextBlob", "PublicKey"]"#);
+        let private = nb.run("kms::decrypt(wp.PrivateKeyCiphertextBlob).Plaintext").cast::<rhai::Blob>();
+        assert_eq!(public_of(spec, &private), nb.run("wp.PublicKey").cast::<rhai::Blob>());
+        assert_eq!(nb.s("wp.PublicKey != kp.PublicKey"), "true", "every call makes a new pair");
+    }
+    let bits = {
+        use rsa::pkcs8::DecodePrivateKey;
+        use rsa::traits::PublicKeyParts;
+        let der = nb.run(r#"kms::decrypt(kms::generate_data_key_pair_without_plaintext(id, "RSA_2048").PrivateKeyCiphertextBlob).Plaintext"#).cast::<rhai::Blob>();
+        rsa::RsaPrivateKey::from_pkcs8_der(&der).unwrap().size() * 8
+    };
+    assert_eq!(bits, 2048);
+    // The same seed gives the same pair (a simulator: reproducible, never secret).
+    let mut again = with_key();
+    let first = |nb: &mut Nb| nb.run(r#"kms::generate_data_key_pair(id, "ECC_NIST_P256").PublicKey"#).cast::<rhai::Blob>();
+    assert_eq!(first(&mut with_key()), first(&mut again));
+}
+
+#[test]
+fn data_key_pair_errors_conditions_grants_and_audit() {
+    let mut nb = with_key();
+    // Every KeyPairSpec of the API is validated; those not modelled are refused plainly.
+    let (code, msg) = nb.err(r#"kms::generate_data_key_pair(id, "RSA_1024")"#);
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("1 validation error detected: Value 'RSA_1024' at 'keyPairSpec' failed to satisfy constraint: Member must satisfy enum value set: [RSA_2048,"), "{msg}");
+    for spec in ["SM2", "ECC_NIST_EDWARDS25519", "ML_KEM_768"] {
+        assert_eq!(nb.code(&format!(r#"kms::generate_data_key_pair(id, "{spec}")"#)), "UnsupportedOperationException", "{spec}");
+    }
+    assert_eq!(nb.code(r#"kms::generate_data_key_pair(#{ KeyId: id })"#), "ValidationException", "KeyPairSpec is required");
+    // "You cannot use an asymmetric KMS key": InvalidKeyUsageException, as for GenerateDataKey.
+    nb.exec(r#"let rsa_key = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata.KeyId;
+               let mac_key = kms::create_key(#{ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" }).KeyMetadata.KeyId;"#);
+    let (code, msg) = nb.err(r#"kms::generate_data_key_pair(rsa_key, "ECC_NIST_P256")"#);
+    assert_eq!(code, "InvalidKeyUsageException");
+    assert!(msg.ends_with("key spec is RSA_2048 which is not valid for GenerateDataKeyPair."), "{msg}");
+    let (code, msg) = nb.err(r#"kms::generate_data_key_pair_without_plaintext(mac_key, "ECC_NIST_P256")"#);
+    assert_eq!(code, "InvalidKeyUsageException");
+    assert!(msg.ends_with("key usage is GENERATE_VERIFY_MAC which is not valid for GenerateDataKeyPairWithoutPlaintext."), "{msg}");
+    assert_eq!(nb.code(r#"kms::generate_data_key_pair(#{ KeyId: id, KeyPairSpec: "ECC_NIST_P256", DryRun: true })"#), "DryRunOperationException");
+    nb.exec("kms::disable_key(id);");
+    assert_eq!(nb.code(r#"kms::generate_data_key_pair(id, "ECC_NIST_P256")"#), "DisabledException");
+    nb.exec("kms::enable_key(id);");
+    // kms:DataKeyPairSpec is the request's KeyPairSpec; kms:EncryptionAlgorithm is
+    // SYMMETRIC_DEFAULT for every GenerateDataKey* operation ([KMS-ARCH] conditions-kms).
+    nb.exec(r#"iam::create_user("app"); kms::put_key_policy(id, #{ Version: "2012-10-17", Statement: [
+        #{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+        #{ Sid: "ECC signing pairs only", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:user/app" }, Action: "kms:GenerateDataKeyPair*", Resource: "*",
+           Condition: #{ StringEquals: #{ "kms:DataKeyPairSpec": "ECC_NIST_P256", "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" } } },
+        #{ Sid: "Data keys", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:user/app" }, Action: "kms:GenerateDataKey", Resource: "*",
+           Condition: #{ StringEquals: #{ "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT" } } } ] });"#);
+    assert!(nb.try_run(r#"as_principal("app", || kms::generate_data_key_pair(id, "ECC_NIST_P256"))"#).is_ok());
+    assert!(nb.try_run(r#"as_principal("app", || kms::generate_data_key(id))"#).is_ok());
+    let (code, msg) = nb.err(r#"as_principal("app", || kms::generate_data_key_pair(id, "RSA_2048"))"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("is not authorized to perform: kms:GenerateDataKeyPair on resource: "), "{msg}");
+    // A grant for GenerateDataKeyPairWithoutPlaintext allows that and nothing else.
+    nb.exec(r#"let bob = iam::create_user("bob").User.Arn; let g = kms::create_grant(#{ KeyId: id, GranteePrincipal: bob, Operations: ["GenerateDataKeyPairWithoutPlaintext"] });"#);
+    assert!(nb.try_run(r#"as_principal("bob", || kms::generate_data_key_pair_without_plaintext(#{ KeyId: id, KeyPairSpec: "ECC_NIST_P384", GrantTokens: [g.GrantToken] }))"#).is_ok());
+    assert_eq!(nb.code(r#"as_principal("bob", || kms::generate_data_key_pair(#{ KeyId: id, KeyPairSpec: "ECC_NIST_P384", GrantTokens: [g.GrantToken] }))"#), "AccessDeniedException");
+    // CloudTrail: the operation's name and parameters, never the keys.
+    nb.exec(r#"kms::generate_data_key_pair(#{ KeyId: "alias/demo", KeyPairSpec: "ECC_NIST_P521", EncryptionContext: #{ app: "audit" } });
+               let ev = world::trail()[-1];"#);
+    assert_eq!(nb.s("ev.eventName"), "GenerateDataKeyPair");
+    assert_eq!(nb.s("[ev.requestParameters.keyId, ev.requestParameters.keyPairSpec, ev.requestParameters.encryptionContext.app]"), r#"["alias/demo", "ECC_NIST_P521", "audit"]"#);
+    assert_eq!(nb.s("ev.resources[0].ARN"), nb.s("arn"));
+    assert_eq!(nb.s("[ev.readOnly, ev.responseElements]"), "[true, ()]");
+}
+
+#[test]
+fn reencrypt_from_and_to_rsa_keys() {
+    // [BOTO-MODEL] ReEncrypt: "If your ciphertext was encrypted under an asymmetric KMS key,
+    // you must use the SourceKeyId parameter ... You must also supply the encryption
+    // algorithm"; "If the destination KMS key is an asymmetric KMS key, you must also provide
+    // the encryption algorithm"; the key material ids are "present only when" the side is a
+    // symmetric encryption key.
+    let mut nb = with_key();
+    nb.exec(r#"let rsa_key = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata.KeyId;
+               let c = kms::encrypt(#{ KeyId: rsa_key, Plaintext: "for the record", EncryptionAlgorithm: "RSAES_OAEP_SHA_256" });"#);
+    // RSA -> symmetric.
+    nb.exec(r#"let r = kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_256",
+               DestinationKeyId: "alias/demo", DestinationEncryptionContext: #{ dept: "audit" } });"#);
+    assert_eq!(nb.s("[r.SourceEncryptionAlgorithm, r.DestinationEncryptionAlgorithm]"), r#"["RSAES_OAEP_SHA_256", "SYMMETRIC_DEFAULT"]"#);
+    assert_eq!(nb.s(r#"[r.contains("SourceKeyMaterialId"), r.DestinationKeyMaterialId.len()]"#), "[false, 64]");
+    assert!(nb.s("r.SourceKeyId").ends_with(&nb.s("rsa_key")));
+    assert_eq!(nb.s("r.KeyId"), nb.s("arn"));
+    assert_eq!(nb.s(r#"kms::decrypt(r.CiphertextBlob, #{ dept: "audit" }).Plaintext.as_string()"#), "for the record");
+    // What the RSA source needs: its key, its algorithm, no context.
+    assert_eq!(nb.code(r#"kms::re_encrypt(c.CiphertextBlob, id)"#), "InvalidCiphertextException", "an RSA ciphertext names no key");
+    let (code, msg) = nb.err(r#"kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, SourceKeyId: rsa_key, DestinationKeyId: id })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("InvalidKeyUsageException", "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048."));
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_1", DestinationKeyId: id })"#), "InvalidCiphertextException");
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_256", SourceEncryptionContext: #{ a: "b" }, DestinationKeyId: id })"#), "ValidationException");
+    // A symmetric blob named with an RSA SourceKeyId is not that key's RSA ciphertext.
+    nb.exec(r#"let sym = kms::encrypt(id, "short");"#);
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_256", DestinationKeyId: id })"#), "InvalidCiphertextException");
+    // Symmetric -> RSA: the destination algorithm is required, no destination context.
+    let (code, msg) = nb.err(r#"kms::re_encrypt(sym.CiphertextBlob, rsa_key)"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("InvalidKeyUsageException", "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048."));
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, DestinationKeyId: rsa_key, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_1", DestinationEncryptionContext: #{ a: "b" } })"#), "ValidationException");
+    nb.exec(r#"let r2 = kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, DestinationKeyId: rsa_key, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_1" });"#);
+    assert_eq!(nb.s(r#"[r2.SourceKeyMaterialId.len(), r2.contains("DestinationKeyMaterialId"), r2.DestinationEncryptionAlgorithm, r2.CiphertextBlob.len()]"#), r#"[64, false, "RSAES_OAEP_SHA_1", 256]"#);
+    assert_eq!(nb.s(r#"kms::decrypt(#{ CiphertextBlob: r2.CiphertextBlob, KeyId: rsa_key, EncryptionAlgorithm: "RSAES_OAEP_SHA_1" }).Plaintext.as_string()"#), "short");
+    // RSA -> RSA on the same key, changing the algorithm.
+    nb.exec(r#"let r3 = kms::re_encrypt(#{ CiphertextBlob: r2.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_1", DestinationKeyId: rsa_key, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_256" });"#);
+    assert_eq!(nb.s(r#"kms::decrypt(#{ CiphertextBlob: r3.CiphertextBlob, KeyId: rsa_key, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" }).Plaintext.as_string()"#), "short");
+    // The plaintext must fit the destination: RSA_2048 with SHA-256 takes at most 190 bytes.
+    nb.exec(r#"let big = kms::encrypt(id, blob(191, 1));"#);
+    let (code, msg) = nb.err(r#"kms::re_encrypt(#{ CiphertextBlob: big.CiphertextBlob, DestinationKeyId: rsa_key, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "Algorithm RSAES_OAEP_SHA_256 and key spec RSA_2048 cannot encrypt data larger than 190 bytes."));
+    // Decrypt with an RSA key reports no KeyMaterialId; with a symmetric key it does.
+    assert_eq!(nb.s(r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: rsa_key, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" }).contains("KeyMaterialId")"#), "false");
+    assert_eq!(nb.s(r#"kms::decrypt(sym.CiphertextBlob).KeyMaterialId.len()"#), "64");
+    // A SIGN_VERIFY key is neither a source nor a destination.
+    nb.exec(r#"let signer = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId;"#);
+    let (code, msg) = nb.err(r#"kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, DestinationKeyId: signer, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#);
+    assert_eq!(code, "InvalidKeyUsageException");
+    assert!(msg.ends_with("key usage is SIGN_VERIFY which is not valid for ReEncrypt."), "{msg}");
+}
+
+#[test]
+fn reencrypt_encryption_algorithm_condition_is_per_side() {
+    // kms:EncryptionAlgorithm on ReEncrypt: the simulator compares the source algorithm for
+    // kms:ReEncryptFrom and the destination algorithm for kms:ReEncryptTo (AWS lists the key
+    // for both actions without saying which parameter each sees).
+    let mut nb = with_key();
+    nb.exec(r#"let rsa_key = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata.KeyId;
+               kms::put_key_policy(rsa_key, #{ Version: "2012-10-17", Statement: [
+        #{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: #{ AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+        #{ Sid: "No SHA-1", Effect: "Deny", Principal: "*", Action: "kms:ReEncrypt*", Resource: "*",
+           Condition: #{ StringEquals: #{ "kms:EncryptionAlgorithm": "RSAES_OAEP_SHA_1" } } } ] });
+               let sym = kms::encrypt(id, "x");"#);
+    let (code, msg) = nb.err(r#"kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, DestinationKeyId: rsa_key, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_1" })"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("kms:ReEncryptTo") && msg.contains("with an explicit deny"), "{msg}");
+    nb.exec(r#"let ok = kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, DestinationKeyId: rsa_key, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_256" });"#);
+    // Out of the RSA key: the source side's algorithm is what counts.
+    assert!(nb.try_run(r#"kms::re_encrypt(#{ CiphertextBlob: ok.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_256", DestinationKeyId: id })"#).is_ok());
+}

@@ -317,20 +317,44 @@ fn rsa_algorithm(k: &Key, alg: &Option<String>, ec: &EncryptionContext) -> Resul
     Ok(alg)
 }
 
-/// Encrypt with an RSA key (already authorized and gated): RSA-OAEP, at most AWS's
-/// per-algorithm plaintext length (RSA_2048: 214 bytes with SHA-1, 190 with SHA-256).
-pub(super) fn rsa_encrypt(c: &mut Call, r: &KeyRef, req: &EncryptRequest, ec: &EncryptionContext) -> Result<EncryptResponse, AwsError> {
-    let k = key(c, r);
-    require_usage(k, ENCRYPT_DECRYPT, false, "Encrypt")?;
-    let alg = rsa_algorithm(k, &req.encryption_algorithm, ec)?;
+/// Checks an RSA key for the encrypting or decrypting side of `op`: usage ENCRYPT_DECRYPT,
+/// an RSA-OAEP algorithm the key supports, no encryption context. Returns the algorithm.
+pub(super) fn rsa_check(k: &Key, alg: &Option<String>, ec: &EncryptionContext, op: &str) -> Result<String, AwsError> {
+    require_usage(k, ENCRYPT_DECRYPT, false, op)?;
+    rsa_algorithm(k, alg, ec)
+}
+
+/// AWS's per-algorithm plaintext limit for RSA-OAEP with the key (RSA_2048: 214 bytes with
+/// SHA-1, 190 with SHA-256).
+pub(super) fn rsa_fits(k: &Key, alg: &str, len: usize) -> Result<(), AwsError> {
     let Some(Spec::Rsa(bits)) = k.spec() else { unreachable!("only RSA keys encrypt asymmetrically") };
-    let max = asymmetric::oaep_max_plaintext(bits, &alg);
-    if req.plaintext.len() > max {
+    let max = asymmetric::oaep_max_plaintext(bits, alg);
+    if len > max {
         return Err(KmsError::ValidationException.err(format!("Algorithm {alg} and key spec {} cannot encrypt data larger than {max} bytes.", k.key_spec)));
     }
-    dry_run(req.dry_run)?;
+    Ok(())
+}
+
+/// RSA-OAEP encryption under the key (checked with [`rsa_check`] and [`rsa_fits`]).
+pub(super) fn rsa_seal(c: &mut Call, r: &KeyRef, alg: &str, plaintext: &[u8]) -> Vec<u8> {
     let (_, private) = pair(c, r);
-    let blob = asymmetric::rsa_encrypt(c.rng(), &private, &alg, &req.plaintext.0).expect("the plaintext fits the key");
+    asymmetric::rsa_encrypt(c.rng(), &private, alg, plaintext).expect("the plaintext fits the key")
+}
+
+/// RSA-OAEP decryption with the key (checked with [`rsa_check`]); InvalidCiphertextException
+/// when the ciphertext was not made with this key and algorithm.
+pub(super) fn rsa_open(c: &Call, r: &KeyRef, alg: &str, ciphertext: &[u8]) -> Result<Vec<u8>, AwsError> {
+    let (_, private) = pair(c, r);
+    asymmetric::rsa_decrypt(&private, alg, ciphertext).ok_or_else(|| KmsError::InvalidCiphertextException.err(INVALID_CIPHERTEXT))
+}
+
+/// Encrypt with an RSA key (already authorized and gated).
+pub(super) fn rsa_encrypt(c: &mut Call, r: &KeyRef, req: &EncryptRequest, ec: &EncryptionContext) -> Result<EncryptResponse, AwsError> {
+    let k = key(c, r);
+    let alg = rsa_check(k, &req.encryption_algorithm, ec, "Encrypt")?;
+    rsa_fits(k, &alg, req.plaintext.len())?;
+    dry_run(req.dry_run)?;
+    let blob = rsa_seal(c, r, &alg, &req.plaintext.0);
     Ok(EncryptResponse { ciphertext_blob: Blob(blob), key_id: key(c, r).arn.clone(), encryption_algorithm: alg })
 }
 
@@ -342,14 +366,10 @@ pub(super) fn rsa_decrypt(c: &mut Call, r: &KeyRef, req: &DecryptRequest, ec: &E
     authorize_key(c, r, ask)?;
     let k = key(c, r);
     gate(k, Gate::Crypto)?;
-    require_usage(k, ENCRYPT_DECRYPT, false, "Decrypt")?;
-    let alg = rsa_algorithm(k, &req.encryption_algorithm, ec)?;
+    let alg = rsa_check(k, &req.encryption_algorithm, ec, "Decrypt")?;
     dry_run(req.dry_run)?;
-    let (_, private) = pair(c, r);
-    let plain = asymmetric::rsa_decrypt(&private, &alg, &req.ciphertext_blob.0).ok_or_else(|| KmsError::InvalidCiphertextException.err(INVALID_CIPHERTEXT))?;
-    let k = key(c, r);
-    let material_id = k.current().map(|(_, b)| b.id.clone()).unwrap_or_default();
-    Ok(DecryptResponse { key_id: k.arn.clone(), plaintext: Blob(plain), encryption_algorithm: alg, key_material_id: material_id })
+    let plain = rsa_open(c, r, &alg, &req.ciphertext_blob.0)?;
+    Ok(DecryptResponse { key_id: key(c, r).arn.clone(), plaintext: Blob(plain), encryption_algorithm: alg, key_material_id: None })
 }
 
 /// Checks a public key DER and signature outside KMS (the script helper
@@ -360,4 +380,104 @@ pub fn verify_outside(public_der: &[u8], message: &[u8], message_type: &str, sig
         .ok_or_else(|| constraint(Some(alg_name), "signingAlgorithm", "be one of RSASSA_PSS_SHA_256/384/512, RSASSA_PKCS1_V1_5_SHA_256/384/512, ECDSA_SHA_256/384"))?;
     let digest = digest_of(message, message_type, alg_name, alg)?;
     Ok(asymmetric::verify(public_der, alg, &digest, signature))
+}
+
+// ---------------------------------------------------------------------------------------
+// Data key pairs (GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext)
+// ---------------------------------------------------------------------------------------
+
+/// `DataKeyPairSpec`, every value of the API.
+const DATA_KEY_PAIR_SPECS: &[&str] = &[
+    "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2",
+    "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024",
+];
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GenerateDataKeyPairRequest {
+    pub key_id: String,
+    pub key_pair_spec: String,
+    #[serde(default)]
+    pub encryption_context: Option<EncryptionContext>,
+    #[serde(default)]
+    pub grant_tokens: Option<Vec<String>>,
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GenerateDataKeyPairResponse {
+    pub private_key_ciphertext_blob: Blob,
+    pub private_key_plaintext: Blob,
+    pub public_key: Blob,
+    pub key_id: String,
+    pub key_pair_spec: String,
+    pub key_material_id: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GenerateDataKeyPairWithoutPlaintextResponse {
+    pub private_key_ciphertext_blob: Blob,
+    pub public_key: Blob,
+    pub key_id: String,
+    pub key_pair_spec: String,
+    pub key_material_id: String,
+}
+
+/// The shared body of the two operations: a fresh key pair for use outside KMS, its private
+/// key encrypted under a symmetric encryption KMS key (decrypt it later with Decrypt, with
+/// the same encryption context).
+fn data_key_pair(c: &mut Call, req: GenerateDataKeyPairRequest, op: &'static str, action: &'static str) -> Result<GenerateDataKeyPairResponse, AwsError> {
+    check_enum(&req.key_pair_spec, "keyPairSpec", DATA_KEY_PAIR_SPECS)?;
+    if !asymmetric::DATA_KEY_PAIR_SPECS.contains(&req.key_pair_spec.as_str()) {
+        return Err(KmsError::UnsupportedOperationException.err(format!(
+            "KeyPairSpec {} is not modelled by this simulator: it generates {} data key pairs.",
+            req.key_pair_spec,
+            asymmetric::DATA_KEY_PAIR_SPECS.join(", ")
+        )));
+    }
+    let tokens = read_tokens(&req.grant_tokens)?;
+    let ec = context_of(&req.encryption_context);
+    let (r, alias) = resolve(c, &req.key_id)?;
+    let spec = crate::world::static_name(&req.key_pair_spec, asymmetric::DATA_KEY_PAIR_SPECS.iter().copied());
+    let ask = Ask::new(action)
+        .grant(op, &tokens)
+        .ec(&ec)
+        .alias(alias.as_deref())
+        .ctx("kms:DataKeyPairSpec", ContextValue::string(spec))
+        .ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
+    authorize_key(c, &r, ask)?;
+    gate(key(c, &r), Gate::Crypto)?;
+    require_usage(key(c, &r), ENCRYPT_DECRYPT, true, op)?;
+    dry_run(req.dry_run)?;
+    let (private, public) = asymmetric::data_key_pair(c.rng(), &req.key_pair_spec).expect("a modelled spec");
+    let (blob, arn, material_id) = seal_with(c, &r, &private, &ec);
+    Ok(GenerateDataKeyPairResponse {
+        private_key_ciphertext_blob: Blob(blob),
+        private_key_plaintext: Blob(private),
+        public_key: Blob(public),
+        key_id: arn,
+        key_pair_spec: req.key_pair_spec,
+        key_material_id: material_id,
+    })
+}
+
+/// GenerateDataKeyPair: a data key pair's public key, its private key in plaintext, and the
+/// private key encrypted under the KMS key.
+pub fn generate_data_key_pair(c: &mut Call, req: GenerateDataKeyPairRequest) -> Result<GenerateDataKeyPairResponse, AwsError> {
+    data_key_pair(c, req, "GenerateDataKeyPair", "kms:GenerateDataKeyPair")
+}
+
+/// GenerateDataKeyPairWithoutPlaintext: the public key and the encrypted private key only.
+pub fn generate_data_key_pair_without_plaintext(c: &mut Call, req: GenerateDataKeyPairRequest) -> Result<GenerateDataKeyPairWithoutPlaintextResponse, AwsError> {
+    let r = data_key_pair(c, req, "GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyPairWithoutPlaintext")?;
+    Ok(GenerateDataKeyPairWithoutPlaintextResponse {
+        private_key_ciphertext_blob: r.private_key_ciphertext_blob,
+        public_key: r.public_key,
+        key_id: r.key_id,
+        key_pair_spec: r.key_pair_spec,
+        key_material_id: r.key_material_id,
+    })
 }
