@@ -20,7 +20,10 @@
 //!   `NumberOfBytes` 1–1,024, not both), GenerateRandom. The encryption context is bound as
 //!   additional authenticated data and must match exactly (only pair order may differ);
 //!   any changed byte of a blob is an `InvalidCiphertextException`. The blob layout is
-//!   documented in [`crypto`].
+//!   documented in [`crypto`]. `DryRun: true` checks a request (its parameters, the caller's
+//!   access, the key's state and usage) and answers `DryRunOperationException`; on Decrypt
+//!   and ReEncrypt, `DryRunModifiers: ["IGNORE_CIPHERTEXT"]` checks access to the key named
+//!   by `KeyId`/`SourceKeyId` without a ciphertext.
 //! - Key policies: the default policy (`key-default-1`), Get/Put/ListKeyPolicies (policy
 //!   name `default`), the policy lockout safety check, and a builder for the console's
 //!   policy with key administrators and key users ([`policies`]). Every call is authorized
@@ -96,7 +99,7 @@
 //!   SM2 (China Regions only) key pair specs. AWS lists `kms:EncryptionAlgorithm` for both
 //!   actions of ReEncrypt without saying which parameter each sees: here ReEncryptFrom sees
 //!   `SourceEncryptionAlgorithm` and ReEncryptTo `DestinationEncryptionAlgorithm`. The
-//!   `Recipient` (Nitro Enclaves) and `DryRunModifiers` parameters are not modelled. Messages AWS does
+//!   `Recipient` (Nitro Enclaves) parameter is not modelled. Messages AWS does
 //!   not document are the simulator's wording in AWS's style: the RSA plaintext limit, an
 //!   encryption context on an RSA key (ValidationException), GetPublicKey on a symmetric or
 //!   HMAC key and rotation of an asymmetric key (UnsupportedOperationException), a data key

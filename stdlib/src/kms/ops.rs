@@ -439,6 +439,21 @@ fn dry_run(d: Option<bool>) -> Result<(), AwsError> {
     Ok(())
 }
 
+/// Whether a Decrypt or ReEncrypt request is a dry run that ignores the ciphertext
+/// (`DryRun: true` with `DryRunModifiers: ["IGNORE_CIPHERTEXT"]`): it checks only the
+/// caller's access to the key the request names in `named_field`, which is then required.
+/// Modifiers without `DryRun: true` change nothing.
+fn ignores_ciphertext(dry_run: Option<bool>, modifiers: &Option<Vec<String>>, named: &Option<String>, named_field: &str) -> Result<bool, AwsError> {
+    for m in modifiers.iter().flatten() {
+        check_enum(m, "dryRunModifiers", &["IGNORE_CIPHERTEXT"])?;
+    }
+    let ignore = dry_run == Some(true) && modifiers.iter().flatten().any(|m| m == "IGNORE_CIPHERTEXT");
+    if ignore && named.is_none() {
+        return Err(KmsError::ValidationException.err(format!("{named_field} is required when DryRun is true and DryRunModifiers is IGNORE_CIPHERTEXT.")));
+    }
+    Ok(ignore)
+}
+
 fn context_of(ec: &Option<EncryptionContext>) -> EncryptionContext {
     ec.clone().unwrap_or_default()
 }
@@ -1045,6 +1060,8 @@ fn check_named_key(c: &mut Call, named: &Option<String>, actual: &KeyRef) -> Res
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DecryptRequest {
+    /// Absent only in a dry run that ignores the ciphertext.
+    #[serde(default)]
     pub ciphertext_blob: Blob,
     #[serde(default)]
     pub encryption_context: Option<EncryptionContext>,
@@ -1056,6 +1073,8 @@ pub struct DecryptRequest {
     pub encryption_algorithm: Option<String>,
     #[serde(default)]
     pub dry_run: Option<bool>,
+    #[serde(default)]
+    pub dry_run_modifiers: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -1070,15 +1089,24 @@ pub struct DecryptResponse {
 }
 
 pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, AwsError> {
-    check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
+    let ignore = ignores_ciphertext(req.dry_run, &req.dry_run_modifiers, &req.key_id, "KeyId")?;
+    if !ignore {
+        check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
+    }
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
     let ec = context_of(&req.encryption_context);
     if let Some(named) = named_asymmetric(c, &req.key_id)? {
         return keypairs::rsa_decrypt(c, &named, &req, &ec, &tokens);
     }
-    let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
-    check_named_key(c, &req.key_id, &r)?;
+    let (r, version) = match &req.key_id {
+        Some(id) if ignore => (resolve(c, id)?.0, 0),
+        _ => {
+            let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
+            check_named_key(c, &req.key_id, &r)?;
+            (r, version)
+        }
+    };
     let ask = Ask::new("kms:Decrypt").grant("Decrypt", &tokens).ec(&ec).ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
     authorize_key(c, &r, ask)?;
     gate(key(c, &r), Gate::Crypto)?;
@@ -1091,6 +1119,8 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ReEncryptRequest {
+    /// Absent only in a dry run that ignores the ciphertext.
+    #[serde(default)]
     pub ciphertext_blob: Blob,
     #[serde(default)]
     pub source_encryption_context: Option<EncryptionContext>,
@@ -1107,6 +1137,8 @@ pub struct ReEncryptRequest {
     pub grant_tokens: Option<Vec<String>>,
     #[serde(default)]
     pub dry_run: Option<bool>,
+    #[serde(default)]
+    pub dry_run_modifiers: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -1132,7 +1164,10 @@ pub struct ReEncryptResponse {
 /// destination needs `DestinationEncryptionAlgorithm`, and neither RSA side takes an
 /// encryption context.
 pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptResponse, AwsError> {
-    check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
+    let ignore = ignores_ciphertext(req.dry_run, &req.dry_run_modifiers, &req.source_key_id, "SourceKeyId")?;
+    if !ignore {
+        check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
+    }
     check_algorithm(&req.source_encryption_algorithm, "sourceEncryptionAlgorithm")?;
     check_algorithm(&req.destination_encryption_algorithm, "destinationEncryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
@@ -1141,6 +1176,7 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     // The source and, for a symmetric blob, the backing-key version it names.
     let (src, version) = match named_asymmetric(c, &req.source_key_id)? {
         Some(r) => (r, None),
+        None if ignore => (resolve(c, req.source_key_id.as_deref().unwrap_or_default())?.0, Some(0)),
         None => {
             let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
             check_named_key(c, &req.source_key_id, &r)?;

@@ -1292,3 +1292,37 @@ fn reencrypt_encryption_algorithm_condition_is_per_side() {
     // Out of the RSA key: the source side's algorithm is what counts.
     assert!(nb.try_run(r#"kms::re_encrypt(#{ CiphertextBlob: ok.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_256", DestinationKeyId: id })"#).is_ok());
 }
+
+#[test]
+fn dry_runs_that_ignore_the_ciphertext() {
+    // [BOTO-MODEL] Decrypt/ReEncrypt DryRunModifiers: "When set to IGNORE_CIPHERTEXT, KMS
+    // performs only authorization validation without ciphertext validation"; KeyId
+    // (SourceKeyId) "is required ... when DryRun is true and DryRunModifiers is set to
+    // IGNORE_CIPHERTEXT"; the modifiers "only apply when DryRun is set to true".
+    let mut nb = with_key();
+    let dry = r#"#{ KeyId: id, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] }"#;
+    let (code, msg) = nb.err(&format!("kms::decrypt({dry})"));
+    assert_eq!((code.as_str(), msg.as_str()), ("DryRunOperationException", "The request would have succeeded, but the DryRun option is set."));
+    let (code, msg) = nb.err(r#"kms::decrypt(#{ DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "KeyId is required when DryRun is true and DryRunModifiers is IGNORE_CIPHERTEXT."));
+    assert_eq!(nb.code(r#"kms::decrypt(#{ KeyId: id, DryRun: true, DryRunModifiers: ["IGNORE_KEY"] })"#), "ValidationException");
+    // Without DryRun the ciphertext is needed; without the modifier a dry run reads it.
+    let (code, msg) = nb.err(r#"kms::decrypt(#{ KeyId: id, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#);
+    assert_eq!(code, "ValidationException");
+    assert!(msg.contains("at 'ciphertextBlob' failed to satisfy constraint"), "{msg}");
+    assert_eq!(nb.code(r#"kms::decrypt(#{ KeyId: id, CiphertextBlob: blob(40, 1), DryRun: true })"#), "InvalidCiphertextException");
+    // It still checks access: Bob may not decrypt with the key.
+    nb.exec(r#"iam::create_user("bob");"#);
+    assert_eq!(nb.code(&format!(r#"as_principal("bob", || kms::decrypt({dry}))"#)), "AccessDeniedException");
+    // ReEncrypt: SourceKeyId names the source; the destination is checked as usual.
+    nb.exec(r#"let k2 = kms::create_key().KeyMetadata.KeyId;"#);
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ SourceKeyId: id, DestinationKeyId: k2, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "DryRunOperationException");
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ DestinationKeyId: k2, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "ValidationException");
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ SourceKeyId: id, DestinationKeyId: "alias/none", DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "NotFoundException");
+    nb.exec("kms::disable_key(k2);");
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ SourceKeyId: id, DestinationKeyId: k2, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "DisabledException");
+    // An RSA source works the same way.
+    nb.exec(r#"let rsa_key = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata.KeyId;"#);
+    assert_eq!(nb.code(r#"kms::decrypt(#{ KeyId: rsa_key, EncryptionAlgorithm: "RSAES_OAEP_SHA_256", DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "DryRunOperationException");
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_1", DestinationKeyId: id, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "DryRunOperationException");
+}
