@@ -126,7 +126,7 @@ impl AccessPoint {
 }
 
 fn no_such_access_point(name: &str) -> AwsError {
-    S3Error::NoSuchAccessPoint.err(format!("The specified accesspoint does not exist: `{name}`"))
+    S3Error::NoSuchAccessPoint.err("The specified accesspoint does not exist").detail("AccessPointName", name)
 }
 
 /// The naming rules (S3 User Guide, "Rules for naming Amazon S3 access points"): 3–50
@@ -658,7 +658,7 @@ pub struct GetAccessPointPolicyResponse {
 }
 
 fn no_policy(name: &str) -> AwsError {
-    S3Error::NoSuchAccessPointPolicy.err(format!("The specified accesspoint policy does not exist: `{name}`"))
+    S3Error::NoSuchAccessPointPolicy.err("The specified accesspoint policy does not exist").detail("AccessPointName", name)
 }
 
 /// GetAccessPointPolicy: the policy text (NoSuchAccessPointPolicy when none).

@@ -62,9 +62,7 @@ impl StorageClass {
     }
 
     pub fn parse(s: &str) -> Result<Self, AwsError> {
-        ALL_CLASSES.iter().copied().find(|c| c.as_str() == s).ok_or_else(|| {
-            S3Error::InvalidStorageClass.err(format!("The storage class you specified is not valid: `{s}`"))
-        })
+        ALL_CLASSES.iter().copied().find(|c| c.as_str() == s).ok_or_else(|| super::error::invalid_storage_class(s))
     }
 
     pub fn facts(self) -> ClassFacts {

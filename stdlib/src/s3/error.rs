@@ -161,6 +161,23 @@ pub fn delete_marker_not_allowed(operation: &str) -> AwsError {
     S3Error::MethodNotAllowed.err("The specified method is not allowed against this resource.").detail("Method", method).detail("ResourceType", "DeleteMarker")
 }
 
+pub fn invalid_bucket_name(name: &str) -> AwsError {
+    S3Error::InvalidBucketName.err("The specified bucket is not valid.").detail("BucketName", name)
+}
+
+/// A Range header that starts at or past the end of the object (416).
+pub fn invalid_range(range: &str, size: u64) -> AwsError {
+    S3Error::InvalidRange.err("The requested range is not satisfiable").detail("RangeRequested", range).detail("ActualObjectSize", size.to_string())
+}
+
+pub fn invalid_storage_class(requested: &str) -> AwsError {
+    S3Error::InvalidStorageClass.err("The storage class you specified is not valid").detail("StorageClassRequested", requested)
+}
+
+pub fn invalid_location_constraint(constraint: &str) -> AwsError {
+    S3Error::InvalidLocationConstraint.err("The specified location-constraint is not valid").detail("LocationConstraint", constraint)
+}
+
 pub fn invalid_argument(msg: impl Into<String>) -> AwsError {
     S3Error::InvalidArgument.err(msg)
 }

@@ -352,38 +352,21 @@ pub const MAX_OBJECT_TAGS: usize = 10;
 // ---------------------------------------------------------------------------------------
 // Names, ids, digests.
 
-/// Checks a general purpose bucket name against S3's naming rules (aws-facts §5.1).
+/// Checks a general purpose bucket name against S3's naming rules (aws-facts §5.1). S3's
+/// error names the bucket, not the rule broken.
 pub fn validate_bucket_name(name: &str) -> Result<(), AwsError> {
-    let bad = |why: &str| Err(S3Error::InvalidBucketName.err(format!("The specified bucket is not valid: `{name}` {why}")));
-    let n = name.len();
-    if !(3..=63).contains(&n) {
-        return bad("(bucket names must be between 3 and 63 characters long)");
-    }
-    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-') {
-        return bad("(only lowercase letters, numbers, dots and hyphens are allowed)");
-    }
-    let first = name.as_bytes()[0];
-    let last = name.as_bytes()[n - 1];
-    if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
-        return bad("(bucket names must begin and end with a letter or number)");
-    }
-    if name.contains("..") {
-        return bad("(bucket names must not contain two adjacent periods)");
-    }
-    if name.parse::<std::net::Ipv4Addr>().is_ok() {
-        return bad("(bucket names must not be formatted as an IP address)");
-    }
-    for p in ["xn--", "sthree-", "amzn-s3-demo-"] {
-        if name.starts_with(p) {
-            return bad(&format!("(bucket names must not start with `{p}`)"));
-        }
-    }
-    for s in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] {
-        if name.ends_with(s) {
-            return bad(&format!("(bucket names must not end with `{s}`)"));
-        }
-    }
-    Ok(())
+    let b = name.as_bytes();
+    let valid = (3..=63).contains(&b.len())
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+        // Begins and ends with a letter or number; no two adjacent periods.
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && !name.contains("..")
+        // Not formatted as an IP address; none of the reserved prefixes and suffixes.
+        && name.parse::<std::net::Ipv4Addr>().is_err()
+        && !["xn--", "sthree-", "amzn-s3-demo-"].iter().any(|p| name.starts_with(p))
+        && !["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].iter().any(|s| name.ends_with(s));
+    if valid { Ok(()) } else { Err(super::error::invalid_bucket_name(name)) }
 }
 
 /// Checks an object key: non-empty, at most 1,024 bytes.

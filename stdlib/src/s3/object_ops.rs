@@ -397,7 +397,7 @@ pub fn parse_range(range: &str, size: u64) -> Result<Option<(u64, u64)>, AwsErro
         return Ok(None);
     }
     let Some((a, b)) = spec.split_once('-') else { return Ok(None) };
-    let unsatisfiable = || S3Error::InvalidRange.err(format!("The requested range is not satisfiable: `{range}` of an object of {size} bytes"));
+    let unsatisfiable = || super::error::invalid_range(range, size);
     match (a.trim().parse::<u64>().ok(), b.trim().parse::<u64>().ok()) {
         (Some(s), e) if a.trim().len() == a.len() => {
             if !b.is_empty() && e.is_none() {

@@ -108,7 +108,7 @@ pub fn create_bucket(c: &mut Call<'_>, req: CreateBucketRequest) -> Result<Creat
         Some(r) if endpoint == "us-east-1" || r == endpoint => r.to_string(),
         _ if endpoint == "us-east-1" => {
             let lc = constraint.as_deref().unwrap_or_default();
-            return Err(S3Error::InvalidLocationConstraint.err(format!("The specified location-constraint is not valid: `{lc}`")));
+            return Err(super::error::invalid_location_constraint(lc));
         }
         _ => {
             let lc = constraint.as_deref().unwrap_or("unspecified");

@@ -501,11 +501,8 @@ fn qp_error(msg: impl Into<String>) -> AwsError {
     S3Error::AuthorizationQueryParametersError.err(msg)
 }
 
-/// Extra XML elements of an error body.
-type Extras = Vec<(&'static str, String)>;
-
 /// Verifies a presigned request and returns the signer as a caller.
-fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<String, String>, source_ip: Option<String>) -> Result<Caller, (AwsError, Extras, Option<Caller>)> {
+fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<String, String>, source_ip: Option<String>) -> Result<Caller, (AwsError, Option<Caller>)> {
     let region_of_bucket = w.s3.buckets.get(&u.bucket).map(|b| b.region.clone()).unwrap_or_else(|| w.region.clone());
     let base = |p: Principal| Caller {
         principal: p,
@@ -519,11 +516,11 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
     };
     let Some(signature) = query_get(&u.query, "X-Amz-Signature") else {
         if query_get(&u.query, "X-Amz-Credential").is_some() || query_get(&u.query, "X-Amz-Algorithm").is_some() {
-            return Err((qp_error("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."), vec![], None));
+            return Err((qp_error("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."), None));
         }
         return Ok(base(Principal::Anonymous));
     };
-    let e = |err: AwsError| (err, Vec::new(), None);
+    let e = |err: AwsError| (err, None);
     let need = |k: &str| {
         query_get(&u.query, k).ok_or_else(|| {
             e(qp_error("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."))
@@ -569,7 +566,7 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
         headers.keys().map(|k| k.to_ascii_lowercase()).filter(|k| k.starts_with("x-amz-") && k != "x-amz-content-sha256" && !signed_names.contains(&k.as_str())).collect();
     if !unsigned.is_empty() {
         unsigned.sort_unstable();
-        return Err((S3Error::AccessDenied.err("There were headers present in the request which were not signed"), vec![("HeadersNotSigned", unsigned.join(", "))], None));
+        return Err(e(S3Error::AccessDenied.err("There were headers present in the request which were not signed").detail("HeadersNotSigned", unsigned.join(", "))));
     }
     // Recompute the signature over exactly what arrived.
     let query = u.query.iter().filter(|(k, _)| k != "X-Amz-Signature").map(|(k, v)| (k.into(), v.into())).collect();
@@ -585,18 +582,15 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
     }
     // From here on the signer is known: failures are recorded as theirs (with the key).
     let signer = Caller { access_key_id: Some(akid.to_string()), ..base(principal.clone()) };
-    let e = |err: AwsError| (err, Vec::new(), Some(signer.clone()));
+    let e = |err: AwsError| (err, Some(signer.clone()));
     let now = w.now();
     if now < signed_at {
         return Err(e(S3Error::AccessDenied.err("Request is not yet valid")));
     }
     let expiry = signed_at.plus(crate::world::Duration::secs(expires));
     if now > expiry {
-        return Err((
-            S3Error::AccessDenied.err("Request has expired"),
-            vec![("X-Amz-Expires", expires.to_string()), ("Expires", expiry.iso()), ("ServerTime", now.iso())],
-            Some(signer),
-        ));
+        let expired = S3Error::AccessDenied.err("Request has expired").detail("X-Amz-Expires", expires.to_string()).detail("Expires", expiry.iso()).detail("ServerTime", now.iso());
+        return Err(e(expired));
     }
     if let Some(tok) = token
         && query_get(&u.query, "X-Amz-Security-Token") != Some(tok.as_str()) {
@@ -604,7 +598,7 @@ fn authenticate(w: &World, u: &ParsedUrl, method: &str, headers: &BTreeMap<Strin
         }
     if principal.expiration().is_some_and(|exp| now >= exp) {
         // An expired session cannot be the caller of record (the call wrapper refuses it).
-        return Err((S3Error::ExpiredToken.err("The provided token has expired."), Vec::new(), None));
+        return Err((S3Error::ExpiredToken.err("The provided token has expired."), None));
     }
     Ok(base(principal))
 }
@@ -617,9 +611,9 @@ fn xml_escape(s: &str) -> String {
 const HOST_ID: &str = "c2ltdWxhdGVkLWhvc3QtaWQ=";
 
 /// S3's XML error document.
-fn error_xml(e: &AwsError, extras: &Extras) -> String {
+fn error_xml(e: &AwsError) -> String {
     let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>", xml_escape(&e.code), xml_escape(&e.message));
-    for (k, v) in e.details.iter().map(|(k, v)| (k.as_str(), v)).chain(extras.iter().map(|(k, v)| (*k, v))) {
+    for (k, v) in &e.details {
         s.push_str(&format!("<{k}>{}</{k}>", xml_escape(v)));
     }
     s.push_str(&format!("<RequestId>{}</RequestId><HostId>{HOST_ID}</HostId></Error>", xml_escape(&e.request_id)));
@@ -748,8 +742,8 @@ fn header_map(v: &Value) -> BTreeMap<String, String> {
 
 /// A failed request's answer: S3's XML error document, except for HEAD and 304, which have
 /// no body.
-fn error_response(method: &str, e: &AwsError, extras: &Extras) -> HttpResponse {
-    let body = if method == "HEAD" || e.status_code == 304 { Vec::new() } else { error_xml(e, extras).into_bytes() };
+fn error_response(method: &str, e: &AwsError) -> HttpResponse {
+    let body = if method == "HEAD" || e.status_code == 304 { Vec::new() } else { error_xml(e).into_bytes() };
     let mut headers = BTreeMap::new();
     headers.insert("x-amz-request-id".into(), e.request_id.clone());
     if !body.is_empty() {
@@ -783,17 +777,17 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
         return r;
     }
     let method = req.method.to_ascii_uppercase();
-    let fail = |w: &mut World, caller: Caller, op: &'static str, e: AwsError, extras: Extras, params: Value| -> HttpResponse {
+    let fail = |w: &mut World, caller: Caller, op: &'static str, e: AwsError, params: Value| -> HttpResponse {
         let e = w.call_as(caller, &S3, op, params, |c| -> Result<(), AwsError> {
             c.data_event = true;
             Err(e)
         });
-        error_response(&method, &e.expect_err("failing call"), &extras)
+        error_response(&method, &e.expect_err("failing call"))
     };
     let anonymous = Caller { principal: Principal::Anonymous, ..Caller::new(Principal::Anonymous, &w.region.clone()) };
     let u = match parse_url(&req.url) {
         Ok(u) => u,
-        Err(e) => return fail(w, anonymous, "GetObject", e, vec![], json!({ "url": req.url })),
+        Err(e) => return fail(w, anonymous, "GetObject", e, json!({ "url": req.url })),
     };
     let op: &'static str = match (method.as_str(), u.key.is_empty()) {
         ("GET", false) => "GetObject",
@@ -807,13 +801,13 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
                 .err("The specified method is not allowed against this resource.")
                 .detail("Method", method.as_str())
                 .detail("ResourceType", if u.key.is_empty() { "BUCKET" } else { "OBJECT" });
-            return fail(w, anonymous, "GetObject", e, vec![], json!({ "bucketName": u.bucket, "key": u.key }));
+            return fail(w, anonymous, "GetObject", e, json!({ "bucketName": u.bucket, "key": u.key }));
         }
     };
     let params = json!({ "bucketName": u.bucket, "Host": u.host, "key": if u.key.is_empty() { Value::Null } else { Value::String(u.key.clone()) } });
     let caller = match authenticate(w, &u, &method, &req.headers, req.source_ip.clone()) {
         Ok(c) => c,
-        Err((e, extras, who)) => return fail(w, who.unwrap_or(anonymous), op, e, extras, params),
+        Err((e, who)) => return fail(w, who.unwrap_or(anonymous), op, e, params),
     };
     let h = |k: &str| req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
     let q = |k: &str| query_get(&u.query, k).map(str::to_string);
@@ -947,15 +941,7 @@ pub fn request(w: &mut World, mut req: HttpRequest) -> HttpResponse {
                 Some(id) => b.version(&u.key, id),
                 None => b.current(&u.key),
             });
-            // The elements S3's error document adds for these codes.
-            let extras: Extras = match e.code.as_str() {
-                "InvalidRange" => {
-                    let size = entry.map(|v| v.size.to_string());
-                    [("RangeRequested", h("Range")), ("ActualObjectSize", size)].into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
-                }
-                _ => Vec::new(),
-            };
-            let mut r = error_response(&method, &e, &extras);
+            let mut r = error_response(&method, &e);
             // RFC 7232 §4.1: a 304 carries the ETag a 200 would have sent.
             if let Some(v) = entry.filter(|_| e.status_code == 304) {
                 r.headers.insert("ETag".into(), v.etag.clone());

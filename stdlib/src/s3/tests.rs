@@ -213,6 +213,34 @@ fn http_error_documents_carry_their_details() {
     assert!(body("https://gone-bucket.s3.amazonaws.com/f", "").contains("<BucketName>gone-bucket</BucketName>"));
     let xml = body("https://site.s3.amazonaws.com/f", r#"Range: "bytes=100-""#);
     assert!(xml.contains("<Code>InvalidRange</Code>") && xml.contains("<RangeRequested>bytes=100-</RangeRequested><ActualObjectSize>4</ActualObjectSize><RequestId>"), "{xml}");
+    assert_eq!(xml.matches("<RangeRequested>").count(), 1, "each element once: {xml}");
+}
+
+/// The other messages S3 sends with what they name: InvalidBucketName (`<BucketName>`),
+/// InvalidRange (`<RangeRequested>`, `<ActualObjectSize>`), InvalidStorageClass
+/// (`<StorageClassRequested>`), InvalidLocationConstraint (`<LocationConstraint>`),
+/// NoSuchAccessPoint (`<AccessPointName>`).
+#[test]
+fn validation_messages_are_s3s_and_name_the_value() {
+    let v = ok(r#"
+        let out = [];
+        try { s3::create_bucket("Doc_Example"); } catch (e) { out.push(e); }
+        s3::create_bucket("bkt"); s3::put_object("bkt", "k", "abcd");
+        try { s3::get_object(#{ Bucket: "bkt", Key: "k", Range: "bytes=10-20" }); } catch (e) { out.push(e); }
+        try { s3::put_object(#{ Bucket: "bkt", Key: "k2", Body: "x", StorageClass: "COLD" }); } catch (e) { out.push(e); }
+        try { s3::create_bucket(#{ Bucket: "bk-x", CreateBucketConfiguration: #{ LocationConstraint: "bar" } }); } catch (e) { out.push(e); }
+        try { s3::get_access_point("nope"); } catch (e) { out.push(e); }
+        out"#)
+    .cast::<rhai::Array>();
+    let errs: Vec<rhai::Map> = v.into_iter().map(map).collect();
+    let f = |i: usize, k: &str| errs[i].get(k).map(s).unwrap_or_default();
+    assert_eq!((f(0, "Code"), f(0, "Message"), f(0, "BucketName")), ("InvalidBucketName".into(), "The specified bucket is not valid.".into(), "Doc_Example".into()));
+    assert_eq!((f(1, "Code"), f(1, "Message")), ("InvalidRange".into(), "The requested range is not satisfiable".into()));
+    assert_eq!((f(1, "RangeRequested"), f(1, "ActualObjectSize")), ("bytes=10-20".into(), "4".into()));
+    assert_eq!(errs[1]["StatusCode"].as_int(), Ok(416));
+    assert_eq!((f(2, "Code"), f(2, "Message"), f(2, "StorageClassRequested")), ("InvalidStorageClass".into(), "The storage class you specified is not valid".into(), "COLD".into()));
+    assert_eq!((f(3, "Code"), f(3, "Message"), f(3, "LocationConstraint")), ("InvalidLocationConstraint".into(), "The specified location-constraint is not valid".into(), "bar".into()));
+    assert_eq!((f(4, "Code"), f(4, "Message"), f(4, "AccessPointName")), ("NoSuchAccessPoint".into(), "The specified accesspoint does not exist".into(), "nope".into()));
 }
 
 /// S3's messages are fixed per code (S3 API Reference, "Error codes"); what was missing comes
