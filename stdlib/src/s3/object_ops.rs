@@ -782,8 +782,9 @@ fn with_overrides(mut r: GetObjectResponse, req: &GetObjectRequest) -> GetObject
     r
 }
 
-fn precondition_failed() -> AwsError {
-    AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+/// 412, naming the header whose condition did not hold (`<Condition>` in the error document).
+fn precondition_failed(condition: &str) -> AwsError {
+    AwsError::new("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold").detail("Condition", condition)
 }
 
 /// Whether an `If-Match`/`If-None-Match` value (`*`, one ETag or a comma-separated list of
@@ -801,12 +802,12 @@ fn etag_listed(value: &str, etag: &str) -> bool {
 fn read_preconditions(o: &ObjectVersion, req: &GetObjectRequest, now: Timestamp) -> Result<(), AwsError> {
     let modified = o.last_modified.secs();
     let failed = match (&req.if_match, req.if_unmodified_since) {
-        (Some(m), _) => !etag_listed(m, &o.etag),
-        (None, Some(t)) => modified > t.secs(),
-        (None, None) => false,
+        (Some(m), _) => (!etag_listed(m, &o.etag)).then_some("If-Match"),
+        (None, Some(t)) => (modified > t.secs()).then_some("If-Unmodified-Since"),
+        (None, None) => None,
     };
-    if failed {
-        return Err(precondition_failed());
+    if let Some(condition) = failed {
+        return Err(precondition_failed(condition));
     }
     let not_modified = match (&req.if_none_match, req.if_modified_since) {
         (Some(m), _) => etag_listed(m, &o.etag),
@@ -839,13 +840,13 @@ fn write_preconditions(key: &str, current: Option<&ObjectVersion>, if_match: &Op
             return Err(S3Error::NotImplemented.err(format!("A header you provided implies functionality that is not implemented: If-None-Match `{m}` (conditional writes take only `*`)")));
         }
         if current.is_some() {
-            return Err(precondition_failed());
+            return Err(precondition_failed("If-None-Match"));
         }
     }
     if let Some(m) = if_match {
         match current {
             None => return Err(no_such_key(key)),
-            Some(o) if !same_etag(m, &o.etag) => return Err(precondition_failed()),
+            Some(o) if !same_etag(m, &o.etag) => return Err(precondition_failed("If-Match")),
             Some(_) => {}
         }
     }

@@ -242,6 +242,8 @@ pub fn head_error(mut e: AwsError) -> AwsError {
         416 => ("RequestedRangeNotSatisfiable", "Requested Range Not Satisfiable"),
         _ => return e,
     };
+    // Nor the elements of that body (`<Key>`, `<Condition>`, ...).
+    e.details.clear();
     if e.code == name && e.message.starts_with(reason) {
         return e; // mapped already
     }

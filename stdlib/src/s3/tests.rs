@@ -1380,3 +1380,29 @@ fn bucket_listings_over_http_are_xml() {
     // ListObjectsV2).
     assert_eq!(r["event"].to_string(), r#"["ListObjects", "ListObjects", "ListObjects", "ListObjects"]"#);
 }
+
+/// A 412's error document names the condition that did not hold (`<Condition>If-Match</Condition>`);
+/// a HEAD error has no body, so nothing but its status reaches the caller.
+#[test]
+fn precondition_failures_name_their_condition() {
+    let v = ok(r#"
+        s3::create_bucket("bkt"); let etag = s3::put_object("bkt", "k", "x").ETag; clock::advance("1d");
+        let out = [];
+        for p in [#{ IfMatch: "\"0\"" }, #{ IfUnmodifiedSince: "2025-01-01T00:00:00Z" }] {
+            p.Bucket = "bkt"; p.Key = "k";
+            try { s3::get_object(p); } catch (e) { out.push(e); }
+        }
+        try { s3::put_object(#{ Bucket: "bkt", Key: "k", Body: "y", IfNoneMatch: "*" }); } catch (e) { out.push(e); }
+        try { s3::put_object(#{ Bucket: "bkt", Key: "k", Body: "y", IfMatch: "\"0\"" }); } catch (e) { out.push(e); }
+        try { s3::head_object(#{ Bucket: "bkt", Key: "k", IfMatch: "\"0\"" }); } catch (e) { out.push(e); }
+        try { s3::head_object("bkt", "nope"); } catch (e) { out.push(e); }
+        out"#)
+    .cast::<rhai::Array>();
+    let errs: Vec<rhai::Map> = v.into_iter().map(map).collect();
+    let condition = |i: usize| errs[i].get("Condition").map(s);
+    assert_eq!(s(&errs[0]["Code"]), "PreconditionFailed");
+    assert_eq!((condition(0), condition(1)), (Some("If-Match".into()), Some("If-Unmodified-Since".into())));
+    assert_eq!((condition(2), condition(3)), (Some("If-None-Match".into()), Some("If-Match".into())));
+    assert_eq!((s(&errs[4]["Code"]), condition(4)), ("PreconditionFailed".into(), None), "HEAD: no body, no details");
+    assert_eq!((s(&errs[5]["Code"]), errs[5].contains_key("Key")), ("NotFound".into(), false));
+}
