@@ -96,7 +96,7 @@
 //!   imported asymmetric material, custom key stores (CloudHSM, external) and therefore the
 //!   `Unavailable` state: CreateKey refuses them with `UnsupportedOperationException` naming
 //!   the simulator, as GenerateDataKeyPair refuses the ECC_NIST_EDWARDS25519, ML_KEM_* and
-//!   SM2 (China Regions only) key pair specs. AWS lists `kms:EncryptionAlgorithm` for both
+//!   SM2 (China Regions only) key pair specs (before looking up the key or authorizing). AWS lists `kms:EncryptionAlgorithm` for both
 //!   actions of ReEncrypt without saying which parameter each sees: here ReEncryptFrom sees
 //!   `SourceEncryptionAlgorithm` and ReEncryptTo `DestinationEncryptionAlgorithm`. The
 //!   `Recipient` (Nitro Enclaves) parameter is not modelled. Messages AWS does

@@ -445,7 +445,7 @@ fn dry_run(d: Option<bool>) -> Result<(), AwsError> {
 /// Modifiers without `DryRun: true` change nothing.
 fn ignores_ciphertext(dry_run: Option<bool>, modifiers: &Option<Vec<String>>, named: &Option<String>, named_field: &str) -> Result<bool, AwsError> {
     for m in modifiers.iter().flatten() {
-        check_enum(m, "dryRunModifiers", &["IGNORE_CIPHERTEXT"])?;
+        check_enum(m, "dryRunModifiers.member", &["IGNORE_CIPHERTEXT"])?;
     }
     let ignore = dry_run == Some(true) && modifiers.iter().flatten().any(|m| m == "IGNORE_CIPHERTEXT");
     if ignore && named.is_none() {
@@ -1038,12 +1038,22 @@ fn open_with(c: &Call, r: &KeyRef, version: u32, blob: &[u8], ec: &EncryptionCon
 }
 
 /// The key a request names for its ciphertext (Decrypt's `KeyId`, ReEncrypt's `SourceKeyId`)
-/// when that is an asymmetric key: an asymmetric ciphertext does not name its key, the
-/// request does.
+/// when that is an RSA encryption key: an RSA ciphertext does not name its key, the request
+/// does. Any other key named is checked against the key the blob names (IncorrectKeyException
+/// when it differs, as for an HMAC or signing key).
 fn named_asymmetric(c: &mut Call, named: &Option<String>) -> Result<Option<KeyRef>, AwsError> {
     let Some(id) = named else { return Ok(None) };
     let (r, _) = resolve(c, id)?;
-    Ok((!key(c, &r).is_symmetric()).then_some(r))
+    let k = key(c, &r);
+    Ok((!k.is_symmetric() && k.key_usage == ENCRYPT_DECRYPT).then_some(r))
+}
+
+/// The key a dry run that ignores the ciphertext names (an RSA key is handled before): it must
+/// be a symmetric encryption key, as a ciphertext's key would be.
+fn named_for_dry_run(c: &mut Call, id: &str, op: &str) -> Result<KeyRef, AwsError> {
+    let (r, _) = resolve(c, id)?;
+    require_usage(key(c, &r), ENCRYPT_DECRYPT, true, op)?;
+    Ok(r)
 }
 
 /// A `KeyId`/`SourceKeyId` given with a ciphertext must name the key that encrypted it.
@@ -1090,7 +1100,7 @@ pub struct DecryptResponse {
 
 pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, AwsError> {
     let ignore = ignores_ciphertext(req.dry_run, &req.dry_run_modifiers, &req.key_id, "KeyId")?;
-    if !ignore {
+    if !ignore || !req.ciphertext_blob.is_empty() {
         check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
     }
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
@@ -1100,7 +1110,7 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
         return keypairs::rsa_decrypt(c, &named, &req, &ec, &tokens);
     }
     let (r, version) = match &req.key_id {
-        Some(id) if ignore => (resolve(c, id)?.0, 0),
+        Some(id) if ignore => (named_for_dry_run(c, id, "Decrypt")?, 0),
         _ => {
             let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
             check_named_key(c, &req.key_id, &r)?;
@@ -1165,7 +1175,7 @@ pub struct ReEncryptResponse {
 /// encryption context.
 pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptResponse, AwsError> {
     let ignore = ignores_ciphertext(req.dry_run, &req.dry_run_modifiers, &req.source_key_id, "SourceKeyId")?;
-    if !ignore {
+    if !ignore || !req.ciphertext_blob.is_empty() {
         check_len(req.ciphertext_blob.len(), "ciphertextBlob", 1, 6144)?;
     }
     check_algorithm(&req.source_encryption_algorithm, "sourceEncryptionAlgorithm")?;
@@ -1176,7 +1186,7 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     // The source and, for a symmetric blob, the backing-key version it names.
     let (src, version) = match named_asymmetric(c, &req.source_key_id)? {
         Some(r) => (r, None),
-        None if ignore => (resolve(c, req.source_key_id.as_deref().unwrap_or_default())?.0, Some(0)),
+        None if ignore => (named_for_dry_run(c, req.source_key_id.as_deref().unwrap_or_default(), "ReEncrypt")?, Some(0)),
         None => {
             let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
             check_named_key(c, &req.source_key_id, &r)?;

@@ -1137,7 +1137,7 @@ fn public_of(spec: &str, private: &[u8]) -> Vec<u8> {
 }
 
 #[test]
-fn data_key_pairs_of_every_modelled_spec() {
+fn data_key_pairs_of_rsa_2048_and_every_curve() {
     // [BOTO-MODEL] GenerateDataKeyPair: "The public key is a DER-encoded X.509
     // SubjectPublicKeyInfo ... The private key is a DER-encoded PKCS8 PrivateKeyInfo", and a
     // copy of the private key encrypted under the symmetric KMS key, decrypted with Decrypt.
@@ -1266,6 +1266,13 @@ fn reencrypt_from_and_to_rsa_keys() {
     // Decrypt with an RSA key reports no KeyMaterialId; with a symmetric key it does.
     assert_eq!(nb.s(r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: rsa_key, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" }).contains("KeyMaterialId")"#), "false");
     assert_eq!(nb.s(r#"kms::decrypt(sym.CiphertextBlob).KeyMaterialId.len()"#), "64");
+    // A key that cannot have made the ciphertext, named as its source: IncorrectKeyException
+    // (LocalStack's test_re_encrypt_incorrect_source_key, recorded against AWS), for ReEncrypt
+    // and Decrypt alike.
+    nb.exec(r#"let mac_key = kms::create_key(#{ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" }).KeyMetadata.KeyId;"#);
+    let (code, msg) = nb.err(r#"kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, SourceKeyId: mac_key, DestinationKeyId: id })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation."));
+    assert_eq!(nb.code(r#"kms::decrypt(#{ CiphertextBlob: sym.CiphertextBlob, KeyId: mac_key })"#), "IncorrectKeyException");
     // A SIGN_VERIFY key is neither a source nor a destination.
     nb.exec(r#"let signer = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId;"#);
     let (code, msg) = nb.err(r#"kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, DestinationKeyId: signer, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#);
@@ -1291,6 +1298,10 @@ fn reencrypt_encryption_algorithm_condition_is_per_side() {
     nb.exec(r#"let ok = kms::re_encrypt(#{ CiphertextBlob: sym.CiphertextBlob, DestinationKeyId: rsa_key, DestinationEncryptionAlgorithm: "RSAES_OAEP_SHA_256" });"#);
     // Out of the RSA key: the source side's algorithm is what counts.
     assert!(nb.try_run(r#"kms::re_encrypt(#{ CiphertextBlob: ok.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_256", DestinationKeyId: id })"#).is_ok());
+    nb.exec(r#"let old = kms::encrypt(#{ KeyId: rsa_key, Plaintext: "x", EncryptionAlgorithm: "RSAES_OAEP_SHA_1" });"#);
+    let (code, msg) = nb.err(r#"kms::re_encrypt(#{ CiphertextBlob: old.CiphertextBlob, SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_1", DestinationKeyId: id })"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("kms:ReEncryptFrom") && msg.contains("with an explicit deny"), "{msg}");
 }
 
 #[test]
@@ -1306,6 +1317,11 @@ fn dry_runs_that_ignore_the_ciphertext() {
     let (code, msg) = nb.err(r#"kms::decrypt(#{ DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#);
     assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "KeyId is required when DryRun is true and DryRunModifiers is IGNORE_CIPHERTEXT."));
     assert_eq!(nb.code(r#"kms::decrypt(#{ KeyId: id, DryRun: true, DryRunModifiers: ["IGNORE_KEY"] })"#), "ValidationException");
+    // A ciphertext that is given is still validated; the named key must be able to decrypt.
+    assert_eq!(nb.code(r#"kms::decrypt(#{ KeyId: id, CiphertextBlob: blob(7000, 1), DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "ValidationException");
+    nb.exec(r#"let mac_key = kms::create_key(#{ KeySpec: "HMAC_256", KeyUsage: "GENERATE_VERIFY_MAC" }).KeyMetadata.KeyId;"#);
+    assert_eq!(nb.code(r#"kms::decrypt(#{ KeyId: mac_key, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "InvalidKeyUsageException");
+    assert_eq!(nb.code(r#"kms::re_encrypt(#{ SourceKeyId: mac_key, DestinationKeyId: id, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "InvalidKeyUsageException");
     // Without DryRun the ciphertext is needed; without the modifier a dry run reads it.
     let (code, msg) = nb.err(r#"kms::decrypt(#{ KeyId: id, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#);
     assert_eq!(code, "ValidationException");

@@ -386,8 +386,9 @@ pub fn verify_outside(public_der: &[u8], message: &[u8], message_type: &str, sig
 // Data key pairs (GenerateDataKeyPair, GenerateDataKeyPairWithoutPlaintext)
 // ---------------------------------------------------------------------------------------
 
-/// `DataKeyPairSpec`, every value of the API.
-const DATA_KEY_PAIR_SPECS: &[&str] = &[
+/// `DataKeyPairSpec`, every value of the API (those generated here are
+/// [`asymmetric::DATA_KEY_PAIR_SPECS`]).
+const DATA_KEY_PAIR_SPEC_ENUM: &[&str] = &[
     "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2",
     "ECC_NIST_EDWARDS25519", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024",
 ];
@@ -430,7 +431,7 @@ pub struct GenerateDataKeyPairWithoutPlaintextResponse {
 /// key encrypted under a symmetric encryption KMS key (decrypt it later with Decrypt, with
 /// the same encryption context).
 fn data_key_pair(c: &mut Call, req: GenerateDataKeyPairRequest, op: &'static str, action: &'static str) -> Result<GenerateDataKeyPairResponse, AwsError> {
-    check_enum(&req.key_pair_spec, "keyPairSpec", DATA_KEY_PAIR_SPECS)?;
+    check_enum(&req.key_pair_spec, "keyPairSpec", DATA_KEY_PAIR_SPEC_ENUM)?;
     if !asymmetric::DATA_KEY_PAIR_SPECS.contains(&req.key_pair_spec.as_str()) {
         return Err(KmsError::UnsupportedOperationException.err(format!(
             "KeyPairSpec {} is not modelled by this simulator: it generates {} data key pairs.",
