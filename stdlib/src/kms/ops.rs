@@ -1037,34 +1037,39 @@ fn open_with(c: &Call, r: &KeyRef, version: u32, blob: &[u8], ec: &EncryptionCon
     Ok((plain, bk.id.clone()))
 }
 
-/// The key a request names for its ciphertext (Decrypt's `KeyId`, ReEncrypt's `SourceKeyId`)
-/// when that is an RSA encryption key: an RSA ciphertext does not name its key, the request
-/// does. Any other key named is checked against the key the blob names (IncorrectKeyException
-/// when it differs, as for an HMAC or signing key).
-fn named_asymmetric(c: &mut Call, named: &Option<String>) -> Result<Option<KeyRef>, AwsError> {
-    let Some(id) = named else { return Ok(None) };
-    let (r, _) = resolve(c, id)?;
-    let k = key(c, &r);
-    Ok((!k.is_symmetric() && k.key_usage == ENCRYPT_DECRYPT).then_some(r))
+/// Where the ciphertext of a Decrypt or ReEncrypt request gets its key.
+enum CiphertextKey {
+    /// An RSA encryption key named by the request: an RSA ciphertext does not name its key.
+    Rsa(KeyRef),
+    /// A symmetric encryption key and the backing-key version the blob names (0 in a dry run
+    /// that ignores the ciphertext, which stops before decrypting).
+    Symmetric(KeyRef, u32),
 }
 
-/// The key a dry run that ignores the ciphertext names (an RSA key is handled before): it must
-/// be a symmetric encryption key, as a ciphertext's key would be.
-fn named_for_dry_run(c: &mut Call, id: &str, op: &str) -> Result<KeyRef, AwsError> {
-    let (r, _) = resolve(c, id)?;
-    require_usage(key(c, &r), ENCRYPT_DECRYPT, true, op)?;
-    Ok(r)
-}
-
-/// A `KeyId`/`SourceKeyId` given with a ciphertext must name the key that encrypted it.
-fn check_named_key(c: &mut Call, named: &Option<String>, actual: &KeyRef) -> Result<(), AwsError> {
-    if let Some(id) = named {
-        let (r, _) = resolve(c, id)?;
-        if r != *actual {
-            return Err(KmsError::IncorrectKeyException.err(INCORRECT_KEY));
+/// The key of a Decrypt or ReEncrypt request's ciphertext. The key the request names
+/// (`KeyId`, `SourceKeyId`) is resolved once: an RSA encryption key decrypts an RSA
+/// ciphertext; otherwise the blob names its key, which a named key must be
+/// (IncorrectKeyException when it differs, as for an HMAC or signing key). A dry run that
+/// ignores the ciphertext takes the named key, which must then be a symmetric encryption key.
+fn ciphertext_key(c: &mut Call, named: &Option<String>, blob: &[u8], ignore: bool, op: &str) -> Result<CiphertextKey, AwsError> {
+    let named = match named {
+        Some(id) => Some(resolve(c, id)?.0),
+        None => None,
+    };
+    match named {
+        Some(r) if !key(c, &r).is_symmetric() && key(c, &r).key_usage == ENCRYPT_DECRYPT => Ok(CiphertextKey::Rsa(r)),
+        Some(r) if ignore => {
+            require_usage(key(c, &r), ENCRYPT_DECRYPT, true, op)?;
+            Ok(CiphertextKey::Symmetric(r, 0))
+        }
+        named => {
+            let (r, version) = blob_key(c, blob)?;
+            if named.is_some_and(|n| n != r) {
+                return Err(KmsError::IncorrectKeyException.err(INCORRECT_KEY));
+            }
+            Ok(CiphertextKey::Symmetric(r, version))
         }
     }
-    Ok(())
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -1106,16 +1111,9 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
     let ec = context_of(&req.encryption_context);
-    if let Some(named) = named_asymmetric(c, &req.key_id)? {
-        return keypairs::rsa_decrypt(c, &named, &req, &ec, &tokens);
-    }
-    let (r, version) = match &req.key_id {
-        Some(id) if ignore => (named_for_dry_run(c, id, "Decrypt")?, 0),
-        _ => {
-            let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
-            check_named_key(c, &req.key_id, &r)?;
-            (r, version)
-        }
+    let (r, version) = match ciphertext_key(c, &req.key_id, &req.ciphertext_blob.0, ignore, "Decrypt")? {
+        CiphertextKey::Rsa(r) => return keypairs::rsa_decrypt(c, &r, &req, &ec, &tokens),
+        CiphertextKey::Symmetric(r, version) => (r, version),
     };
     let ask = Ask::new("kms:Decrypt").grant("Decrypt", &tokens).ec(&ec).ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
     authorize_key(c, &r, ask)?;
@@ -1183,15 +1181,10 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     let tokens = read_tokens(&req.grant_tokens)?;
     let src_ec = context_of(&req.source_encryption_context);
     let dst_ec = context_of(&req.destination_encryption_context);
-    // The source and, for a symmetric blob, the backing-key version it names.
-    let (src, version) = match named_asymmetric(c, &req.source_key_id)? {
-        Some(r) => (r, None),
-        None if ignore => (named_for_dry_run(c, req.source_key_id.as_deref().unwrap_or_default(), "ReEncrypt")?, Some(0)),
-        None => {
-            let (r, version) = blob_key(c, &req.ciphertext_blob.0)?;
-            check_named_key(c, &req.source_key_id, &r)?;
-            (r, Some(version))
-        }
+    // The source and, for a symmetric source, the backing-key version the blob names.
+    let (src, version) = match ciphertext_key(c, &req.source_key_id, &req.ciphertext_blob.0, ignore, "ReEncrypt")? {
+        CiphertextKey::Rsa(r) => (r, None),
+        CiphertextKey::Symmetric(r, version) => (r, Some(version)),
     };
     let (dst, dst_alias) = resolve(c, &req.destination_key_id)?;
     let same = ContextValue::bool(src == dst);
