@@ -1,6 +1,7 @@
-//! The cryptography of asymmetric (RSA, NIST ECC) and HMAC KMS keys: key generation from the
-//! world's seeded generator, signing and verification with AWS's signing-algorithm names,
-//! RSA-OAEP encryption with AWS's per-algorithm plaintext limits, and HMAC.
+//! The cryptography of asymmetric (RSA, NIST and SECG ECC) and HMAC KMS keys: key generation
+//! from the world's seeded generator, signing and verification with AWS's signing-algorithm
+//! names, RSA-OAEP encryption with AWS's per-algorithm plaintext limits, ECDH key agreement,
+//! and HMAC.
 //!
 //! Plain Rust, no Rhai. The private half of a key pair is kept as PKCS#8 DER in the key's
 //! backing key (`BackingKey::material`); an HMAC key's material is its raw secret. Public
@@ -15,13 +16,19 @@
 //! | RSA_2048/3072/4096 | SIGN_VERIFY | RSASSA_PSS_SHA_256/384/512, RSASSA_PKCS1_V1_5_SHA_256/384/512 |
 //! | ECC_NIST_P256 | SIGN_VERIFY | ECDSA_SHA_256 |
 //! | ECC_NIST_P384 | SIGN_VERIFY | ECDSA_SHA_384 |
+//! | ECC_NIST_P521 | SIGN_VERIFY | ECDSA_SHA_512 |
+//! | ECC_SECG_P256K1 | SIGN_VERIFY | ECDSA_SHA_256 |
+//! | ECC_NIST_P256/P384/P521 | KEY_AGREEMENT | ECDH |
 //! | HMAC_224/256/384/512 | GENERATE_VERIFY_MAC | HMAC_SHA_224/256/384/512 |
 //!
 //! RSASSA-PSS uses a salt as long as the digest (what KMS does); ECDSA signatures are
-//! DER-encoded (ANSI X9.62), deterministic (RFC 6979), as KMS returns them.
+//! DER-encoded (ANSI X9.62), as KMS returns them, and deterministic: RFC 6979 nonces, except
+//! for P-521, whose nonces come from the world's seeded generator. ECDH gives the raw
+//! shared secret, the x-coordinate of the shared point (SEC 1 §3.3.1), as DeriveSharedSecret
+//! returns it.
 
 use hmac::{Hmac, Mac};
-use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier, RandomizedPrehashSigner};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
@@ -37,6 +44,9 @@ pub enum Spec {
     Rsa(usize),
     P256,
     P384,
+    P521,
+    /// ECC_SECG_P256K1, the secp256k1 curve of blockchains.
+    Secp256k1,
     Hmac(usize),
 }
 
@@ -48,6 +58,8 @@ impl Spec {
             "RSA_4096" => Spec::Rsa(4096),
             "ECC_NIST_P256" => Spec::P256,
             "ECC_NIST_P384" => Spec::P384,
+            "ECC_NIST_P521" => Spec::P521,
+            "ECC_SECG_P256K1" => Spec::Secp256k1,
             "HMAC_224" => Spec::Hmac(224),
             "HMAC_256" => Spec::Hmac(256),
             "HMAC_384" => Spec::Hmac(384),
@@ -55,11 +67,12 @@ impl Spec {
             _ => return None,
         })
     }
-    /// The key usages AWS allows for the spec (KEY_AGREEMENT for ECC is not modelled).
+    /// The key usages AWS allows for the spec.
     pub fn usages(self) -> &'static [&'static str] {
         match self {
             Spec::Rsa(_) => &["ENCRYPT_DECRYPT", "SIGN_VERIFY"],
-            Spec::P256 | Spec::P384 => &["SIGN_VERIFY"],
+            Spec::P256 | Spec::P384 | Spec::P521 => &["SIGN_VERIFY", "KEY_AGREEMENT"],
+            Spec::Secp256k1 => &["SIGN_VERIFY"],
             Spec::Hmac(_) => &["GENERATE_VERIFY_MAC"],
         }
     }
@@ -73,8 +86,9 @@ impl Spec {
                 "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
                 "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
             ],
-            Spec::P256 => &["ECDSA_SHA_256"],
+            Spec::P256 | Spec::Secp256k1 => &["ECDSA_SHA_256"],
             Spec::P384 => &["ECDSA_SHA_384"],
+            Spec::P521 => &["ECDSA_SHA_512"],
             Spec::Hmac(_) => &[],
         };
         names.iter().map(|s| s.to_string()).collect()
@@ -83,6 +97,13 @@ impl Spec {
     pub fn encryption_algorithms(self) -> Vec<String> {
         match self {
             Spec::Rsa(_) => vec!["RSAES_OAEP_SHA_1".into(), "RSAES_OAEP_SHA_256".into()],
+            _ => vec![],
+        }
+    }
+    /// `KeyAgreementAlgorithms` of a KEY_AGREEMENT key (a NIST curve).
+    pub fn key_agreement_algorithms(self) -> Vec<String> {
+        match self {
+            Spec::P256 | Spec::P384 | Spec::P521 => vec!["ECDH".into()],
             _ => vec![],
         }
     }
@@ -149,7 +170,7 @@ pub const SIGNING_ALGORITHMS: &[&str] = &[
 pub const MAC_ALGORITHMS: &[&str] = &["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"];
 
 impl SigningAlgorithm {
-    /// The modelled algorithms (ECDSA_SHA_512 needs P-521, SM2DSA and the others other specs).
+    /// The modelled algorithms (SM2DSA, ML-DSA and Ed25519 need specs not modelled here).
     pub fn parse(s: &str) -> Option<SigningAlgorithm> {
         let (scheme, hash) = match s {
             "RSASSA_PSS_SHA_256" => (Scheme::Pss, Hash::Sha256),
@@ -160,6 +181,7 @@ impl SigningAlgorithm {
             "RSASSA_PKCS1_V1_5_SHA_512" => (Scheme::Pkcs1, Hash::Sha512),
             "ECDSA_SHA_256" => (Scheme::Ecdsa, Hash::Sha256),
             "ECDSA_SHA_384" => (Scheme::Ecdsa, Hash::Sha384),
+            "ECDSA_SHA_512" => (Scheme::Ecdsa, Hash::Sha512),
             _ => return None,
         };
         Some(SigningAlgorithm { scheme, hash })
@@ -184,26 +206,48 @@ fn seeded(rng: &mut SimRng) -> ChaCha20Rng {
 
 /// New private key material for `spec`: PKCS#8 DER for a key pair, the raw secret for HMAC.
 pub fn generate(rng: &mut SimRng, spec: Spec) -> Vec<u8> {
-    match spec {
-        Spec::Rsa(bits) => {
-            let key = RsaPrivateKey::new(&mut seeded(rng), bits).expect("RSA key generation with a supported size");
-            key.to_pkcs8_der().expect("PKCS#8 encoding").as_bytes().to_vec()
-        }
-        Spec::P256 => p256::ecdsa::SigningKey::random(&mut seeded(rng)).to_pkcs8_der().expect("PKCS#8 encoding").as_bytes().to_vec(),
-        Spec::P384 => p384::ecdsa::SigningKey::random(&mut seeded(rng)).to_pkcs8_der().expect("PKCS#8 encoding").as_bytes().to_vec(),
-        Spec::Hmac(bits) => rng.bytes(bits / 8),
-    }
+    let der = match spec {
+        Spec::Rsa(bits) => RsaPrivateKey::new(&mut seeded(rng), bits).expect("RSA key generation with a supported size").to_pkcs8_der(),
+        Spec::P256 => p256::SecretKey::random(&mut seeded(rng)).to_pkcs8_der(),
+        Spec::P384 => p384::SecretKey::random(&mut seeded(rng)).to_pkcs8_der(),
+        Spec::P521 => p521::SecretKey::random(&mut seeded(rng)).to_pkcs8_der(),
+        Spec::Secp256k1 => k256::SecretKey::random(&mut seeded(rng)).to_pkcs8_der(),
+        Spec::Hmac(bits) => return rng.bytes(bits / 8),
+    };
+    der.expect("PKCS#8 encoding").as_bytes().to_vec()
 }
 
 /// The DER SubjectPublicKeyInfo of a key pair's private material; `None` for HMAC keys.
 pub fn public_der(spec: Spec, private: &[u8]) -> Option<Vec<u8>> {
     let der = match spec {
-        Spec::Rsa(_) => RsaPublicKey::from(RsaPrivateKey::from_pkcs8_der(private).ok()?).to_public_key_der().ok()?,
-        Spec::P256 => p256::ecdsa::SigningKey::from_pkcs8_der(private).ok()?.verifying_key().to_public_key_der().ok()?,
-        Spec::P384 => p384::ecdsa::SigningKey::from_pkcs8_der(private).ok()?.verifying_key().to_public_key_der().ok()?,
+        Spec::Rsa(_) => RsaPublicKey::from(RsaPrivateKey::from_pkcs8_der(private).ok()?).to_public_key_der(),
+        Spec::P256 => p256::SecretKey::from_pkcs8_der(private).ok()?.public_key().to_public_key_der(),
+        Spec::P384 => p384::SecretKey::from_pkcs8_der(private).ok()?.public_key().to_public_key_der(),
+        Spec::P521 => p521::SecretKey::from_pkcs8_der(private).ok()?.public_key().to_public_key_der(),
+        Spec::Secp256k1 => k256::SecretKey::from_pkcs8_der(private).ok()?.public_key().to_public_key_der(),
         Spec::Hmac(_) => return None,
     };
-    Some(der.as_bytes().to_vec())
+    Some(der.ok()?.as_bytes().to_vec())
+}
+
+/// ECDH (the cofactor Diffie-Hellman primitive; every curve here has cofactor 1) between the
+/// private key of a KEY_AGREEMENT key pair and a peer's DER SubjectPublicKeyInfo: the raw
+/// shared secret, the shared point's x-coordinate. `None` if the peer key is not a valid
+/// point of the same curve (or `spec` is not a NIST curve).
+pub fn ecdh(spec: Spec, private: &[u8], peer: &[u8]) -> Option<Vec<u8>> {
+    macro_rules! dh {
+        ($curve:ident) => {{
+            let secret = $curve::SecretKey::from_pkcs8_der(private).ok()?;
+            let peer = $curve::PublicKey::from_public_key_der(peer).ok()?;
+            $curve::ecdh::diffie_hellman(secret.to_nonzero_scalar(), peer.as_affine()).raw_secret_bytes().to_vec()
+        }};
+    }
+    Some(match spec {
+        Spec::P256 => dh!(p256),
+        Spec::P384 => dh!(p384),
+        Spec::P521 => dh!(p521),
+        _ => return None,
+    })
 }
 
 /// The `KeyPairSpec`s GenerateDataKeyPair(WithoutPlaintext) generates here: every one AWS
@@ -215,28 +259,10 @@ pub const DATA_KEY_PAIR_SPECS: &[&str] =
 /// key as DER PKCS#8 PrivateKeyInfo and the public key as DER SubjectPublicKeyInfo, the
 /// encodings GenerateDataKeyPair returns.
 pub fn data_key_pair(rng: &mut SimRng, spec: &str) -> Option<(Vec<u8>, Vec<u8>)> {
-    fn pkcs8(der: rsa::pkcs8::Result<rsa::pkcs8::SecretDocument>) -> Vec<u8> {
-        der.expect("PKCS#8 encoding").as_bytes().to_vec()
-    }
-    fn spki(der: rsa::pkcs8::spki::Result<rsa::pkcs8::Document>) -> Vec<u8> {
-        der.expect("SubjectPublicKeyInfo encoding").as_bytes().to_vec()
-    }
-    match spec {
-        "ECC_NIST_P521" => {
-            let k = p521::SecretKey::random(&mut seeded(rng));
-            Some((pkcs8(k.to_pkcs8_der()), spki(k.public_key().to_public_key_der())))
-        }
-        "ECC_SECG_P256K1" => {
-            let k = k256::SecretKey::random(&mut seeded(rng));
-            Some((pkcs8(k.to_pkcs8_der()), spki(k.public_key().to_public_key_der())))
-        }
-        _ => {
-            let spec = Spec::parse(spec).filter(|s| !s.is_hmac())?;
-            let private = generate(rng, spec);
-            let public = public_der(spec, &private).expect("a key pair just generated");
-            Some((private, public))
-        }
-    }
+    let spec = Spec::parse(spec).filter(|s| !s.is_hmac())?;
+    let private = generate(rng, spec);
+    let public = public_der(spec, &private).expect("a key pair just generated");
+    Some((private, public))
 }
 
 fn rsa_scheme_sign(alg: SigningAlgorithm, key: &RsaPrivateKey, rng: &mut SimRng, digest: &[u8]) -> Option<Vec<u8>> {
@@ -268,13 +294,24 @@ pub fn sign(rng: &mut SimRng, spec: Spec, private: &[u8], alg: SigningAlgorithm,
             let s: p384::ecdsa::Signature = k.sign_prehash(digest).ok()?;
             Some(s.to_der().as_bytes().to_vec())
         }
+        (Spec::P521, Scheme::Ecdsa) if alg.hash == Hash::Sha512 => {
+            let k = p521::ecdsa::SigningKey::from_bytes(&p521::SecretKey::from_pkcs8_der(private).ok()?.to_bytes()).ok()?;
+            // p521 0.13 has no RFC 6979 signer: the nonce comes from the world's generator.
+            let s: p521::ecdsa::Signature = k.sign_prehash_with_rng(&mut seeded(rng), digest).ok()?;
+            Some(s.to_der().as_bytes().to_vec())
+        }
+        (Spec::Secp256k1, Scheme::Ecdsa) if alg.hash == Hash::Sha256 => {
+            let k = k256::ecdsa::SigningKey::from_pkcs8_der(private).ok()?;
+            let s: k256::ecdsa::Signature = k.sign_prehash(digest).ok()?;
+            Some(s.to_der().as_bytes().to_vec())
+        }
         _ => None,
     }
 }
 
-/// Verifies a signature over a digest with a DER SubjectPublicKeyInfo public key (RSA,
-/// P-256 or P-384, whichever the DER holds). False for a bad signature, a key that does not
-/// fit the algorithm, or undecodable input.
+/// Verifies a signature over a digest with a DER SubjectPublicKeyInfo public key (RSA, P-256,
+/// P-384, P-521 or secp256k1, whichever the DER holds). False for a bad signature, a key that
+/// does not fit the algorithm, or undecodable input.
 pub fn verify(public: &[u8], alg: SigningAlgorithm, digest: &[u8], signature: &[u8]) -> bool {
     match alg.scheme {
         Scheme::Pss | Scheme::Pkcs1 => {
@@ -290,21 +327,25 @@ pub fn verify(public: &[u8], alg: SigningAlgorithm, digest: &[u8], signature: &[
             };
             r.is_ok()
         }
-        Scheme::Ecdsa => match alg.hash {
-            Hash::Sha256 => {
-                let (Ok(k), Ok(s)) = (p256::ecdsa::VerifyingKey::from_public_key_der(public), p256::ecdsa::Signature::from_der(signature)) else {
-                    return false;
+        Scheme::Ecdsa => {
+            // The DER's curve decides; ECDSA_SHA_256 serves two curves.
+            macro_rules! ecdsa {
+                ($curve:ident) => {
+                    match ($curve::PublicKey::from_public_key_der(public), $curve::ecdsa::Signature::from_der(signature)) {
+                        (Ok(k), Ok(s)) => Some($curve::ecdsa::VerifyingKey::from_affine(*k.as_affine()).is_ok_and(|k| k.verify_prehash(digest, &s).is_ok())),
+                        (Ok(_), Err(_)) => Some(false),
+                        (Err(_), _) => None,
+                    }
                 };
-                k.verify_prehash(digest, &s).is_ok()
             }
-            Hash::Sha384 => {
-                let (Ok(k), Ok(s)) = (p384::ecdsa::VerifyingKey::from_public_key_der(public), p384::ecdsa::Signature::from_der(signature)) else {
-                    return false;
-                };
-                k.verify_prehash(digest, &s).is_ok()
-            }
-            _ => false,
-        },
+            let verdict = match alg.hash {
+                Hash::Sha256 => ecdsa!(p256).or_else(|| ecdsa!(k256)),
+                Hash::Sha384 => ecdsa!(p384),
+                Hash::Sha512 => ecdsa!(p521),
+                Hash::Sha224 => None,
+            };
+            verdict.unwrap_or(false)
+        }
     }
 }
 

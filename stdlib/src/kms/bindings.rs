@@ -65,6 +65,7 @@ const GET_PUBLIC_KEY: &str = "Returns the public key of an asymmetric KMS key (`
 const SIGN: &str = "Signs a message (`MessageType` RAW, up to 4,096 bytes, the default) or a digest (`MessageType: \"DIGEST\"`) with an asymmetric SIGN_VERIFY key; returns `#{ Signature, SigningAlgorithm, KeyId }`.\n```rhai\nlet s = kms::sign(#{ KeyId: \"alias/signer\", Message: \"release 1.2\", SigningAlgorithm: \"ECDSA_SHA_256\" });\n```";
 const VERIFY: &str = "Verifies a signature inside KMS: returns `#{ SignatureValid: true, ... }` or throws KMSInvalidSignatureException.\n```rhai\nkms::verify(#{ KeyId: \"alias/signer\", Message: \"release 1.2\", Signature: s.Signature, SigningAlgorithm: \"ECDSA_SHA_256\" }).SignatureValid\n```";
 const GENERATE_MAC: &str = "Computes an HMAC of a message (up to 4,096 bytes) with an HMAC key; returns `#{ Mac, MacAlgorithm, KeyId }`.\n```rhai\nlet m = kms::generate_mac(#{ KeyId: \"alias/mac\", Message: \"token\", MacAlgorithm: \"HMAC_SHA_256\" });\n```";
+const DERIVE_SHARED_SECRET: &str = "Derives a raw shared secret with ECDH from the private key of a KEY_AGREEMENT key pair (ECC_NIST_P256/P384/P521) and your peer's public key (DER SubjectPublicKeyInfo on the same curve): `SharedSecret`, `KeyId`, `KeyAgreementAlgorithm` (`ECDH`, the only one), `KeyOrigin`. The peer computes the same secret with its private key and this key's public key.\n```rhai\nlet s = kms::derive_shared_secret(#{ KeyId: \"alias/alice\", KeyAgreementAlgorithm: \"ECDH\", PublicKey: bob_public });\n```";
 const VERIFY_MAC: &str = "Verifies an HMAC: returns `#{ MacValid: true, ... }` or throws KMSInvalidMacException.\n```rhai\nkms::verify_mac(#{ KeyId: \"alias/mac\", Message: \"token\", Mac: m.Mac, MacAlgorithm: \"HMAC_SHA_256\" }).MacValid\n```";
 const REPLICATE_KEY: &str = "Replicates a multi-Region primary key (`mrk-...`) into another Region of the account: the replica shares the key id and key material (a ciphertext from one Region decrypts in the other) and has its own policy, description and tags. Returns `#{ ReplicaKeyMetadata, ReplicaPolicy, ReplicaTags }`.\n```rhai\nlet k = kms::create_key(#{ MultiRegion: true }).KeyMetadata;\nkms::replicate_key(k.KeyId, \"eu-west-1\")\n```";
 const UPDATE_PRIMARY_REGION: &str = "Makes the replica in `PrimaryRegion` the primary key; the old primary becomes a replica.\n```rhai\nkms::update_primary_region(#{ KeyId: k.KeyId, PrimaryRegion: \"eu-west-1\" })\n```";
@@ -225,6 +226,8 @@ pub fn register(engine: &mut Engine, shared: &Shared, docs: DocMode) {
     overload!(api, "sign", "Sign", ops::sign, "Signs a RAW message with an asymmetric key and algorithm.\n```rhai\nlet s = kms::sign(\"alias/signer\", \"release 1.2\", \"ECDSA_SHA_256\");\n```", [key_id: ImmutableString => "KeyId", message: Dynamic => "Message", algorithm: ImmutableString => "SigningAlgorithm"]);
     api.op("verify", "Verify", VERIFY, ops::verify);
     overload!(api, "verify", "Verify", ops::verify, "Verifies a signature over a RAW message inside KMS.\n```rhai\nkms::verify(\"alias/signer\", \"release 1.2\", s.Signature, \"ECDSA_SHA_256\").SignatureValid\n```", [key_id: ImmutableString => "KeyId", message: Dynamic => "Message", signature: rhai::Blob => "Signature", algorithm: ImmutableString => "SigningAlgorithm"]);
+    api.op("derive_shared_secret", "DeriveSharedSecret", DERIVE_SHARED_SECRET, ops::derive_shared_secret);
+    overload!(api, "derive_shared_secret", "DeriveSharedSecret", ops::derive_shared_secret, DERIVE_SHARED_SECRET, [key_id: ImmutableString => "KeyId", algorithm: ImmutableString => "KeyAgreementAlgorithm", public_key: rhai::Blob => "PublicKey"]);
     api.op("generate_mac", "GenerateMac", GENERATE_MAC, ops::generate_mac);
     api.op("verify_mac", "VerifyMac", VERIFY_MAC, ops::verify_mac);
 
@@ -300,6 +303,17 @@ fn register_helpers(api: &mut Api) {
         move |ctx: NativeCallContext, public: rhai::Blob, message: Dynamic, signature: rhai::Blob, alg: &str| -> RhaiResult<bool> {
             let message = bytes_of(&message, "kms::verify_with_public_key: the message").map_err(|e| throw(e, ctx.call_position()))?;
             ops::verify_outside(&public, &message, "RAW", &signature, alg).map_err(|mut e| {
+                e.service = "kms".into();
+                throw(e, ctx.call_position())
+            })
+        },
+    );
+    api.func(
+        "derive_shared_secret_outside",
+        "The peer's side of `kms::derive_shared_secret`, the way a client outside AWS computes it (not a KMS call: no permission, no audit event): ECDH between a DER PKCS#8 private key (P-256, P-384 or P-521, such as `PrivateKeyPlaintext` from `kms::generate_data_key_pair`) and a KMS key's public key from `kms::get_public_key`.\n```rhai\nlet alice_public = kms::get_public_key(\"alias/alice\").PublicKey;\nkms::derive_shared_secret_outside(bob.PrivateKeyPlaintext, alice_public)\n```",
+        &["private_key: Blob", "peer_public_key: Blob", "Blob"],
+        move |ctx: NativeCallContext, private: rhai::Blob, peer: rhai::Blob| -> RhaiResult<rhai::Blob> {
+            ops::derive_shared_secret_outside(&private, &peer).map_err(|mut e| {
                 e.service = "kms".into();
                 throw(e, ctx.call_position())
             })

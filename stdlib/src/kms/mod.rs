@@ -36,7 +36,8 @@
 //!   `kms:KeyOrigin`, `kms:MultiRegion`, `kms:RequestAlias`, `kms:ResourceAliases`,
 //!   `kms:ReEncryptOnSameKey`, `kms:RotationPeriodInDays`,
 //!   `kms:ScheduleKeyDeletionPendingWindowInDays`, `kms:WrappingAlgorithm`,
-//!   `kms:WrappingKeySpec`, `kms:ExpirationModel`, `kms:ValidTo`,
+//!   `kms:WrappingKeySpec`, `kms:ExpirationModel`, `kms:ValidTo`, `kms:SigningAlgorithm`,
+//!   `kms:MessageType`, `kms:MacAlgorithm`, `kms:KeyAgreementAlgorithm`,
 //!   `kms:BypassPolicyLockoutSafetyCheck`, `aws:ResourceTag/*`, `aws:RequestTag/*`, `aws:TagKeys`.
 //! - Grants: CreateGrant / ListGrants / ListRetirableGrants / RetireGrant / RevokeGrant.
 //!   A grant allows its grantee (an ARN; a role ARN covers the role's sessions) the listed
@@ -59,9 +60,9 @@
 //!   `ValidTo` expiry, a `DeleteExpiredKeyMaterial` service event, back to PendingImport),
 //!   DeleteImportedKeyMaterial. No automatic or on-demand rotation for such keys.
 //! - Asymmetric and HMAC keys ([`asymmetric`], [`ops::get_public_key`], [`ops::sign`], ...):
-//!   KeySpec RSA_2048/3072/4096 (ENCRYPT_DECRYPT or SIGN_VERIFY), ECC_NIST_P256/P384
-//!   (SIGN_VERIFY), HMAC_224/256/384/512 (GENERATE_VERIFY_MAC), key pairs generated from the
-//!   world's seeded generator. GetPublicKey (DER SubjectPublicKeyInfo), Sign/Verify with AWS's
+//!   KeySpec RSA_2048/3072/4096 (ENCRYPT_DECRYPT or SIGN_VERIFY), ECC_NIST_P256/P384/P521
+//!   (SIGN_VERIFY or KEY_AGREEMENT), ECC_SECG_P256K1 (SIGN_VERIFY), HMAC_224/256/384/512
+//!   (GENERATE_VERIFY_MAC), key pairs generated from the world's seeded generator. GetPublicKey (DER SubjectPublicKeyInfo), Sign/Verify with AWS's
 //!   algorithm names and MessageType RAW (1–4,096 bytes) or DIGEST (`Digest is invalid length
 //!   for algorithm ...`), KMSInvalidSignatureException; Encrypt/Decrypt with RSAES_OAEP_SHA_1/256
 //!   and AWS's per-algorithm plaintext limits (Decrypt needs KeyId and EncryptionAlgorithm; no
@@ -72,6 +73,13 @@
 //!   destination; key material ids only for symmetric sides, as Decrypt's `KeyMaterialId`);
 //!   such keys never rotate; grants may name only the operations the key supports.
 //!   `kms::verify_with_public_key` (not an API) checks a signature with the DER public key only.
+//! - Key agreement ([`ops::derive_shared_secret`]): DeriveSharedSecret with `ECDH` between a
+//!   KEY_AGREEMENT key and a peer's DER SubjectPublicKeyInfo on the same curve returns the raw
+//!   shared secret; `KeyAgreementAlgorithms` in DescribeKey and GetPublicKey; the condition key
+//!   `kms:KeyAgreementAlgorithm`; AWS's recorded answers (LocalStack's AWS-validated
+//!   `test_derive_shared_secret`): the response's `KeyId` is the key ID, and a public key that
+//!   is not a point of the key's curve gives ValidationException with an empty message.
+//!   `kms::derive_shared_secret_outside` (not an API) is the peer's side outside KMS.
 //! - Data key pairs ([`ops::generate_data_key_pair`], [`ops::generate_data_key_pair_without_plaintext`]):
 //!   KeyPairSpec RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1; the public key
 //!   as DER SubjectPublicKeyInfo, the private key as DER PKCS#8, and the private key sealed
@@ -92,8 +100,8 @@
 //!   `TargetKeyId`.
 //!
 //! # Simplified or not modelled
-//! - ECC_NIST_P521, ECC_SECG_P256K1, Ed25519, SM2, ML-DSA/ML-KEM keys, KEY_AGREEMENT,
-//!   imported asymmetric material, custom key stores (CloudHSM, external) and therefore the
+//! - Ed25519, SM2, ML-DSA/ML-KEM keys, imported asymmetric material, the `Recipient`
+//!   (Nitro Enclaves) parameter of DeriveSharedSecret, custom key stores (CloudHSM, external) and therefore the
 //!   `Unavailable` state: CreateKey refuses them with `UnsupportedOperationException` naming
 //!   the simulator, as GenerateDataKeyPair refuses the ECC_NIST_EDWARDS25519, ML_KEM_* and
 //!   SM2 (China Regions only) key pair specs (before looking up the key or authorizing). AWS lists `kms:EncryptionAlgorithm` for both

@@ -50,6 +50,7 @@ pub const DEFAULT_ROTATION_DAYS: u32 = 365;
 
 const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
 const ENCRYPT_DECRYPT: &str = "ENCRYPT_DECRYPT";
+const KEY_AGREEMENT: &str = "KEY_AGREEMENT";
 const KEY_TYPE: &str = "AWS::KMS::Key";
 
 /// A policy document given as JSON text or as a map (a script's `#{ Version: ..., Statement: [...] }`).
@@ -587,6 +588,8 @@ pub struct KeyMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_algorithms: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_agreement_algorithms: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_algorithms: Option<Vec<String>>,
     pub multi_region: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -607,6 +610,7 @@ pub fn algorithms(k: &Key, usage: &str) -> Option<Vec<String>> {
         (None, _) => vec![SYMMETRIC_DEFAULT.into()],
         (Some(p), ENCRYPT_DECRYPT) => p.encryption_algorithms(),
         (Some(p), "SIGN_VERIFY") => p.signing_algorithms(),
+        (Some(p), KEY_AGREEMENT) => p.key_agreement_algorithms(),
         (Some(p), _) => p.mac_algorithms(),
     })
 }
@@ -644,6 +648,7 @@ pub fn metadata(k: &Key) -> KeyMetadata {
         key_spec: k.key_spec.clone(),
         encryption_algorithms: algorithms(k, ENCRYPT_DECRYPT),
         signing_algorithms: algorithms(k, "SIGN_VERIFY"),
+        key_agreement_algorithms: algorithms(k, KEY_AGREEMENT),
         mac_algorithms: algorithms(k, "GENERATE_VERIFY_MAC"),
         multi_region: k.multi_region,
         multi_region_configuration: multi_region_configuration(k),
@@ -702,7 +707,7 @@ pub fn create_key(c: &mut Call, req: CreateKeyRequest) -> Result<CreateKeyRespon
         None if spec == SYMMETRIC_DEFAULT => &[ENCRYPT_DECRYPT],
         None => {
             return Err(KmsError::UnsupportedOperationException.err(format!(
-                "KeySpec `{spec}` is not modelled by this simulator: it models SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384 and HMAC_224/256/384/512"
+                "KeySpec `{spec}` is not modelled by this simulator: it models SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1 and HMAC_224/256/384/512"
             )));
         }
     };
@@ -1835,6 +1840,7 @@ fn grant_operations_for(k: &Key) -> &'static [&'static str] {
         _ if k.is_symmetric() => SYMMETRIC_GRANT_OPERATIONS,
         ENCRYPT_DECRYPT => &["Decrypt", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey"],
         "SIGN_VERIFY" => &["Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey"],
+        KEY_AGREEMENT => &["DeriveSharedSecret", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey"],
         _ => &["GenerateMac", "VerifyMac", "CreateGrant", "RetireGrant", "DescribeKey"],
     }
 }

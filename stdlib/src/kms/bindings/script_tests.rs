@@ -86,7 +86,7 @@ fn create_key_metadata_and_default_policy() {
 #[test]
 fn create_key_rejects_what_is_not_modelled_or_invalid() {
     let mut nb = Nb::new();
-    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "ECC_NIST_P521", KeyUsage: "SIGN_VERIFY" })"#), "UnsupportedOperationException");
+    assert_eq!(nb.code(r#"kms::create_key(#{ KeySpec: "ECC_NIST_EDWARDS25519", KeyUsage: "SIGN_VERIFY" })"#), "UnsupportedOperationException");
     let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "AES_999" })"#);
     assert_eq!(code, "ValidationException");
     assert!(msg.starts_with("1 validation error detected: Value 'AES_999' at 'keySpec'"), "{msg}");
@@ -1341,4 +1341,162 @@ fn dry_runs_that_ignore_the_ciphertext() {
     nb.exec(r#"let rsa_key = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata.KeyId;"#);
     assert_eq!(nb.code(r#"kms::decrypt(#{ KeyId: rsa_key, EncryptionAlgorithm: "RSAES_OAEP_SHA_256", DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "DryRunOperationException");
     assert_eq!(nb.code(r#"kms::re_encrypt(#{ SourceKeyId: rsa_key, SourceEncryptionAlgorithm: "RSAES_OAEP_SHA_1", DestinationKeyId: id, DryRun: true, DryRunModifiers: ["IGNORE_CIPHERTEXT"] })"#), "DryRunOperationException");
+}
+
+// ---------------------------------------------------------------------------------------
+// P-521 and secp256k1 signing keys; key agreement (DeriveSharedSecret)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn p521_and_secp256k1_signing_keys() {
+    // [KMS-ARCH] "Key spec reference": ECC_NIST_P521 signs with ECDSA_SHA_512, ECC_SECG_P256K1
+    // with ECDSA_SHA_256 (AWS's recorded DescribeKey of a P-521 key: LocalStack's
+    // test_import_key_ecc_keys[ECC_NIST_P521]).
+    use p256::ecdsa::signature::Verifier;
+    use rsa::pkcs8::DecodePublicKey;
+    let mut nb = Nb::new();
+    for (spec, alg) in [("ECC_NIST_P521", "ECDSA_SHA_512"), ("ECC_SECG_P256K1", "ECDSA_SHA_256")] {
+        nb.exec(&format!(r#"let k = kms::create_key(#{{ KeySpec: "{spec}", KeyUsage: "SIGN_VERIFY" }}).KeyMetadata;
+            let s = kms::sign(k.KeyId, "release 2.0", "{alg}"); let pk = kms::get_public_key(k.KeyId);"#));
+        assert_eq!(nb.s("[k.KeySpec, k.CustomerMasterKeySpec, k.KeyUsage]"), format!(r#"["{spec}", "{spec}", "SIGN_VERIFY"]"#));
+        assert_eq!(nb.s("k.SigningAlgorithms"), format!(r#"["{alg}"]"#));
+        assert_eq!(nb.s("pk.SigningAlgorithms"), format!(r#"["{alg}"]"#));
+        assert_eq!(nb.s("[k.keys().contains(\"KeyAgreementAlgorithms\"), pk.keys().contains(\"KeyAgreementAlgorithms\")]"), "[false, false]");
+        assert!(nb.run(&format!(r#"kms::verify(k.KeyId, "release 2.0", s.Signature, "{alg}").SignatureValid"#)).as_bool().unwrap());
+        assert!(nb.run(&format!(r#"kms::verify_with_public_key(pk.PublicKey, "release 2.0", s.Signature, "{alg}")"#)).as_bool().unwrap());
+        assert!(!nb.run(&format!(r#"kms::verify_with_public_key(pk.PublicKey, "release 2.1", s.Signature, "{alg}")"#)).as_bool().unwrap());
+        assert_eq!(nb.code(&format!(r#"kms::verify(k.KeyId, "release 2.1", s.Signature, "{alg}")"#)), "KMSInvalidSignatureException");
+        // The curve crates themselves accept the signature over the message (they hash it).
+        let public = nb.run("pk.PublicKey").cast::<rhai::Blob>();
+        let sig = nb.run("s.Signature").cast::<rhai::Blob>();
+        let ok = match spec {
+            "ECC_NIST_P521" => {
+                let k = p521::ecdsa::VerifyingKey::from_affine(*p521::PublicKey::from_public_key_der(&public).unwrap().as_affine()).unwrap();
+                k.verify(b"release 2.0", &p521::ecdsa::Signature::from_der(&sig).unwrap()).is_ok()
+            }
+            _ => k256::ecdsa::VerifyingKey::from_public_key_der(&public).unwrap().verify(b"release 2.0", &k256::ecdsa::Signature::from_der(&sig).unwrap()).is_ok(),
+        };
+        assert!(ok, "{spec}");
+    }
+    // A secp256k1 signature does not pass for a P-256 key, though both use ECDSA_SHA_256.
+    nb.exec(r#"let p256 = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }).KeyMetadata.KeyId;"#);
+    assert!(!nb.run(r#"kms::verify_with_public_key(kms::get_public_key(p256).PublicKey, "release 2.0", s.Signature, "ECDSA_SHA_256")"#).as_bool().unwrap());
+    let (code, msg) = nb.err(r#"kms::sign(k.KeyId, "m", "ECDSA_SHA_512")"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("InvalidKeyUsageException", "Algorithm ECDSA_SHA_512 is incompatible with key spec ECC_SECG_P256K1."));
+    // secp256k1 is a signing curve only; key agreement takes the NIST curves.
+    let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "ECC_SECG_P256K1", KeyUsage: "KEY_AGREEMENT" })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "KeyUsage KEY_AGREEMENT is not compatible with KeySpec ECC_SECG_P256K1"));
+}
+
+/// ECDH computed here with the curve crate directly (not through the code under test).
+fn ecdh_p256(private_pkcs8: &[u8], peer_spki: &[u8]) -> Vec<u8> {
+    use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+    let secret = p256::SecretKey::from_pkcs8_der(private_pkcs8).unwrap();
+    let peer = p256::PublicKey::from_public_key_der(peer_spki).unwrap();
+    p256::ecdh::diffie_hellman(secret.to_nonzero_scalar(), peer.as_affine()).raw_secret_bytes().to_vec()
+}
+
+#[test]
+fn derive_shared_secret_both_ways_and_with_a_peer_outside_kms() {
+    // [KMS-API DeriveSharedSecret]: Alice and Bob each hold a KEY_AGREEMENT key pair on the
+    // same NIST curve, exchange public keys, and derive the same raw secret (the shared
+    // point's x-coordinate: 32, 48 and 66 bytes).
+    let mut nb = Nb::new();
+    for (spec, len) in [("ECC_NIST_P256", 32), ("ECC_NIST_P384", 48), ("ECC_NIST_P521", 66)] {
+        nb.exec(&format!(r#"
+            let a = kms::create_key(#{{ KeySpec: "{spec}", KeyUsage: "KEY_AGREEMENT" }}).KeyMetadata;
+            let b = kms::create_key(#{{ KeySpec: "{spec}", KeyUsage: "KEY_AGREEMENT" }}).KeyMetadata;
+            let a_pub = kms::get_public_key(a.KeyId); let b_pub = kms::get_public_key(b.KeyId);
+            let ab = kms::derive_shared_secret(#{{ KeyId: a.KeyId, KeyAgreementAlgorithm: "ECDH", PublicKey: b_pub.PublicKey }});
+            let ba = kms::derive_shared_secret(b.Arn, "ECDH", a_pub.PublicKey);
+        "#));
+        assert_eq!(nb.s("[a.KeyUsage, a.KeyAgreementAlgorithms, a_pub.KeyAgreementAlgorithms]"), r#"["KEY_AGREEMENT", ["ECDH"], ["ECDH"]]"#, "{spec}");
+        assert_eq!(nb.s("[a.keys().contains(\"SigningAlgorithms\"), a_pub.keys().contains(\"SigningAlgorithms\")]"), "[false, false]");
+        assert_eq!(nb.run("ab.SharedSecret.len()").as_int().unwrap(), len, "{spec}");
+        assert_eq!(nb.s("ab.SharedSecret == ba.SharedSecret"), "true", "{spec}: both sides derive the same secret");
+        assert_eq!(nb.s("ab.keys()"), r#"["KeyAgreementAlgorithm", "KeyId", "KeyOrigin", "SharedSecret"]"#);
+        // AWS's recorded response: the key ID (not the ARN), ECDH, the key's origin.
+        assert_eq!(nb.s("[ab.KeyId == a.KeyId, ba.KeyId == b.KeyId, ab.KeyAgreementAlgorithm, ab.KeyOrigin]"), r#"[true, true, "ECDH", "AWS_KMS"]"#);
+    }
+    // A peer outside KMS: Bob's key pair comes from GenerateDataKeyPair; he computes the secret
+    // with his private key and Alice's public key, Alice inside KMS with his public key.
+    nb.exec(r#"
+        let alice = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "KEY_AGREEMENT" }).KeyMetadata.KeyId;
+        kms::create_alias("alias/alice", alice);
+        let wrap = kms::create_key().KeyMetadata.KeyId;
+        let bob = kms::generate_data_key_pair(wrap, "ECC_NIST_P256");
+        let alice_public = kms::get_public_key("alias/alice").PublicKey;
+        let inside = kms::derive_shared_secret("alias/alice", "ECDH", bob.PublicKey).SharedSecret;
+        let outside = kms::derive_shared_secret_outside(bob.PrivateKeyPlaintext, alice_public);
+    "#);
+    assert_eq!(nb.s("inside == outside"), "true");
+    let bob_private = nb.run("bob.PrivateKeyPlaintext").cast::<rhai::Blob>();
+    let alice_public = nb.run("alice_public").cast::<rhai::Blob>();
+    assert_eq!(nb.run("inside").cast::<rhai::Blob>(), ecdh_p256(&bob_private, &alice_public), "the curve crate agrees");
+    // The outside helper wants a private key and a public key on the same curve.
+    nb.exec(r#"let p384 = kms::generate_data_key_pair(wrap, "ECC_NIST_P384");"#);
+    assert_eq!(nb.code("kms::derive_shared_secret_outside(p384.PrivateKeyPlaintext, alice_public)"), "ValidationException");
+    // The secret is the same each time, and the seed decides the keys.
+    assert_eq!(nb.s(r#"kms::derive_shared_secret("alias/alice", "ECDH", bob.PublicKey).SharedSecret == inside"#), "true");
+}
+
+#[test]
+fn derive_shared_secret_errors_conditions_grants_and_audit() {
+    let mut nb = Nb::new();
+    nb.exec(r#"
+        let ka = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "KEY_AGREEMENT" }).KeyMetadata;
+        let peer = kms::get_public_key(kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "KEY_AGREEMENT" }).KeyMetadata.KeyId).PublicKey;
+        let p384_peer = kms::get_public_key(kms::create_key(#{ KeySpec: "ECC_NIST_P384", KeyUsage: "KEY_AGREEMENT" }).KeyMetadata.KeyId).PublicKey;
+        let signer = kms::create_key(#{ KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }).KeyMetadata;
+        let sym = kms::create_key().KeyMetadata;
+    "#);
+    // AWS's answers, recorded by LocalStack's AWS-validated test_derive_shared_secret.
+    let (code, msg) = nb.err(r#"kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "KEY_AGREEMENT" })"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", "KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048"));
+    let (code, msg) = nb.err(r#"kms::derive_shared_secret(signer.KeyId, "ECDH", peer)"#);
+    assert_eq!(code, "InvalidKeyUsageException");
+    assert_eq!(msg, format!("{} key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.", nb.s("signer.Arn")));
+    let (code, msg) = nb.err(r#"kms::derive_shared_secret(sym.KeyId, "ECDH", peer)"#);
+    assert_eq!((code, msg), ("InvalidKeyUsageException".to_string(), format!("{} key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.", nb.s("sym.Arn"))));
+    let (code, msg) = nb.err(r#"kms::derive_shared_secret(ka.KeyId, "INVALID", peer)"#);
+    assert_eq!(
+        (code.as_str(), msg.as_str()),
+        ("ValidationException", "1 validation error detected: Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [ECDH]")
+    );
+    let (code, msg) = nb.err(r#"kms::derive_shared_secret(ka.KeyId, "ECDH", blob(16, 0x41))"#);
+    assert_eq!((code.as_str(), msg.as_str()), ("ValidationException", ""), "AWS answers a bad public key with an empty message");
+    assert_eq!(nb.err(r#"kms::derive_shared_secret(ka.KeyId, "ECDH", p384_peer)"#), ("ValidationException".into(), "".into()), "a key on another curve");
+    assert_eq!(nb.code(r#"kms::derive_shared_secret(ka.KeyId, "ECDH", blob())"#), "ValidationException", "PublicKey: at least 1 byte");
+    assert_eq!(nb.code(r#"kms::derive_shared_secret(#{ KeyId: ka.KeyId, PublicKey: peer })"#), "ValidationException", "KeyAgreementAlgorithm is required");
+    assert_eq!(nb.code(r#"kms::derive_shared_secret(#{ KeyId: ka.KeyId, KeyAgreementAlgorithm: "ECDH", PublicKey: peer, DryRun: true })"#), "DryRunOperationException");
+    // The key usage also keeps the other operations away.
+    assert_eq!(nb.code(r#"kms::encrypt(ka.KeyId, "x")"#), "InvalidKeyUsageException");
+    assert_eq!(nb.code(r#"kms::sign(ka.KeyId, "x", "ECDSA_SHA_256")"#), "InvalidKeyUsageException");
+    // The key-state table applies as for the other cryptographic operations.
+    nb.exec("kms::disable_key(ka.KeyId);");
+    assert_eq!(nb.code(r#"kms::derive_shared_secret(ka.KeyId, "ECDH", peer)"#), "DisabledException");
+    nb.exec("kms::enable_key(ka.KeyId);");
+    // kms:KeyAgreementAlgorithm is the request's algorithm: a Deny on it stops Dave, and Carol
+    // is allowed on it.
+    nb.exec(r#"
+        iam::create_user("carol"); iam::create_user("dave");
+        iam::put_user_policy(#{ UserName: "carol", PolicyName: "ecdh", PolicyDocument: #{ Version: "2012-10-17", Statement: [
+            #{ Effect: "Allow", Action: "kms:DeriveSharedSecret", Resource: "*", Condition: #{ StringEquals: #{ "kms:KeyAgreementAlgorithm": "ECDH" } } }] } });
+        iam::put_user_policy(#{ UserName: "dave", PolicyName: "ecdh", PolicyDocument: #{ Version: "2012-10-17", Statement: [
+            #{ Effect: "Allow", Action: "kms:DeriveSharedSecret", Resource: "*" },
+            #{ Effect: "Deny", Action: "kms:*", Resource: "*", Condition: #{ StringEquals: #{ "kms:KeyAgreementAlgorithm": "ECDH" } } }] } });
+    "#);
+    assert_eq!(nb.run(r#"as_principal("carol", || kms::derive_shared_secret(ka.KeyId, "ECDH", peer)).SharedSecret.len()"#).as_int().unwrap(), 32);
+    let (code, msg) = nb.err(r#"as_principal("dave", || kms::derive_shared_secret(ka.KeyId, "ECDH", peer))"#);
+    assert_eq!(code, "AccessDeniedException");
+    assert!(msg.contains("kms:DeriveSharedSecret on resource: ") && msg.contains("with an explicit deny"), "{msg}");
+    // Grants: DeriveSharedSecret is a grant operation of KEY_AGREEMENT keys; Sign is not.
+    nb.exec(r#"let erin = iam::create_user("erin").User.Arn; let g = kms::create_grant(#{ KeyId: ka.KeyId, GranteePrincipal: erin, Operations: ["DeriveSharedSecret"] });"#);
+    assert!(nb.try_run(r#"as_principal("erin", || kms::derive_shared_secret(#{ KeyId: ka.KeyId, KeyAgreementAlgorithm: "ECDH", PublicKey: peer, GrantTokens: [g.GrantToken] }))"#).is_ok());
+    assert_eq!(nb.code(r#"as_principal("erin", || kms::get_public_key(#{ KeyId: ka.KeyId, GrantTokens: [g.GrantToken] }))"#), "AccessDeniedException");
+    assert_eq!(nb.code(r#"kms::create_grant(#{ KeyId: ka.KeyId, GranteePrincipal: erin, Operations: ["Sign"] })"#), "ValidationError", "AWS's code for a grant operation the key cannot perform");
+    // CloudTrail: the event name and the algorithm; the secret is never recorded.
+    nb.exec(r#"kms::derive_shared_secret(ka.KeyId, "ECDH", peer); let ev = world::trail()[-1];"#);
+    assert_eq!(nb.s("[ev.eventName, ev.eventSource, ev.requestParameters.keyAgreementAlgorithm, ev.responseElements]"), r#"["DeriveSharedSecret", "kms.amazonaws.com", "ECDH", ()]"#);
+    assert_eq!(nb.s("ev.resources[0].ARN"), nb.s("ka.Arn"));
 }
