@@ -328,11 +328,16 @@ pub fn verify(public: &[u8], alg: SigningAlgorithm, digest: &[u8], signature: &[
             r.is_ok()
         }
         Scheme::Ecdsa => {
-            // The DER's curve decides; ECDSA_SHA_256 serves two curves.
+            // The DER's curve decides; ECDSA_SHA_256 serves two curves. ECDSA accepts s and n - s
+            // alike (KMS's secp256k1 signatures are not normalized), but k256 takes only the low
+            // one (Bitcoin's rule), so a high s is normalized first.
             macro_rules! ecdsa {
                 ($curve:ident) => {
                     match ($curve::PublicKey::from_public_key_der(public), $curve::ecdsa::Signature::from_der(signature)) {
-                        (Ok(k), Ok(s)) => Some($curve::ecdsa::VerifyingKey::from_affine(*k.as_affine()).is_ok_and(|k| k.verify_prehash(digest, &s).is_ok())),
+                        (Ok(k), Ok(s)) => {
+                            let s = s.normalize_s().unwrap_or(s);
+                            Some($curve::ecdsa::VerifyingKey::from_affine(*k.as_affine()).is_ok_and(|k| k.verify_prehash(digest, &s).is_ok()))
+                        }
                         (Ok(_), Err(_)) => Some(false),
                         (Err(_), _) => None,
                     }

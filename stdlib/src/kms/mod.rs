@@ -76,9 +76,11 @@
 //! - Key agreement ([`ops::derive_shared_secret`]): DeriveSharedSecret with `ECDH` between a
 //!   KEY_AGREEMENT key and a peer's DER SubjectPublicKeyInfo on the same curve returns the raw
 //!   shared secret; `KeyAgreementAlgorithms` in DescribeKey and GetPublicKey; the condition key
-//!   `kms:KeyAgreementAlgorithm`; AWS's recorded answers (LocalStack's AWS-validated
-//!   `test_derive_shared_secret`): the response's `KeyId` is the key ID, and a public key that
-//!   is not a point of the key's curve gives ValidationException with an empty message.
+//!   `kms:KeyAgreementAlgorithm`. Bytes that are not a public key give ValidationException with
+//!   an empty message, AWS's recorded answer (LocalStack's AWS-validated
+//!   `test_derive_shared_secret`); a key on another curve gets the same here. The response's
+//!   `KeyId` is the key ID, as AWS's CLI example and that recording show for a request naming
+//!   the key ID.
 //!   `kms::derive_shared_secret_outside` (not an API) is the peer's side outside KMS.
 //! - Data key pairs ([`ops::generate_data_key_pair`], [`ops::generate_data_key_pair_without_plaintext`]):
 //!   KeyPairSpec RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_SECG_P256K1; the public key
@@ -100,14 +102,15 @@
 //!   `TargetKeyId`.
 //!
 //! # Simplified or not modelled
-//! - Ed25519, SM2, ML-DSA/ML-KEM keys, imported asymmetric material, the `Recipient`
-//!   (Nitro Enclaves) parameter of DeriveSharedSecret, custom key stores (CloudHSM, external) and therefore the
+//! - Ed25519, SM2, ML-DSA/ML-KEM keys, imported asymmetric material, custom key stores (CloudHSM, external) and therefore the
 //!   `Unavailable` state: CreateKey refuses them with `UnsupportedOperationException` naming
 //!   the simulator, as GenerateDataKeyPair refuses the ECC_NIST_EDWARDS25519, ML_KEM_* and
 //!   SM2 (China Regions only) key pair specs (before looking up the key or authorizing). AWS lists `kms:EncryptionAlgorithm` for both
 //!   actions of ReEncrypt without saying which parameter each sees: here ReEncryptFrom sees
 //!   `SourceEncryptionAlgorithm` and ReEncryptTo `DestinationEncryptionAlgorithm`. The
-//!   `Recipient` (Nitro Enclaves) parameter is not modelled. Messages AWS does
+//!   `Recipient` (Nitro Enclaves) parameter (Decrypt, GenerateDataKey*, GenerateRandom, DeriveSharedSecret)
+//!   is not modelled (an unknown parameter). secp256k1 signatures from Sign always have the low
+//!   `s` (AWS returns either); Verify accepts both. Messages AWS does
 //!   not document are the simulator's wording in AWS's style: the RSA plaintext limit, an
 //!   encryption context on an RSA key (ValidationException), GetPublicKey on a symmetric or
 //!   HMAC key and rotation of an asymmetric key (UnsupportedOperationException), a data key

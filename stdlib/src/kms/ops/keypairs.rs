@@ -261,12 +261,16 @@ pub fn derive_shared_secret(c: &mut Call, req: DeriveSharedSecretRequest) -> Res
     gate(k, Gate::Crypto)?;
     require_usage(k, KEY_AGREEMENT, false, "DeriveSharedSecret")?;
     let (spec, private) = pair(c, &r);
-    // A peer key that is not a point of the key's curve: AWS answers ValidationException with
-    // an empty message (LocalStack's AWS-recorded snapshot of `test_derive_shared_secret`).
+    // Decoding the peer key is the last check and ECDH the work, in one step. Bytes that are not
+    // a public key get ValidationException with an empty message (AWS's answer, recorded in
+    // LocalStack's AWS-validated snapshot of `test_derive_shared_secret`); so does a key on
+    // another curve here.
     let secret = asymmetric::ecdh(spec, &private, &req.public_key.0).ok_or_else(|| KmsError::ValidationException.err(""))?;
     dry_run(req.dry_run)?;
     let k = key(c, &r);
-    // The key ID, not the ARN Sign and Verify return (AWS's recorded response).
+    // The key ID, where Sign and Verify return the ARN: AWS's CLI example and LocalStack's
+    // AWS-recorded response (both for a request naming the key ID) show the key ID. What AWS
+    // returns for a request naming an ARN or alias is not documented.
     Ok(DeriveSharedSecretResponse {
         key_id: k.key_id.clone(),
         shared_secret: Blob(secret),
@@ -444,7 +448,7 @@ pub(super) fn rsa_decrypt(c: &mut Call, r: &KeyRef, req: &DecryptRequest, ec: &E
 /// `Err` only for an unknown algorithm or message type or a digest of the wrong length.
 pub fn verify_outside(public_der: &[u8], message: &[u8], message_type: &str, signature: &[u8], alg_name: &str) -> Result<bool, AwsError> {
     let alg = SigningAlgorithm::parse(alg_name)
-        .ok_or_else(|| constraint(Some(alg_name), "signingAlgorithm", "be one of RSASSA_PSS_SHA_256/384/512, RSASSA_PKCS1_V1_5_SHA_256/384/512, ECDSA_SHA_256/384"))?;
+        .ok_or_else(|| constraint(Some(alg_name), "signingAlgorithm", "be one of RSASSA_PSS_SHA_256/384/512, RSASSA_PKCS1_V1_5_SHA_256/384/512, ECDSA_SHA_256/384/512"))?;
     let digest = digest_of(message, message_type, alg_name, alg)?;
     Ok(asymmetric::verify(public_der, alg, &digest, signature))
 }
