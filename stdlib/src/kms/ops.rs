@@ -1056,12 +1056,16 @@ enum CiphertextKey {
 /// ciphertext; otherwise the blob names its key, which a named key must be
 /// (IncorrectKeyException when it differs, as for an HMAC or signing key). A dry run that
 /// ignores the ciphertext takes the named key, which must then be a symmetric encryption key.
-fn ciphertext_key(c: &mut Call, named: &Option<String>, blob: &[u8], ignore: bool, op: &str) -> Result<CiphertextKey, AwsError> {
-    let named = match named {
-        Some(id) => Some(resolve(c, id)?.0),
-        None => None,
+/// Also the alias the request named the key by, for `kms:RequestAlias`.
+fn ciphertext_key(c: &mut Call, named: &Option<String>, blob: &[u8], ignore: bool, op: &str) -> Result<(CiphertextKey, Option<String>), AwsError> {
+    let (named, alias) = match named {
+        Some(id) => {
+            let (r, alias) = resolve(c, id)?;
+            (Some(r), alias)
+        }
+        None => (None, None),
     };
-    match named {
+    let found = match named {
         Some(r) if !key(c, &r).is_symmetric() && key(c, &r).key_usage == ENCRYPT_DECRYPT => Ok(CiphertextKey::Rsa(r)),
         Some(r) if ignore => {
             require_usage(key(c, &r), ENCRYPT_DECRYPT, true, op)?;
@@ -1074,7 +1078,8 @@ fn ciphertext_key(c: &mut Call, named: &Option<String>, blob: &[u8], ignore: boo
             }
             Ok(CiphertextKey::Symmetric(r, version))
         }
-    }
+    };
+    Ok((found?, alias))
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -1116,11 +1121,12 @@ pub fn decrypt(c: &mut Call, req: DecryptRequest) -> Result<DecryptResponse, Aws
     check_algorithm(&req.encryption_algorithm, "encryptionAlgorithm")?;
     let tokens = read_tokens(&req.grant_tokens)?;
     let ec = context_of(&req.encryption_context);
-    let (r, version) = match ciphertext_key(c, &req.key_id, &req.ciphertext_blob.0, ignore, "Decrypt")? {
-        CiphertextKey::Rsa(r) => return keypairs::rsa_decrypt(c, &r, &req, &ec, &tokens),
+    let (found, alias) = ciphertext_key(c, &req.key_id, &req.ciphertext_blob.0, ignore, "Decrypt")?;
+    let (r, version) = match found {
+        CiphertextKey::Rsa(r) => return keypairs::rsa_decrypt(c, &r, alias.as_deref(), &req, &ec, &tokens),
         CiphertextKey::Symmetric(r, version) => (r, version),
     };
-    let ask = Ask::new("kms:Decrypt").grant("Decrypt", &tokens).ec(&ec).ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
+    let ask = Ask::new("kms:Decrypt").grant("Decrypt", &tokens).alias(alias.as_deref()).ec(&ec).ctx("kms:EncryptionAlgorithm", ContextValue::string(SYMMETRIC_DEFAULT));
     authorize_key(c, &r, ask)?;
     gate(key(c, &r), Gate::Crypto)?;
     symmetric_algorithm(key(c, &r), &req.encryption_algorithm)?;
@@ -1187,7 +1193,8 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     let src_ec = context_of(&req.source_encryption_context);
     let dst_ec = context_of(&req.destination_encryption_context);
     // The source and, for a symmetric source, the backing-key version the blob names.
-    let (src, version) = match ciphertext_key(c, &req.source_key_id, &req.ciphertext_blob.0, ignore, "ReEncrypt")? {
+    let (found, src_alias) = ciphertext_key(c, &req.source_key_id, &req.ciphertext_blob.0, ignore, "ReEncrypt")?;
+    let (src, version) = match found {
         CiphertextKey::Rsa(r) => (r, None),
         CiphertextKey::Symmetric(r, version) => (r, Some(version)),
     };
@@ -1197,6 +1204,7 @@ pub fn re_encrypt(c: &mut Call, req: ReEncryptRequest) -> Result<ReEncryptRespon
     let dst_alg = req.destination_encryption_algorithm.as_deref().unwrap_or(SYMMETRIC_DEFAULT);
     let ask = Ask::new("kms:ReEncryptFrom")
         .grant("ReEncryptFrom", &tokens)
+        .alias(src_alias.as_deref())
         .ec(&src_ec)
         .ctx("kms:ReEncryptOnSameKey", same.clone())
         .ctx("kms:EncryptionAlgorithm", ContextValue::string(src_alg.to_string()));

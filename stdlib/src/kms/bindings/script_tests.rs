@@ -1519,3 +1519,38 @@ fn derive_shared_secret_errors_conditions_grants_and_audit() {
     assert_eq!(nb.s("[ev.eventName, ev.eventSource, ev.requestParameters.keyAgreementAlgorithm, ev.responseElements]"), r#"["DeriveSharedSecret", "kms.amazonaws.com", "ECDH", ()]"#);
     assert_eq!(nb.s("ev.resources[0].ARN"), nb.s("ka.Arn"));
 }
+
+#[test]
+fn request_alias_is_the_alias_that_named_the_key_in_decrypt_and_reencrypt() {
+    // [KMS-ARCH] conditions-kms, kms:RequestAlias: the alias in the request's KeyId, for the
+    // cryptographic operations, Decrypt and ReEncrypt included (their KeyId / SourceKeyId are
+    // optional, so a request without them has no kms:RequestAlias).
+    let mut nb = with_key();
+    nb.exec(r#"
+        kms::create_alias("alias/blocked", id);
+        let rsa = kms::create_key(#{ KeySpec: "RSA_2048", KeyUsage: "ENCRYPT_DECRYPT" }).KeyMetadata.KeyId;
+        kms::create_alias("alias/blocked-rsa", rsa);
+        let c = kms::encrypt(id, "secret");
+        let rc = kms::encrypt(#{ KeyId: rsa, Plaintext: "secret", EncryptionAlgorithm: "RSAES_OAEP_SHA_256" }).CiphertextBlob;
+        iam::create_user("app");
+        iam::put_user_policy(#{ UserName: "app", PolicyName: "kms", PolicyDocument: #{ Version: "2012-10-17", Statement: [
+            #{ Effect: "Allow", Action: "kms:*", Resource: "*" },
+            #{ Effect: "Deny", Action: "kms:*", Resource: "*", Condition: #{ StringLike: #{ "kms:RequestAlias": "alias/blocked*" } } }] } });
+    "#);
+    let denied = |nb: &mut Nb, call: &str| {
+        let (code, msg) = nb.err(&format!(r#"as_principal("app", || {call})"#));
+        assert_eq!(code, "AccessDeniedException", "{call}");
+        assert!(msg.contains("with an explicit deny"), "{call}: {msg}");
+    };
+    let allowed = |nb: &mut Nb, call: &str| assert!(nb.try_run(&format!(r#"as_principal("app", || {call})"#)).is_ok(), "{call}");
+    allowed(&mut nb, r#"kms::decrypt(c.CiphertextBlob)"#);
+    allowed(&mut nb, r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: "alias/demo" })"#);
+    denied(&mut nb, r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: "alias/blocked" })"#);
+    denied(&mut nb, r#"kms::decrypt(#{ CiphertextBlob: c.CiphertextBlob, KeyId: "arn:aws:kms:us-east-1:111122223333:alias/blocked" })"#);
+    allowed(&mut nb, r#"kms::decrypt(#{ CiphertextBlob: rc, KeyId: rsa, EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#);
+    denied(&mut nb, r#"kms::decrypt(#{ CiphertextBlob: rc, KeyId: "alias/blocked-rsa", EncryptionAlgorithm: "RSAES_OAEP_SHA_256" })"#);
+    allowed(&mut nb, r#"kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, DestinationKeyId: id })"#);
+    denied(&mut nb, r#"kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, SourceKeyId: "alias/blocked", DestinationKeyId: id })"#);
+    denied(&mut nb, r#"kms::re_encrypt(#{ CiphertextBlob: c.CiphertextBlob, DestinationKeyId: "alias/blocked" })"#);
+    denied(&mut nb, r#"kms::encrypt("alias/blocked", "x")"#);
+}

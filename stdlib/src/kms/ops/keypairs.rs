@@ -431,9 +431,9 @@ pub(super) fn rsa_encrypt(c: &mut Call, r: &KeyRef, req: &EncryptRequest, ec: &E
 
 /// Decrypt with an RSA key named by the request's KeyId ("required when you decrypt with
 /// an asymmetric KMS key"; the ciphertext does not name its key).
-pub(super) fn rsa_decrypt(c: &mut Call, r: &KeyRef, req: &DecryptRequest, ec: &EncryptionContext, tokens: &[(String, String)]) -> Result<DecryptResponse, AwsError> {
+pub(super) fn rsa_decrypt(c: &mut Call, r: &KeyRef, alias: Option<&str>, req: &DecryptRequest, ec: &EncryptionContext, tokens: &[(String, String)]) -> Result<DecryptResponse, AwsError> {
     let alg_ctx = req.encryption_algorithm.clone().unwrap_or_else(|| SYMMETRIC_DEFAULT.into());
-    let ask = Ask::new("kms:Decrypt").grant("Decrypt", tokens).ctx("kms:EncryptionAlgorithm", ContextValue::string(alg_ctx));
+    let ask = Ask::new("kms:Decrypt").grant("Decrypt", tokens).alias(alias).ctx("kms:EncryptionAlgorithm", ContextValue::string(alg_ctx));
     authorize_key(c, r, ask)?;
     let k = key(c, r);
     gate(k, Gate::Crypto)?;
