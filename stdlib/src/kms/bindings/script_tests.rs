@@ -1453,7 +1453,9 @@ fn derive_shared_secret_both_ways_and_with_a_peer_outside_kms() {
     assert_eq!(nb.run("inside").cast::<rhai::Blob>(), ecdh_p256(&bob_private, &alice_public), "the curve crate agrees");
     // The outside helper wants a private key and a public key on the same curve.
     nb.exec(r#"let p384 = kms::generate_data_key_pair(wrap, "ECC_NIST_P384");"#);
-    assert_eq!(nb.code("kms::derive_shared_secret_outside(p384.PrivateKeyPlaintext, alice_public)"), "ValidationException");
+    let (code, msg) = nb.err("kms::derive_shared_secret_outside(p384.PrivateKeyPlaintext, alice_public)");
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("kms::derive_shared_secret_outside: the private key is not"), "{msg}");
     // The secret is the same each time.
     assert_eq!(nb.s(r#"kms::derive_shared_secret("alias/alice", "ECDH", bob.PublicKey).SharedSecret == inside"#), "true");
 }

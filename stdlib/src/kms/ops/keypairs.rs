@@ -283,7 +283,7 @@ pub fn derive_shared_secret(c: &mut Call, req: DeriveSharedSecretRequest) -> Res
 /// (P-256, P-384 or P-521) and a DER SubjectPublicKeyInfo on the same curve.
 pub fn derive_shared_secret_outside(private_pkcs8: &[u8], peer_public: &[u8]) -> Result<Vec<u8>, AwsError> {
     [Spec::P256, Spec::P384, Spec::P521].into_iter().find_map(|spec| asymmetric::ecdh(spec, private_pkcs8, peer_public)).ok_or_else(|| {
-        KmsError::ValidationException.err("the private key is not a PKCS#8 P-256, P-384 or P-521 key, or the public key is not a SubjectPublicKeyInfo on its curve")
+        KmsError::ValidationException.err("kms::derive_shared_secret_outside: the private key is not a DER PKCS#8 P-256, P-384 or P-521 key, or the public key is not a SubjectPublicKeyInfo on its curve")
     })
 }
 
