@@ -1066,20 +1066,20 @@ fn ciphertext_key(c: &mut Call, named: &Option<String>, blob: &[u8], ignore: boo
         None => (None, None),
     };
     let found = match named {
-        Some(r) if !key(c, &r).is_symmetric() && key(c, &r).key_usage == ENCRYPT_DECRYPT => Ok(CiphertextKey::Rsa(r)),
+        Some(r) if !key(c, &r).is_symmetric() && key(c, &r).key_usage == ENCRYPT_DECRYPT => CiphertextKey::Rsa(r),
         Some(r) if ignore => {
             require_usage(key(c, &r), ENCRYPT_DECRYPT, true, op)?;
-            Ok(CiphertextKey::Symmetric(r, 0))
+            CiphertextKey::Symmetric(r, 0)
         }
         named => {
             let (r, version) = blob_key(c, blob)?;
             if named.is_some_and(|n| n != r) {
                 return Err(KmsError::IncorrectKeyException.err(INCORRECT_KEY));
             }
-            Ok(CiphertextKey::Symmetric(r, version))
+            CiphertextKey::Symmetric(r, version)
         }
     };
-    Ok((found?, alias))
+    Ok((found, alias))
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
